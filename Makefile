@@ -1,0 +1,67 @@
+# Reform Portal: `make run` (set up and serve on the embedded default) and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+MANAGE := $(PY) manage.py
+STAMP := $(VENV)/.installed
+
+.PHONY: run setup test test-suite test-integration lint format worker beat bench messages clean-demo
+
+$(PY):
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+
+$(STAMP): requirements.txt | $(PY)
+	$(PIP) install --disable-pip-version-check -q -r requirements.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+setup: $(STAMP)
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_units
+	$(MANAGE) create_demo_accounts
+
+run: setup
+	@echo "Reform Portal: http://127.0.0.1:8000  (Ctrl+C to stop)"
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: test-suite test-integration
+
+# The whole suite but the worker integration tests, on DATABASE_URL (SQLite when unset).
+test-suite: $(STAMP)
+	bash scripts/ensure_services.sh
+	$(VENV)/bin/pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+# Needs PostgreSQL and Redis: starts real Celery worker processes from the test fixtures.
+test-integration: $(STAMP)
+	bash scripts/ensure_services.sh
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/reform_portal} \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/15} \
+	$(VENV)/bin/pytest -p no:cacheprovider -m integration tests/integration
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	$(MANAGE) makemigrations --check --dry-run
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+worker: $(STAMP)
+	$(VENV)/bin/celery -A reform_portal worker -l info --concurrency=2
+
+beat: $(STAMP)
+	$(VENV)/bin/celery -A reform_portal beat -l info
+
+bench: $(STAMP)
+	bash scripts/ensure_services.sh
+	$(PY) scripts/bench.py
+
+messages: $(STAMP)
+	$(MANAGE) makemessages -l en --no-obsolete
+	$(MANAGE) compilemessages
+
+clean-demo: $(STAMP)
+	$(MANAGE) remove_demo_data

@@ -1,0 +1,62 @@
+import os
+
+import pytest
+from django.core.management import call_command
+
+from tests.factories import MembershipFactory, UserFactory
+from units.models import Membership, Unit
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to be used
+# from a thread with a running loop unless told it is safe (live_server tests only).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Reference units are loaded once per test database, as `make setup` does."""
+    with django_db_blocker.unblock():
+        call_command("load_units", verbosity=0)
+
+
+@pytest.fixture
+def reference_units(db) -> None:
+    """Transactional tests (browser, worker) flush the database when they end; reload then."""
+    if not Unit.objects.filter(code="49").exists():
+        call_command("load_units", verbosity=0)
+
+
+@pytest.fixture
+def home_province(reference_units) -> Unit:
+    return Unit.objects.get(code="49")
+
+
+def _member(role: str, unit_code: str | None = None, username: str | None = None):
+    unit = Unit.objects.get(code=unit_code) if unit_code else None
+    user = UserFactory(username=username or f"{role}-{unit_code or 'all'}")
+    MembershipFactory(user=user, role=role, unit=unit)
+    return user
+
+
+@pytest.fixture
+def admin_user(reference_units):
+    return _member(Membership.Role.ADMIN, username="admin-test")
+
+
+@pytest.fixture
+def official(reference_units):
+    return _member(Membership.Role.OFFICIAL, username="official-test")
+
+
+@pytest.fixture
+def reviewer(reference_units):
+    return _member(Membership.Role.REVIEWER, "49.SNV", username="reviewer-test")
+
+
+@pytest.fixture
+def head_khdt(reference_units):
+    return _member(Membership.Role.DEPARTMENT_HEAD, "49.SKHDT", username="head-khdt")
+
+
+@pytest.fixture
+def head_tttt(reference_units):
+    return _member(Membership.Role.DEPARTMENT_HEAD, "49.STTTT", username="head-tttt")

@@ -1,0 +1,61 @@
+"""Role predicates and object permissions (django-rules), checked on the server for every object."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from .models import Membership, Unit
+
+
+def _role(user: Any) -> str | None:
+    if not user or not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return Membership.Role.ADMIN
+    membership = getattr(user, "membership", None)
+    return membership.role if membership else None
+
+
+@rules.predicate
+def is_admin(user: Any) -> bool:
+    return _role(user) == Membership.Role.ADMIN
+
+
+@rules.predicate
+def is_official(user: Any) -> bool:
+    return _role(user) == Membership.Role.OFFICIAL
+
+
+@rules.predicate
+def is_reviewer(user: Any) -> bool:
+    return _role(user) == Membership.Role.REVIEWER
+
+
+@rules.predicate
+def is_department_head(user: Any) -> bool:
+    return _role(user) == Membership.Role.DEPARTMENT_HEAD
+
+
+@rules.predicate
+def is_head_of_unit(user: Any, unit: Unit | None) -> bool:
+    if unit is None or not is_department_head(user):
+        return False
+    return user.membership.unit_id == unit.pk
+
+
+@rules.predicate
+def is_portal_user(user: Any) -> bool:
+    return _role(user) is not None
+
+
+reads_all = is_admin | is_official | is_reviewer
+
+rules.add_perm("units.view_directory", is_portal_user)
+rules.add_perm("units.change_unit_contact", is_admin | is_head_of_unit)
+rules.add_perm("units.manage_aliases", is_admin)
+rules.add_perm("indices.view_dashboards", is_portal_user)
+rules.add_perm("indices.import_scores", is_admin)
+rules.add_perm("indices.edit_targets", is_admin | is_official)
+rules.add_perm("indices.run_analysis", is_admin)

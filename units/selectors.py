@@ -1,0 +1,129 @@
+"""Reads for administrative units: directory, history, and the name matcher used by imports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from .models import Succession, Unit, UnitAlias
+from .naming import normalize_name
+
+
+class UnitNameError(ValueError):
+    """A name that matches no unit, or more than one; never guessed."""
+
+    def __init__(self, name: str, reason: str, candidates: list[str]) -> None:
+        self.name = name
+        self.reason = reason
+        self.candidates = candidates
+        hint = f" Gợi ý: {', '.join(candidates)}." if candidates else ""
+        super().__init__(f"{reason}{hint}")
+
+
+@dataclass
+class UnitMatcher:
+    """Resolves published names to units valid on one date, in memory (built once per import)."""
+
+    on_date: dt.date
+    units: dict[int, Unit]
+    keys: dict[str, set[int]] = field(default_factory=dict)
+
+    def resolve(self, name: str) -> Unit:
+        key = normalize_name(name)
+        if not key:
+            raise UnitNameError(name, "Tên đơn vị trống.", [])
+        matches = self.keys.get(key, set())
+        if len(matches) == 1:
+            return self.units[next(iter(matches))]
+        if len(matches) > 1:
+            names = sorted(f"{self.units[i].name} ({self.units[i].code})" for i in matches)
+            raise UnitNameError(name, f'Tên "{name}" khớp với nhiều đơn vị.', names)
+        close = difflib.get_close_matches(key, self.keys.keys(), n=3, cutoff=0.6)
+        candidates = []
+        for candidate_key in close:
+            for unit_id in sorted(self.keys[candidate_key]):
+                label = f"{self.units[unit_id].name} ({self.units[unit_id].code})"
+                if label not in candidates:
+                    candidates.append(label)
+        raise UnitNameError(
+            name,
+            f'Không tìm thấy đơn vị "{name}" tồn tại ngày {self.on_date:%d/%m/%Y}.',
+            candidates,
+        )
+
+
+def unit_matcher_build(*, on_date: dt.date, kinds: Iterable[str] | None = None) -> UnitMatcher:
+    """Two queries: the units valid on the date (of the given kinds) and their aliases."""
+    queryset = Unit.objects.valid_on(on_date)
+    if kinds:
+        queryset = queryset.filter(kind__in=list(kinds))
+    units = {unit.pk: unit for unit in queryset}
+    keys: dict[str, set[int]] = defaultdict(set)
+    for unit in units.values():
+        for text in (unit.name, unit.short_name, unit.name_en, unit.code):
+            if text:
+                keys[normalize_name(text)].add(unit.pk)
+    for unit_id, normalized in UnitAlias.objects.filter(unit_id__in=units).values_list(
+        "unit_id", "normalized"
+    ):
+        keys[normalized].add(unit_id)
+    return UnitMatcher(on_date=on_date, units=units, keys=dict(keys))
+
+
+def unit_resolve(*, name: str, on_date: dt.date, kinds: Iterable[str] | None = None) -> Unit:
+    return unit_matcher_build(on_date=on_date, kinds=kinds).resolve(name)
+
+
+def home_unit() -> Unit | None:
+    return Unit.objects.filter(code=settings.PORTAL_HOME_UNIT).select_related("region").first()
+
+
+def units_directory(
+    *, kind: str | None = None, query: str = "", on_date: dt.date | None = None
+) -> QuerySet[Unit]:
+    units = Unit.objects.select_related("region", "parent")
+    if kind:
+        units = units.filter(kind=kind)
+    if on_date:
+        units = units.valid_on(on_date)
+    if query:
+        units = units.filter(
+            Q(name__icontains=query)
+            | Q(short_name__icontains=query)
+            | Q(name_en__icontains=query)
+            | Q(code__iexact=query)
+            | Q(aliases__name__icontains=query)
+        ).distinct()
+    return units.order_by("kind", "code")
+
+
+@dataclass
+class UnitHistory:
+    unit: Unit
+    predecessors: list[Succession]
+    successors: list[Succession]
+    renames: list[Succession]
+    children: list[Unit]
+
+
+def unit_history(*, unit: Unit) -> UnitHistory:
+    successions = list(
+        Succession.objects.filter(Q(predecessor=unit) | Q(successor=unit)).select_related(
+            "predecessor", "successor"
+        )
+    )
+    renames = [s for s in successions if s.kind == Succession.Kind.RENAME]
+    others = [s for s in successions if s.kind != Succession.Kind.RENAME]
+    return UnitHistory(
+        unit=unit,
+        predecessors=[s for s in others if s.successor_id == unit.pk],
+        successors=[s for s in others if s.predecessor_id == unit.pk],
+        renames=renames,
+        children=list(unit.children.order_by("kind", "code")),
+    )

@@ -1,0 +1,289 @@
+"""Writes for administrative units: reference data loading, aliases, demo accounts."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from .models import Membership, Region, Succession, Unit, UnitAlias
+from .naming import normalize_name, strip_diacritics
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+GSO_SOURCE = "Tổng cục Thống kê, danh mục đơn vị hành chính (danhmuchanhchinh.gso.gov.vn)"
+MERGER_DATE = dt.date(2025, 7, 1)
+MERGER_BASIS = "NQ 60-NQ/TW ngày 12/4/2025; NQ 202/2025/QH15 ngày 12/6/2025"
+DISTRICTS_ABOLISHED_BASIS = "NQ 60-NQ/TW; Luật 72/2025/QH15"
+NATION_CODE = "VN"
+
+
+def read_data_csv(path: Path) -> Iterator[dict[str, str]]:
+    """Rows of a project data file; its first line is a `#` comment naming the source."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        lines = (line for line in handle if not line.startswith("#"))
+        yield from csv.DictReader(lines)
+
+
+def _short_name(name: str) -> str:
+    for prefix in ("Thành phố ", "Tỉnh ", "Huyện ", "Thị xã "):
+        if name.startswith(prefix):
+            return name[len(prefix) :]
+    return name
+
+
+def _english_name(name: str, *, city: bool) -> str:
+    short = strip_diacritics(_short_name(name))
+    return f"{short} City" if city else short
+
+
+@dataclass(frozen=True)
+class LoadSummary:
+    regions: int
+    provinces_before_merger: int
+    provinces_after_merger: int
+    districts: int
+    departments: int
+    successions: int
+    aliases: int
+
+
+def _unit_upsert(*, code: str, **fields: object) -> Unit:
+    unit, _created = Unit.objects.update_or_create(code=code, defaults=fields)
+    return unit
+
+
+def alias_add(*, unit: Unit, name: str, source: str = "") -> UnitAlias:
+    """Add a name variant for a unit; a variant that normalises like an existing one is reused."""
+    normalized = normalize_name(name)
+    if not normalized:
+        raise ValidationError("Tên gọi khác không được để trống.")
+    alias, _created = UnitAlias.objects.get_or_create(
+        unit=unit, normalized=normalized, defaults={"name": name, "source": source}
+    )
+    return alias
+
+
+def _succession(
+    *,
+    predecessor: Unit,
+    successor: Unit | None,
+    kind: str,
+    date: dt.date,
+    legal_basis: str,
+    old_name: str = "",
+) -> None:
+    Succession.objects.update_or_create(
+        predecessor=predecessor,
+        successor=successor,
+        kind=kind,
+        date=date,
+        defaults={"legal_basis": legal_basis, "old_name": old_name},
+    )
+
+
+@transaction.atomic
+def units_load_reference(*, data_dir: Path = DATA_DIR) -> LoadSummary:
+    """Load regions, the 63 and 34 provinces, Quảng Nam's districts and departments, the
+    successions between them, and published name variants. Idempotent: a second run changes
+    nothing and creates no duplicates."""
+    regions = {}
+    for row in read_data_csv(data_dir / "regions.csv"):
+        region, _created = Region.objects.update_or_create(
+            code=row["code"],
+            defaults={"name": row["name"], "name_en": row["name_en"], "order": int(row["order"])},
+        )
+        regions[region.name] = region
+
+    nation = _unit_upsert(
+        code=NATION_CODE,
+        gso_code="",
+        name="Việt Nam",
+        name_en="Viet Nam",
+        short_name="Việt Nam",
+        kind=Unit.Kind.NATION,
+        parent=None,
+        region=None,
+        valid_from=None,
+        valid_to=None,
+        source="",
+    )
+
+    groups = list(read_data_csv(data_dir / "provinces_34.csv"))
+    merged_old_codes = {
+        old
+        for row in groups
+        for old in row["merged_from_old_codes"].split(";")
+        if row["merged_from_old_codes"] != row["new_code"]
+    }
+
+    old_provinces: dict[str, Unit] = {}
+    for row in read_data_csv(data_dir / "provinces_63.csv"):
+        code = row["code"]
+        city = row["type"] == "Thành phố Trung ương"
+        unit = _unit_upsert(
+            code=code,
+            gso_code=code,
+            name=row["name"],
+            name_en=_english_name(row["name"], city=city),
+            short_name=_short_name(row["name"]),
+            kind=Unit.Kind.PROVINCE,
+            parent=nation,
+            region=regions[row["region"]],
+            valid_from=None,
+            valid_to=MERGER_DATE - dt.timedelta(days=1) if code in merged_old_codes else None,
+            source=GSO_SOURCE,
+        )
+        old_provinces[code] = unit
+        if row["name_2024_11"] != row["name"]:
+            # Thừa Thiên Huế became Thành phố Huế on 1/1/2025, keeping code 46.
+            alias_add(unit=unit, name=row["name_2024_11"], source=GSO_SOURCE)
+            _succession(
+                predecessor=unit,
+                successor=unit,
+                kind=Succession.Kind.RENAME,
+                date=dt.date(2025, 1, 1),
+                legal_basis="NQ 175/2024/QH15",
+                old_name=row["name_2024_11"],
+            )
+
+    new_count = 0
+    for row in groups:
+        old_codes = row["merged_from_old_codes"].split(";")
+        if old_codes == [row["new_code"]]:
+            new_count += 1
+            continue  # the province continues unchanged after 1/7/2025
+        retained = old_provinces.get(row["new_code"]) or old_provinces[old_codes[0]]
+        new_unit = _unit_upsert(
+            code=f"{row['new_code']}-2025",
+            gso_code=row["new_code"],
+            name=row["new_name"],
+            name_en=_english_name(row["new_name"], city=row["new_name"].startswith("Thành phố")),
+            short_name=f"{_short_name(row['new_name'])} (từ 2025)",
+            kind=Unit.Kind.PROVINCE,
+            parent=nation,
+            region=retained.region,
+            valid_from=MERGER_DATE,
+            valid_to=None,
+            source="Công văn 915/CTK-CSCL (2025); " + MERGER_BASIS,
+        )
+        new_count += 1
+        for old_code in old_codes:
+            _succession(
+                predecessor=old_provinces[old_code],
+                successor=new_unit,
+                kind=Succession.Kind.MERGE,
+                date=MERGER_DATE,
+                legal_basis=MERGER_BASIS,
+            )
+
+    home_province = old_provinces["49"]
+    districts: dict[str, Unit] = {}
+    for row in read_data_csv(data_dir / "quang_nam_districts.csv"):
+        districts[row["code"]] = _unit_upsert(
+            code=row["code"],
+            gso_code=row["code"],
+            name=row["name"],
+            name_en=_english_name(row["name"], city=False),
+            short_name=_short_name(row["name"]),
+            kind=Unit.Kind.DISTRICT,
+            parent=home_province,
+            region=None,
+            valid_from=None,
+            valid_to=dt.date.fromisoformat(row["valid_to"]),
+            source=GSO_SOURCE,
+        )
+    for code, district in districts.items():
+        if code == "519":
+            _succession(
+                predecessor=district,
+                successor=districts["509"],
+                kind=Succession.Kind.MERGE,
+                date=dt.date(2025, 1, 1),
+                legal_basis="NQ 1241/NQ-UBTVQH15 ngày 24/10/2024",
+            )
+        else:
+            _succession(
+                predecessor=district,
+                successor=None,
+                kind=Succession.Kind.ABOLISH,
+                date=MERGER_DATE,
+                legal_basis=DISTRICTS_ABOLISHED_BASIS,
+            )
+
+    departments = 0
+    for row in read_data_csv(data_dir / "quang_nam_departments.csv"):
+        _unit_upsert(
+            code=row["code"],
+            gso_code="",
+            name=row["name"],
+            name_en=row["name_en"],
+            short_name=row["short_name"],
+            kind=row["kind"],
+            parent=home_province,
+            region=None,
+            valid_from=None,
+            valid_to=dt.date.fromisoformat(row["valid_to"]) if row["valid_to"] else None,
+            source="Danh mục mặc định của Reform Portal",
+        )
+        departments += 1
+
+    for row in read_data_csv(data_dir / "aliases.csv"):
+        alias_add(
+            unit=Unit.objects.get(code=row["unit_code"]),
+            name=row["alias"],
+            source="Bảng công bố chỉ số",
+        )
+
+    return LoadSummary(
+        regions=len(regions),
+        provinces_before_merger=len(old_provinces),
+        provinces_after_merger=new_count,
+        districts=len(districts),
+        departments=departments,
+        successions=Succession.objects.count(),
+        aliases=UnitAlias.objects.count(),
+    )
+
+
+DEMO_ACCOUNTS: list[tuple[str, str, str | None, str]] = [
+    ("admin", Membership.Role.ADMIN, None, "Quản trị hệ thống"),
+    ("lanhdao", Membership.Role.OFFICIAL, None, "Lãnh đạo UBND tỉnh"),
+    ("thamdinh", Membership.Role.REVIEWER, "49.SNV", "Chuyên viên thẩm định Sở Nội vụ"),
+    ("truongso_khdt", Membership.Role.DEPARTMENT_HEAD, "49.SKHDT", "Giám đốc Sở KH&ĐT"),
+    ("truongso_tttt", Membership.Role.DEPARTMENT_HEAD, "49.STTTT", "Giám đốc Sở TT&TT"),
+]
+
+
+@transaction.atomic
+def demo_accounts_create(*, password: str) -> list[tuple[str, str]]:
+    """Create (or reset) the demo accounts. Refused where settings forbid demo accounts."""
+    if not getattr(settings, "PORTAL_DEMO_ACCOUNTS", False):
+        raise ValidationError("Tài khoản minh họa không được tạo trong môi trường production.")
+    user_model = get_user_model()
+    created = []
+    for username, role, unit_code, full_name in DEMO_ACCOUNTS:
+        user, _created = user_model.objects.get_or_create(username=username)
+        user.first_name = full_name
+        user.is_staff = role == Membership.Role.ADMIN
+        user.is_superuser = role == Membership.Role.ADMIN
+        user.set_password(password)
+        user.save()
+        unit = Unit.objects.get(code=unit_code) if unit_code else None
+        Membership.objects.update_or_create(user=user, defaults={"role": role, "unit": unit})
+        created.append((username, str(Membership.Role(role).label)))
+    return created
+
+
+@transaction.atomic
+def unit_contact_update(*, unit: Unit, contact_email: str, contact_phone: str) -> Unit:
+    unit.contact_email = contact_email
+    unit.contact_phone = contact_phone
+    unit.save(update_fields=["contact_email", "contact_phone"])
+    return unit
