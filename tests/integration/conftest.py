@@ -13,11 +13,6 @@ from django.conf import settings
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def pytest_collection_modifyitems(items):
-    for item in items:
-        item.add_marker(pytest.mark.integration)
-
-
 @pytest.fixture(scope="session", autouse=True)
 def _require_real_services():
     database = settings.DATABASES["default"]["ENGINE"]

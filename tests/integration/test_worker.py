@@ -1,4 +1,7 @@
+import pytest
 from django.urls import reverse
+
+pytestmark = pytest.mark.integration
 
 
 def test_worker_process_answers_on_redis_and_healthz_sees_the_broker(start_worker, client):
