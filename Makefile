@@ -19,7 +19,8 @@ venv: $(STAMP)
 
 setup: $(STAMP)
 	$(MANAGE) migrate --noinput
-	$(MANAGE) load_units
+	$(MANAGE) load_reference_data
+	$(MANAGE) load_demo_data
 	$(MANAGE) create_demo_accounts
 
 run: setup

@@ -1,8 +1,10 @@
+import io
 import os
 
 import pytest
 from django.core.management import call_command
 
+from indices.models import Score
 from tests.factories import MembershipFactory, UserFactory
 from units.models import Membership, Unit
 
@@ -13,9 +15,11 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Reference units are loaded once per test database, as `make setup` does."""
+    """Reference data and the demo dataset are loaded once per test database, as `make setup`
+    does; tests run inside transactions that roll back to this state."""
     with django_db_blocker.unblock():
-        call_command("load_units", verbosity=0)
+        call_command("load_reference_data", stdout=io.StringIO())
+        call_command("load_demo_data", stdout=io.StringIO())
 
 
 @pytest.fixture
@@ -23,6 +27,13 @@ def reference_units(db) -> None:
     """Transactional tests (browser, worker) flush the database when they end; reload then."""
     if not Unit.objects.filter(code="49").exists():
         call_command("load_units", verbosity=0)
+
+
+@pytest.fixture
+def demo_data(reference_units) -> None:
+    if not Score.objects.exists():
+        call_command("load_index_definitions", stdout=io.StringIO())
+        call_command("load_demo_data", stdout=io.StringIO())
 
 
 @pytest.fixture

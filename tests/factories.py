@@ -46,3 +46,40 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     role = Membership.Role.OFFICIAL
     unit = None
+
+
+class IndexFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "indices.Index"
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"IDX{n}")
+    name = factory.Sequence(lambda n: f"Chỉ số thử {n}")
+    short_name = factory.LazyAttribute(lambda o: o.code)
+    kind = "national"
+
+
+class EditionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "indices.IndexEdition"
+
+    index = factory.SubFactory(IndexFactory)
+    year = 2021
+    level = "province"
+    methodology_version = "thử"
+    scale = "percent"
+    total_min = 0
+    total_max = 100
+    component_min = 0
+    component_max = 100
+    aggregation = "published_only"
+    reference_date = factory.LazyAttribute(lambda o: __import__("datetime").date(o.year, 12, 31))
+
+
+class ComponentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "indices.Component"
+
+    edition = factory.SubFactory(EditionFactory)
+    code = factory.Sequence(lambda n: str(n + 1))
+    name = factory.Sequence(lambda n: f"Thành phần {n + 1}")

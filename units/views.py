@@ -32,12 +32,17 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
         raise PermissionDenied
     unit = get_object_or_404(Unit.objects.select_related("region", "parent"), code=code)
     history = selectors.unit_history(unit=unit)
+    # The unit page shows its scores too; indices depends on units, so import at call time.
+    from indices.selectors import unit_scores_by_index, unit_targets
+
     return render(
         request,
         "units/unit_detail.html",
         {
             "unit": unit,
             "history": history,
+            "score_series": unit_scores_by_index(unit=unit),
+            "targets": unit_targets(unit=unit),
             "can_edit_contact": request.user.has_perm("units.change_unit_contact", unit),
         },
     )

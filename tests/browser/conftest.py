@@ -1,5 +1,6 @@
 """Playwright for Python driving Debian's chromium (never a downloaded browser)."""
 
+import io
 import os
 from pathlib import Path
 from urllib.parse import urlparse
@@ -8,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import sync_playwright
 
+from indices.models import Score
 from units.models import Unit
 
 CHROMIUM = "/usr/bin/chromium"
@@ -85,6 +87,13 @@ def watched_page(chromium):
 def browser_units(transactional_db):
     if not Unit.objects.filter(code="49").exists():
         call_command("load_units", verbosity=0)
+
+
+@pytest.fixture
+def browser_demo(browser_units):
+    if not Score.objects.exists():
+        call_command("load_index_definitions", stdout=io.StringIO())
+        call_command("load_demo_data", stdout=io.StringIO())
 
 
 def login(watch: PageWatch, base_url: str, username: str, password: str = "demo12345") -> None:

@@ -1,0 +1,115 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Component,
+    ImportBatch,
+    Index,
+    IndexEdition,
+    RatingBand,
+    RatingScheme,
+    Score,
+    Target,
+    TargetMilestone,
+)
+
+
+class EditionInline(admin.TabularInline):
+    model = IndexEdition
+    extra = 0
+    fields = [
+        "year",
+        "status",
+        "level",
+        "methodology_version",
+        "aggregation",
+        "breaks_comparability",
+    ]
+    show_change_link = True
+
+
+@admin.register(Index)
+class IndexAdmin(admin.ModelAdmin):
+    list_display = ["code", "short_name", "name", "kind", "publisher", "order"]
+    list_filter = ["kind"]
+    search_fields = ["code", "name", "name_en", "short_name"]
+    inlines = [EditionInline]
+
+
+class ComponentInline(admin.TabularInline):
+    model = Component
+    extra = 0
+    fields = ["code", "name", "name_en", "parent", "max_points", "weight", "order", "aliases"]
+    raw_id_fields = ["parent"]
+
+
+@admin.register(IndexEdition)
+class IndexEditionAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "index", "year", "status", "level", "methodology_version", "scale", "aggregation",
+        "aggregation_confirmed", "breaks_comparability",
+    ]  # fmt: skip
+    list_filter = ["index", "status", "level", "scale", "aggregation", "breaks_comparability"]
+    search_fields = ["index__code", "index__name", "methodology_version", "legal_basis"]
+    list_select_related = ["index"]
+    inlines = [ComponentInline]
+
+
+@admin.register(Component)
+class ComponentAdmin(SimpleHistoryAdmin):
+    list_display = ["edition", "code", "name", "max_points", "weight", "order", "parent"]
+    list_filter = ["edition__index", "edition__year"]
+    search_fields = ["code", "name", "name_en", "aliases"]
+    list_select_related = ["edition__index", "parent"]
+    raw_id_fields = ["parent", "edition"]
+
+
+@admin.register(Score)
+class ScoreAdmin(admin.ModelAdmin):
+    list_display = [
+        "unit", "edition", "component", "state", "value", "published_rank", "published_group",
+        "is_demo",
+    ]  # fmt: skip
+    list_filter = ["edition__index", "edition__year", "state", "is_demo"]
+    search_fields = ["unit__name", "unit__code", "component__name"]
+    list_select_related = ["unit", "edition__index", "component"]
+    raw_id_fields = ["unit", "edition", "component", "batch"]
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = ["edition", "original_name", "status", "uploaded_by", "created_at", "values"]
+    list_filter = ["status", "edition__index", "is_demo"]
+    search_fields = ["original_name", "sha256", "source_note"]
+    list_select_related = ["edition__index", "uploaded_by"]
+    readonly_fields = ["sha256", "created_at", "committed_at"]
+
+
+class RatingBandInline(admin.TabularInline):
+    model = RatingBand
+    extra = 0
+
+
+@admin.register(RatingScheme)
+class RatingSchemeAdmin(SimpleHistoryAdmin):
+    list_display = ["index", "method", "note"]
+    list_filter = ["method"]
+    inlines = [RatingBandInline]
+
+
+class MilestoneInline(admin.TabularInline):
+    model = TargetMilestone
+    extra = 0
+
+
+@admin.register(Target)
+class TargetAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "unit", "index", "component_code", "kind", "target_value", "target_rank", "target_group",
+        "baseline_year", "target_year", "is_demo",
+    ]  # fmt: skip
+    list_filter = ["index", "kind", "is_demo"]
+    search_fields = ["unit__name", "index__code", "component_code", "source"]
+    list_select_related = ["unit", "index"]
+    raw_id_fields = ["unit"]
+    inlines = [MilestoneInline]

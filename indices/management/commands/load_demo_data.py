@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+
+from indices.services.demo import demo_data_load
+
+
+class Command(BaseCommand):
+    help = "Load the demo dataset: real published figures plus labelled illustrative data."
+
+    def handle(self, *args: object, **options: object) -> None:
+        summary = demo_data_load()
+        self.stdout.write(
+            f"Kỳ đã nạp: {summary.editions}; điểm số: {summary.scores} "
+            f"(trong đó số liệu công bố thật: {summary.real_scores}); "
+            f"bỏ qua vì đã có dữ liệu: {len(summary.skipped)}"
+        )

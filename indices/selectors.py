@@ -1,0 +1,204 @@
+"""Reads for the index catalogue: indices, editions with coverage, trees, a unit's scores."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, F, Max, Min, Q, QuerySet
+
+from indices.models import Component, ImportBatch, Index, IndexEdition, Score, Target
+from units.models import Unit
+
+
+def indices_list() -> QuerySet[Index]:
+    return Index.objects.annotate(
+        edition_count=Count("editions", filter=Q(editions__status="published")),
+        first_year=Min("editions__year"),
+        last_year=Max("editions__year"),
+    )
+
+
+@dataclass
+class EditionCoverage:
+    edition: IndexEdition
+    units_with_value: int = 0
+    not_published: int = 0
+    not_available: int = 0
+    values: int = 0
+    demo_values: int = 0
+
+
+def editions_with_coverage(*, index: Index) -> list[EditionCoverage]:
+    """One row per edition with how many units have a total, and how many totals are not
+    published / not available (two queries)."""
+    editions = list(index.editions.order_by("year"))
+    coverage = {edition.pk: EditionCoverage(edition=edition) for edition in editions}
+    counts = (
+        Score.objects.filter(edition__index=index)
+        .values("edition_id")
+        .annotate(
+            with_value=Count("id", filter=Q(component__isnull=True, state="value")),
+            not_published=Count("id", filter=Q(component__isnull=True, state="not_published")),
+            not_available=Count("id", filter=Q(component__isnull=True, state="not_available")),
+            values=Count("id", filter=Q(state="value")),
+            demo=Count("id", filter=Q(state="value", is_demo=True)),
+        )
+    )
+    for row in counts:
+        item = coverage[row["edition_id"]]
+        item.units_with_value = row["with_value"]
+        item.not_published = row["not_published"]
+        item.not_available = row["not_available"]
+        item.values = row["values"]
+        item.demo_values = row["demo"]
+    return list(coverage.values())
+
+
+@dataclass
+class TreeNode:
+    component: Component
+    children: list[TreeNode] = field(default_factory=list)
+
+
+def component_tree(*, edition: IndexEdition) -> list[TreeNode]:
+    """The edition's components as a tree, in one query."""
+    nodes = {c.pk: TreeNode(c) for c in edition.components.order_by("order", "code")}
+    roots = []
+    for node in nodes.values():
+        parent_id = node.component.parent_id
+        if parent_id and parent_id in nodes:
+            nodes[parent_id].children.append(node)
+        else:
+            roots.append(node)
+    return roots
+
+
+@dataclass
+class ScoreCell:
+    year: int
+    edition: IndexEdition
+    score: Score | None
+    breaks_comparability: bool
+
+    @property
+    def label(self) -> str:
+        return self.score.display_value if self.score else ""
+
+
+@dataclass
+class UnitIndexSeries:
+    index: Index
+    cells: list[ScoreCell]
+
+
+def unit_scores_by_index(*, unit: Unit) -> list[UnitIndexSeries]:
+    """A unit's totals by index and year, every edition of the indices that score its level
+    listed (so a not-run year or a gap shows as such). Two queries."""
+    scores = {
+        s.edition_id: s
+        for s in Score.objects.filter(unit=unit, component__isnull=True).only(
+            "edition_id",
+            "state",
+            "value",
+            "decimals",
+            "published_rank",
+            "published_group",
+            "is_demo",
+        )
+    }
+    editions = IndexEdition.objects.select_related("index").order_by("index__order", "year")
+    series: dict[int, UnitIndexSeries] = {}
+    edition_ids_with_scores = set(scores)
+    indices_with_scores = {
+        e.index_id for e in editions if e.pk in edition_ids_with_scores
+    }  # only indices that ever scored this unit
+    for edition in editions:
+        if edition.index_id not in indices_with_scores:
+            continue
+        entry = series.setdefault(edition.index_id, UnitIndexSeries(index=edition.index, cells=[]))
+        entry.cells.append(
+            ScoreCell(
+                year=edition.year,
+                edition=edition,
+                score=scores.get(edition.pk),
+                breaks_comparability=edition.breaks_comparability,
+            )
+        )
+    return list(series.values())
+
+
+def edition_league(*, edition: IndexEdition) -> list[dict[str, object]]:
+    """Totals of every unit in an edition with its published rank (for the catalogue page)."""
+    rows = (
+        Score.objects.filter(edition=edition, component__isnull=True)
+        .select_related("unit", "unit__region")
+        .order_by(
+            F("published_rank").asc(nulls_last=True), F("value").desc(nulls_last=True), "unit__name"
+        )
+    )
+    return [
+        {
+            "unit": score.unit,
+            "score": score,
+        }
+        for score in rows
+    ]
+
+
+def edition_component_values(*, edition: IndexEdition) -> dict[int, dict[int | None, Score]]:
+    """unit id → component id (None = total) → score, in one query."""
+    table: dict[int, dict[int | None, Score]] = defaultdict(dict)
+    for score in Score.objects.filter(edition=edition).only(
+        "unit_id", "component_id", "state", "value", "decimals", "published_rank"
+    ):
+        table[score.unit_id][score.component_id] = score
+    return table
+
+
+def unit_targets(*, unit: Unit) -> QuerySet[Target]:
+    return Target.objects.filter(unit=unit).select_related("index").prefetch_related("milestones")
+
+
+def target_history(*, target: Target) -> list[dict[str, object]]:
+    """Every saved version of a target, newest first, with what changed (who, when, old, new)."""
+    records = list(target.history.select_related("history_user").order_by("-history_date"))
+    tracked = [
+        "kind", "target_value", "target_rank", "target_group", "baseline_year", "baseline_value",
+        "target_year", "component_code", "source", "note",
+    ]  # fmt: skip
+    result = []
+    for position, record in enumerate(records):
+        previous = records[position + 1] if position + 1 < len(records) else None
+        changes = []
+        for name in tracked:
+            new = getattr(record, name)
+            old = getattr(previous, name) if previous else None
+            if previous is None or old != new:
+                changes.append(
+                    {
+                        "field": Target._meta.get_field(name).verbose_name,
+                        "old": "" if old is None else old,
+                        "new": "" if new is None else new,
+                    }
+                )
+        result.append(
+            {
+                "when": record.history_date,
+                "who": record.history_user,
+                "type": record.get_history_type_display(),
+                "changes": changes,
+            }
+        )
+    return result
+
+
+def latest_batches(*, limit: int = 10) -> QuerySet[ImportBatch]:
+    return ImportBatch.objects.select_related("edition__index", "uploaded_by").order_by(
+        "-created_at"
+    )[:limit]
+
+
+def percent(part: int, whole: int) -> Decimal:
+    return Decimal(100 * part / whole).quantize(Decimal("0.1")) if whole else Decimal(0)

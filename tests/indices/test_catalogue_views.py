@@ -1,0 +1,91 @@
+import pytest
+from django.urls import reverse
+
+from indices.models import Target
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("indices:list"),
+        reverse("indices:detail", args=["PCI"]),
+        reverse("indices:detail", args=["PCI"]) + "?nam=2023",
+        reverse("indices:detail", args=["PAPI"]) + "?nam=2018",
+        reverse("indices:detail", args=["ICT"]) + "?nam=2021",
+        reverse("indices:detail", args=["PAR_DISTRICT"]),
+        reverse("units:detail", args=["49"]),
+        reverse("units:list"),
+    ],
+)
+def test_catalogue_pages_stay_within_query_budget(
+    client, official, url, django_assert_max_num_queries
+):
+    client.force_login(official)
+    with django_assert_max_num_queries(15):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+def test_index_page_marks_not_published_and_breaks(client, official):
+    client.force_login(official)
+    body = client.get(reverse("indices:detail", args=["PCI"]) + "?nam=2023").content.decode()
+    assert "KCB" in body
+    assert "chỉ công bố 30 tỉnh dẫn đầu" in body
+    assert "Tính minh bạch" in body
+    assert "trọng số 20%" in body
+    body = client.get(reverse("indices:detail", args=["PAPI"])).content.decode()
+    assert "Thay đổi phương pháp" in body
+    assert "Dữ liệu minh họa" in body
+
+
+def test_not_run_edition_is_shown_as_such(client, official):
+    client.force_login(official)
+    body = client.get(reverse("indices:detail", args=["ICT"]) + "?nam=2021").content.decode()
+    assert "Năm này không tổ chức đánh giá." in body
+
+
+def test_unit_page_lists_scores_by_index_and_year(client, official):
+    client.force_login(official)
+    body = client.get(reverse("units:detail", args=["49"])).content.decode()
+    assert "66,24" in body  # PCI 2021, Vietnamese decimal comma
+    assert "84,60" in body  # PAR INDEX 2023
+    assert "không tổ chức" in body  # ICT 2021
+    assert "Từ 2018 PAPI có 8 nội dung" in body
+
+
+def test_official_edits_a_target_and_history_is_kept(client, official):
+    client.force_login(official)
+    target = Target.objects.get(unit__code="49", index__code="PAR", kind="score")
+    response = client.post(
+        reverse("indices:target_edit", args=[target.pk]),
+        {
+            "unit": target.unit_id, "index": target.index_id, "kind": "score",
+            "target_value": "86,5", "baseline_year": 2020, "target_year": 2025,
+            "milestones": "2024 = 85\n2025 = 86,5", "component_code": "",
+        },
+    )  # fmt: skip
+    assert response.status_code == 302, response.context["form"].errors
+    target.refresh_from_db()
+    assert str(target.target_value) == "86.5000"
+    body = client.get(reverse("indices:target_history", args=[target.pk])).content.decode()
+    assert "official-test" in body
+    assert "86,5" in body or "86.5" in body
+
+
+def test_department_head_cannot_edit_targets(client, head_khdt):
+    client.force_login(head_khdt)
+    target = Target.objects.filter(unit__code="49").first()
+    assert client.get(reverse("indices:target_edit", args=[target.pk])).status_code == 403
+    assert client.post(reverse("indices:target_create"), {}).status_code == 403
+
+
+def test_malformed_milestones_are_refused_with_the_line(client, admin_user):
+    client.force_login(admin_user)
+    target = Target.objects.filter(unit__code="49", kind="score").first()
+    response = client.post(
+        reverse("indices:target_edit", args=[target.pk]),
+        {"unit": target.unit_id, "index": target.index_id, "kind": "score", "target_value": "85",
+         "baseline_year": 2020, "target_year": 2025, "milestones": "2024 = N/A"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "Dòng 1" in response.content.decode()
