@@ -21,6 +21,7 @@ setup: $(STAMP)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_reference_data
 	$(MANAGE) load_demo_data
+	$(MANAGE) rebuild_analytics
 	$(MANAGE) create_demo_accounts
 
 run: setup

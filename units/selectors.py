@@ -30,7 +30,7 @@ class UnitNameError(ValueError):
 class UnitMatcher:
     """Resolves published names to units valid on one date, in memory (built once per import)."""
 
-    on_date: dt.date
+    on_date: dt.date | None
     units: dict[int, Unit]
     keys: dict[str, set[int]] = field(default_factory=dict)
 
@@ -51,16 +51,16 @@ class UnitMatcher:
                 label = f"{self.units[unit_id].name} ({self.units[unit_id].code})"
                 if label not in candidates:
                     candidates.append(label)
-        raise UnitNameError(
-            name,
-            f'Không tìm thấy đơn vị "{name}" tồn tại ngày {self.on_date:%d/%m/%Y}.',
-            candidates,
-        )
+        when = f" tồn tại ngày {self.on_date:%d/%m/%Y}" if self.on_date else ""
+        raise UnitNameError(name, f'Không tìm thấy đơn vị "{name}"{when}.', candidates)
 
 
-def unit_matcher_build(*, on_date: dt.date, kinds: Iterable[str] | None = None) -> UnitMatcher:
-    """Two queries: the units valid on the date (of the given kinds) and their aliases."""
-    queryset = Unit.objects.valid_on(on_date)
+def unit_matcher_build(
+    *, on_date: dt.date | None, kinds: Iterable[str] | None = None
+) -> UnitMatcher:
+    """Two queries: the units valid on the date (any date when None), of the given kinds, and
+    their aliases."""
+    queryset = Unit.objects.valid_on(on_date) if on_date else Unit.objects.all()
     if kinds:
         queryset = queryset.filter(kind__in=list(kinds))
     units = {unit.pk: unit for unit in queryset}

@@ -247,6 +247,14 @@ def target_save(
     target.source, target.note, target.is_demo = source, note, is_demo
     target.full_clean()
     target.save()
+    # Target status and gaps depend on the target: rebuild the index's analyses after commit.
+    from indices.services.analytics import editions_touch
+    from indices.tasks import queue_analysis_rebuild
+
+    edition_ids = list(index.editions.filter(status="published").values_list("pk", flat=True))
+    editions_touch(edition_ids=edition_ids)
+    if not is_demo:
+        queue_analysis_rebuild(edition_ids=edition_ids, trigger="target")
     if milestones is not None:
         target.milestones.exclude(year__in=milestones).delete()
         for year, value in milestones.items():

@@ -1,0 +1,43 @@
+import csv
+import json
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from indices.models import IndexEdition
+from indices.selectors_analytics import analysis_rows
+
+COLUMNS = [
+    "unit_code", "unit_name", "value", "rank", "region_rank", "percentile", "group",
+    "published_rank", "gap_to_leader", "gap_to_mean", "gap_to_median", "gap_to_region_best",
+    "rank_change", "score_change", "target_kind", "target_value", "target_gap", "target_status",
+]  # fmt: skip
+
+
+class Command(BaseCommand):
+    help = "Print the current analysis of an edition, one line per unit."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--index", required=True)
+        parser.add_argument("--year", required=True, type=int)
+        parser.add_argument("--level")
+        parser.add_argument("--component", default="total")
+        parser.add_argument("--format", choices=["csv", "json"], default="csv")
+
+    def handle(self, *args: object, **options: object) -> None:
+        edition = IndexEdition.objects.filter(
+            index__code=str(options["index"]).upper(), year=options["year"]
+        ).first()
+        if edition is None or (options["level"] and options["level"] != edition.level):
+            raise CommandError(f"Không có kỳ {options['index']} {options['year']} ở cấp này.")
+        component = "" if options["component"] == "total" else str(options["component"])
+        rows = [
+            {column: row[column] for column in COLUMNS}
+            for row in analysis_rows(edition=edition, component_code=component)
+        ]
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1))
+            return
+        writer = csv.DictWriter(self.stdout, fieldnames=COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: "" if v is None else v for k, v in row.items()})

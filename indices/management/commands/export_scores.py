@@ -1,0 +1,49 @@
+import csv
+import json
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from indices.models import IndexEdition, Score
+
+COLUMNS = ["unit_code", "unit_name", "component", "value", "state", "published_rank",
+           "published_group"]  # fmt: skip
+
+
+class Command(BaseCommand):
+    help = "Print an edition's stored scores, one line per unit and component."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--index", required=True)
+        parser.add_argument("--year", required=True, type=int)
+        parser.add_argument("--level")
+        parser.add_argument("--format", choices=["csv", "json"], default="csv")
+
+    def handle(self, *args: object, **options: object) -> None:
+        edition = IndexEdition.objects.filter(
+            index__code=str(options["index"]).upper(), year=options["year"]
+        ).first()
+        if edition is None or (options["level"] and options["level"] != edition.level):
+            raise CommandError(f"Không có kỳ {options['index']} {options['year']} ở cấp này.")
+        scores = (
+            Score.objects.filter(edition=edition)
+            .select_related("unit", "component")
+            .order_by("unit__code", "component__order")
+        )
+        rows = [
+            {
+                "unit_code": s.unit.code,
+                "unit_name": s.unit.name,
+                "component": s.component.code if s.component else "total",
+                "value": s.display_value if s.state == Score.State.VALUE else "",
+                "state": s.state,
+                "published_rank": s.published_rank if s.published_rank is not None else "",
+                "published_group": s.published_group,
+            }
+            for s in scores
+        ]
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1))
+            return
+        writer = csv.DictWriter(self.stdout, fieldnames=COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)

@@ -1,0 +1,650 @@
+"""The analytics rebuild: ranks, gaps, target status, priorities and what-if, computed set-based
+with pandas per edition, written as a new generation and switched to in one transaction.
+
+Concurrency: a run is claimed with a conditional UPDATE (two workers never execute one run), and
+each edition is claimed the same way while it is built. A builder records the edition's
+`data_version` it read; the switch happens only if no newer result is already in place, and after
+releasing its claim the builder looks again, so a burst of imports always ends built from the
+latest data. A run whose worker died (SIGKILL) is taken over once its heartbeat is stale.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import time
+import traceback
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F, Q
+
+from indices.models import (
+    AnalysisRun,
+    AnalyticsGeneration,
+    Component,
+    EditionAnalysis,
+    IndexEdition,
+    RankResult,
+    RatingBand,
+    RatingScheme,
+    Score,
+    Target,
+)
+
+STALE_SECONDS = getattr(settings, "ANALYTICS_STALE_SECONDS", 60)
+RESULT_FIELDS = [
+    "run_id", "edition_id", "unit_id", "component_id", "component_code", "region_id", "state",
+    "value", "decimals", "rank", "peer_count", "region_rank", "region_count", "percentile",
+    "group", "published_rank", "published_group", "display_rank", "rank_mismatch",
+    "group_mismatch", "leader_value", "mean_value", "median_value", "gap_to_leader",
+    "gap_to_mean", "gap_to_median", "gap_to_region_best", "gap_to_region_mean", "score_change",
+    "rank_change", "change_note", "target_id", "target_kind", "target_value", "target_gap",
+    "target_status", "points_needed", "cost", "rank_if_median", "rank_if_leader", "priority",
+]  # fmt: skip
+
+
+class RunBusy(Exception):
+    """Another live worker is executing this run; try again later."""
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(tz=dt.UTC)
+
+
+# Queueing ----------------------------------------------------------------------------------------
+
+
+def analysis_queue(
+    *,
+    edition_ids: list[int] | None,
+    trigger: str,
+    batch_id: int | None = None,
+    user: Any = None,
+) -> AnalysisRun:
+    """Record a run and queue its task once the surrounding transaction commits."""
+    from indices.tasks import analysis_rebuild_task
+
+    run = AnalysisRun.objects.create(
+        trigger=trigger,
+        scope=sorted(edition_ids) if edition_ids is not None else None,
+        batch_id=batch_id,
+        requested_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    transaction.on_commit(lambda: analysis_rebuild_task.delay(run.pk))
+    return run
+
+
+def editions_touch(*, edition_ids: list[int]) -> None:
+    """Mark editions' inputs as changed (call inside the transaction that changes them)."""
+    IndexEdition.objects.filter(pk__in=edition_ids).update(data_version=F("data_version") + 1)
+
+
+# Computation -------------------------------------------------------------------------------------
+
+
+@dataclass
+class EditionContext:
+    edition: IndexEdition
+    components: list[Component]
+    scheme: RatingScheme | None
+    bands: list[RatingBand]
+    previous: IndexEdition | None
+    targets: list[Target]
+
+
+def _context(edition: IndexEdition) -> EditionContext:
+    index = edition.index
+    scheme = RatingScheme.objects.filter(index=index).first()
+    previous = (
+        IndexEdition.objects.filter(index=index, year__lt=edition.year, status="published")
+        .order_by("-year")
+        .first()
+    )
+    return EditionContext(
+        edition=edition,
+        components=list(edition.components.all()),
+        scheme=scheme,
+        bands=list(scheme.bands.order_by("order")) if scheme else [],
+        previous=previous,
+        targets=list(Target.objects.filter(index=index).prefetch_related("milestones")),
+    )
+
+
+def _scores_frame(edition_id: int) -> pd.DataFrame:
+    rows = Score.objects.filter(edition_id=edition_id).values_list(
+        "unit_id", "component_id", "component__code", "component__parent_id", "state", "value",
+        "decimals", "published_rank", "published_group", "unit__region_id",
+    )  # fmt: skip
+    frame = pd.DataFrame.from_records(
+        list(rows),
+        columns=[
+            "unit_id", "component_id", "component_code", "parent_id", "state", "value",
+            "decimals", "published_rank", "published_group", "region_id",
+        ],
+    )  # fmt: skip
+    frame["component_code"] = frame["component_code"].fillna("")
+    frame["value"] = pd.to_numeric(frame["value"].astype(object), errors="coerce").astype(float)
+    for column in ("published_rank", "region_id", "component_id", "parent_id", "decimals"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
+    frame["published_group"] = frame["published_group"].fillna("").astype(object)
+    return frame
+
+
+def _effective_weights(ctx: EditionContext) -> dict[str, float]:
+    """How many total points one point of each top-level component is worth."""
+    edition = ctx.edition
+    top = [c for c in ctx.components if c.parent_id is None]
+    if not top:
+        return {}
+    aggregation = edition.aggregation
+    weights = [float(c.weight) for c in top if c.weight is not None]
+    if aggregation == "sum":
+        return {c.code: 1.0 for c in top}
+    if weights and len(weights) == len(top) and sum(weights) > 0:
+        # Weighted sum (PCI), or published-only editions that still carry weights (approximate).
+        scale = float(edition.total_max) / float(edition.component_max or 10)
+        return {c.code: float(c.weight) / sum(weights) * scale for c in top}  # type: ignore[arg-type]
+    maxima = [c.max_points for c in top]
+    if all(m is not None for m in maxima):
+        total_max = float(sum(m for m in maxima if m is not None))
+        return {c.code: float(edition.total_max) / total_max for c in top}
+    # Areas scored on the total's own scale (PAR INDEX %): equal shares.
+    return {c.code: 1.0 / len(top) for c in top}
+
+
+def _component_max(ctx: EditionContext) -> dict[str, float]:
+    edition = ctx.edition
+    return {
+        c.code: float(c.max_points)
+        if c.max_points is not None
+        else float(
+            edition.component_max if edition.component_max is not None else edition.total_max
+        )
+        for c in ctx.components
+    }
+
+
+def _competition_rank(values: pd.Series, by: list[pd.Series] | pd.Series) -> pd.Series:
+    return values.groupby(by).rank(method="min", ascending=False)
+
+
+def _groups(frame: pd.DataFrame, ctx: EditionContext) -> pd.Series:
+    scheme = ctx.scheme
+    groups = pd.Series("", index=frame.index, dtype=object)
+    if not scheme or not ctx.bands:
+        return groups
+    ranked = frame["rank"].notna()
+    if scheme.method == "thresholds":
+        is_total = (frame["component_code"] == "") & frame["value"].notna()
+        for band in sorted(ctx.bands, key=lambda b: b.order, reverse=True):
+            if band.min_value is None:
+                continue
+            hit = is_total & (frame["value"] >= float(band.min_value))
+            groups[hit] = band.name
+    elif scheme.method == "quartiles":
+        by_order = {b.order: b.name for b in ctx.bands}
+        quartile = np.ceil(4 * frame["rank"] / frame["peer_count"].where(frame["peer_count"] > 0))
+        for order, name in by_order.items():
+            groups[ranked & (quartile == order)] = name
+    elif scheme.method == "published":
+        groups = frame["published_group"].fillna("").astype(object)
+    return groups
+
+
+def _previous_frame(previous: IndexEdition | None) -> pd.DataFrame | None:
+    if previous is None:
+        return None
+    prev = _scores_frame(previous.pk)
+    if prev.empty:
+        return None
+    prev = prev[prev["state"] == "value"].copy()
+    prev["rank"] = _competition_rank(prev["value"], prev["component_code"])
+    is_total = prev["component_code"] == ""
+    prev["display_rank"] = prev["rank"]
+    prev.loc[is_total, "display_rank"] = prev.loc[is_total, "published_rank"].fillna(
+        prev.loc[is_total, "rank"]
+    )
+    return prev[["unit_id", "component_code", "value", "display_rank"]].rename(
+        columns={"value": "prev_value", "display_rank": "prev_rank"}
+    )
+
+
+def _progress_status(observed: float, required: float) -> str:
+    """Open SDG method: the ratio of observed to required progress, bands at 95% and 60%."""
+    if required <= 0:
+        return "on_track"
+    ratio = observed / required
+    if ratio >= 0.95:
+        return "on_track"
+    if ratio >= 0.6:
+        return "at_risk"
+    return "off_track"
+
+
+def _baseline(target: Target, kind: str) -> float | None:
+    if kind == "rank":
+        return float(target.baseline_rank) if target.baseline_rank is not None else None
+    return float(target.baseline_value) if target.baseline_value is not None else None
+
+
+def _target_fields(
+    target: Target, row: pd.Series, ctx: EditionContext, totals_desc: np.ndarray
+) -> dict[str, Any]:
+    year = ctx.edition.year
+    fields: dict[str, Any] = {"target_id": target.pk, "target_kind": target.kind}
+    bands = {b.code: b for b in ctx.bands} | {b.name: b for b in ctx.bands}
+    value = row["value"] if row["state"] == "value" else None
+    if target.kind == Target.Kind.SCORE:
+        goal = float(target.target_value or 0)
+        fields["target_value"] = (
+            f"{target.target_value.normalize():f}" if target.target_value else ""
+        )
+        if value is None or math.isnan(value):
+            return fields | {"target_status": "no_data"}
+        fields["target_gap"] = round(value - goal, 4)
+        if value >= goal:
+            return fields | {"target_status": "achieved"}
+        base = _baseline(target, "score")
+        if base is None or year <= target.baseline_year:
+            return fields | {"target_status": "no_data"}
+        elapsed = (year - target.baseline_year) / max(1, target.target_year - target.baseline_year)
+        return fields | {"target_status": _progress_status(value - base, (goal - base) * elapsed)}
+    if target.kind == Target.Kind.RANK:
+        goal_rank = int(target.target_rank or 0)
+        fields["target_value"] = str(goal_rank)
+        rank = row["display_rank"]
+        if goal_rank and len(totals_desc) >= goal_rank:
+            fields["points_needed"] = round(float(totals_desc[goal_rank - 1]), 4)
+        if rank is None or (isinstance(rank, float) and math.isnan(rank)):
+            return fields | {"target_status": "no_data"}
+        fields["target_gap"] = goal_rank - int(rank)
+        if rank <= goal_rank:
+            return fields | {"target_status": "achieved"}
+        base = _baseline(target, "rank")
+        if base is None or year <= target.baseline_year:
+            return fields | {"target_status": "no_data"}
+        elapsed = (year - target.baseline_year) / max(1, target.target_year - target.baseline_year)
+        return fields | {
+            "target_status": _progress_status(base - rank, (base - goal_rank) * elapsed)
+        }
+    # Group target: at least the named group.
+    fields["target_value"] = target.target_group
+    band = bands.get(target.target_group)
+    group = row["group"] or row.get("published_group") or ""
+    current = bands.get(group)
+    if band is None:
+        return fields | {"target_status": "no_data"}
+    if current is not None:
+        fields["target_gap"] = band.order - current.order
+        if current.order <= band.order:
+            return fields | {"target_status": "achieved"}
+    if band.min_value is not None and value is not None and not math.isnan(value):
+        goal = float(band.min_value)
+        fields["target_gap"] = round(value - goal, 4)
+        base = _baseline(target, "score")
+        if base is None or year <= target.baseline_year:
+            return fields | {"target_status": "no_data"}
+        elapsed = (year - target.baseline_year) / max(1, target.target_year - target.baseline_year)
+        return fields | {"target_status": _progress_status(value - base, (goal - base) * elapsed)}
+    return fields | {"target_status": "no_data" if current is None else "off_track"}
+
+
+def edition_results_frame(edition: IndexEdition) -> pd.DataFrame:
+    """Every result column for every (unit, component) of one edition, as a DataFrame."""
+    ctx = _context(edition)
+    frame = _scores_frame(edition.pk)
+    if frame.empty:
+        return frame
+    has_value = frame["state"] == "value"
+    frame["rank"] = np.nan
+    frame.loc[has_value, "rank"] = _competition_rank(
+        frame.loc[has_value, "value"], frame.loc[has_value, "component_code"]
+    )
+    counts = (
+        frame[has_value].groupby("component_code")["value"].agg(["count", "max", "mean", "median"])
+    )
+    frame = frame.join(counts, on="component_code")
+    frame = frame.rename(
+        columns={
+            "count": "peer_count",
+            "max": "leader_value",
+            "mean": "mean_value",
+            "median": "median_value",
+        }
+    )
+    frame["peer_count"] = frame["peer_count"].fillna(0).astype(int)
+    n = frame["peer_count"]
+    spread = 100 * (n - frame["rank"]) / (n - 1).clip(lower=1)
+    frame["percentile"] = np.where(frame["rank"].notna(), np.where(n > 1, spread, 100.0), np.nan)
+    frame["gap_to_leader"] = frame["value"] - frame["leader_value"]
+    frame["gap_to_mean"] = frame["value"] - frame["mean_value"]
+    frame["gap_to_median"] = frame["value"] - frame["median_value"]
+    regional = frame[has_value & frame["region_id"].notna()]
+    if not regional.empty:
+        frame["region_rank"] = np.nan
+        frame.loc[regional.index, "region_rank"] = _competition_rank(
+            regional["value"], [regional["component_code"], regional["region_id"]]
+        )
+        stats = regional.groupby(["component_code", "region_id"])["value"].agg(
+            ["max", "mean", "count"]
+        )
+        stats.columns = ["region_best", "region_mean", "region_count"]
+        frame = frame.join(stats, on=["component_code", "region_id"])
+        frame["gap_to_region_best"] = frame["value"] - frame["region_best"]
+        frame["gap_to_region_mean"] = frame["value"] - frame["region_mean"]
+        frame["region_count"] = frame["region_count"].fillna(0).astype(int)
+    else:
+        frame["region_rank"] = np.nan
+        frame["gap_to_region_best"] = np.nan
+        frame["gap_to_region_mean"] = np.nan
+        frame["region_count"] = 0
+    is_total = frame["component_code"] == ""
+    frame["display_rank"] = frame["rank"]
+    frame.loc[is_total, "display_rank"] = frame.loc[is_total, "published_rank"].fillna(
+        frame.loc[is_total, "rank"]
+    )
+    frame["rank_mismatch"] = (
+        is_total & frame["published_rank"].notna() & frame["rank"].notna()
+        & (frame["published_rank"] != frame["rank"])
+    )  # fmt: skip
+    frame["group"] = _groups(frame, ctx)
+    computed_scheme = ctx.scheme is not None and ctx.scheme.method != "published"
+    frame["group_mismatch"] = (
+        computed_scheme & (frame["group"] != "") & (frame["published_group"].fillna("") != "")
+        & (frame["group"] != frame["published_group"].fillna(""))
+    )  # fmt: skip
+
+    # Change since the previous edition, never across a comparability break.
+    frame["score_change"] = np.nan
+    frame["rank_change"] = np.nan
+    frame["change_note"] = ""
+    if edition.breaks_comparability:
+        frame["change_note"] = "break"
+    else:
+        prev = _previous_frame(ctx.previous)
+        if prev is not None:
+            frame = frame.merge(prev, on=["unit_id", "component_code"], how="left")
+            frame["score_change"] = frame["value"] - frame["prev_value"]
+            frame["rank_change"] = frame["prev_rank"] - frame["display_rank"]
+            frame = frame.drop(columns=["prev_value", "prev_rank"])
+        else:
+            frame["change_note"] = "no_previous"
+
+    # Priorities and what-if: the components that cost the unit the most total points.
+    weights = _effective_weights(ctx)
+    maxima = _component_max(ctx)
+    top_codes = set(weights)
+    frame["cost"] = np.nan
+    frame["rank_if_median"] = np.nan
+    frame["rank_if_leader"] = np.nan
+    frame["priority"] = np.nan
+    totals = frame[is_total & has_value].set_index("unit_id")["value"]
+    totals_sorted = np.sort(totals.to_numpy())
+    comp = frame["component_code"].isin(top_codes) & frame["value"].notna()
+    if comp.any() and len(totals_sorted):
+        weight = frame.loc[comp, "component_code"].map(weights)
+        relative = ctx.edition.aggregation == "weighted_sum" or (
+            ctx.edition.aggregation == "published_only"
+            and all(c.weight is not None for c in ctx.components if c.code in top_codes)
+        )
+        if relative:
+            frame.loc[comp, "cost"] = weight * (
+                frame.loc[comp, "leader_value"] - frame.loc[comp, "value"]
+            )
+        else:
+            ceiling = frame.loc[comp, "component_code"].map(maxima)
+            frame.loc[comp, "cost"] = weight * (ceiling - frame.loc[comp, "value"])
+        unit_total = frame.loc[comp, "unit_id"].map(totals)
+        for column, reference in (
+            ("rank_if_median", "median_value"),
+            ("rank_if_leader", "leader_value"),
+        ):
+            gain = (frame.loc[comp, reference] - frame.loc[comp, "value"]).clip(lower=0) * weight
+            new_total = unit_total + gain
+            above = len(totals_sorted) - np.searchsorted(
+                totals_sorted, new_total.to_numpy(), side="right"
+            )
+            frame.loc[comp, column] = np.where(unit_total.notna(), above + 1, np.nan)
+        frame.loc[comp, "priority"] = (
+            frame.loc[comp].groupby("unit_id")["cost"].rank(method="first", ascending=False)
+        )
+
+    # Targets of this index, for the units and components they name.
+    for column in ("target_id", "target_gap", "points_needed"):
+        frame[column] = np.nan
+    for column in ("target_kind", "target_value", "target_status"):
+        frame[column] = ""
+    totals_desc = np.sort(totals.to_numpy())[::-1]
+    position = {
+        (u, c): i
+        for i, (u, c) in enumerate(zip(frame["unit_id"], frame["component_code"], strict=True))
+    }
+    kind_order = {Target.Kind.SCORE: 0, Target.Kind.RANK: 1, Target.Kind.GROUP: 2}
+    filled: set[int] = set()
+    # One target per row; where a unit has several on one component, a score target is shown
+    # first, then rank, then group.
+    for target in sorted(ctx.targets, key=lambda t: kind_order[t.kind]):
+        if not target.baseline_year <= edition.year <= target.target_year:
+            continue
+        i = position.get((target.unit_id, target.component_code))
+        if i is None or i in filled:
+            continue
+        filled.add(i)
+        row = frame.iloc[i]
+        component_totals = (
+            totals_desc
+            if target.component_code == ""
+            else np.sort(
+                frame[(frame["component_code"] == target.component_code) & frame["value"].notna()][
+                    "value"
+                ].to_numpy()
+            )[::-1]
+        )
+        for key, val in _target_fields(target, row, ctx, component_totals).items():
+            frame.iat[i, frame.columns.get_loc(key)] = val
+
+    frame["edition_id"] = edition.pk
+    return frame
+
+
+# Writing -----------------------------------------------------------------------------------------
+
+_INT_FIELDS = {
+    "component_id", "region_id", "rank", "region_rank", "published_rank", "display_rank",
+    "rank_change", "target_id", "rank_if_median", "rank_if_leader", "priority", "decimals",
+    "peer_count", "region_count",
+}  # fmt: skip
+_FLOAT_FIELDS = {
+    "value", "percentile", "leader_value", "mean_value", "median_value", "gap_to_leader",
+    "gap_to_mean", "gap_to_median", "gap_to_region_best", "gap_to_region_mean", "score_change",
+    "target_gap", "points_needed", "cost",
+}  # fmt: skip
+
+
+def _prepared(frame: pd.DataFrame, run_id: int) -> pd.DataFrame:
+    out = frame.copy()
+    out["run_id"] = run_id
+    for column in RESULT_FIELDS:
+        if column not in out.columns:
+            out[column] = np.nan if column in _INT_FIELDS | _FLOAT_FIELDS else ""
+    for column in _FLOAT_FIELDS:
+        out[column] = pd.to_numeric(out[column], errors="coerce").round(4)
+    for column in _INT_FIELDS:
+        out[column] = pd.to_numeric(out[column], errors="coerce").astype("Int64")
+    for column in (
+        "published_group",
+        "group",
+        "target_kind",
+        "target_value",
+        "target_status",
+        "change_note",
+    ):
+        out[column] = out[column].fillna("").astype(str)
+    out["rank_mismatch"] = out["rank_mismatch"].fillna(False).astype(bool)
+    out["group_mismatch"] = out["group_mismatch"].fillna(False).astype(bool)
+    return out[RESULT_FIELDS]
+
+
+def _write_results(frame: pd.DataFrame) -> int:
+    """COPY on PostgreSQL (the fast path for millions of rows), bulk_create elsewhere."""
+    if frame.empty:
+        return 0
+    table = RankResult._meta.db_table
+    columns = [RankResult._meta.get_field(f.removesuffix("_id") if f.endswith("_id") else f).column
+               for f in RESULT_FIELDS]  # fmt: skip
+    if connection.vendor == "postgresql":
+        buffer = io.StringIO()
+        frame.to_csv(buffer, index=False, header=False, na_rep="", quoting=csv.QUOTE_MINIMAL)
+        buffer.seek(0)
+        quoted = ", ".join(f'"{c}"' for c in columns)
+        with connection.cursor() as cursor:
+            cursor.copy_expert(
+                f"COPY {table} ({quoted}) FROM STDIN WITH (FORMAT csv, NULL '')", buffer
+            )
+        return len(frame)
+    records = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    RankResult.objects.bulk_create((RankResult(**r) for r in records), batch_size=2000)
+    return len(frame)
+
+
+# Orchestration -----------------------------------------------------------------------------------
+
+
+def _claim_edition(edition_id: int, run: AnalysisRun) -> bool:
+    EditionAnalysis.objects.get_or_create(edition_id=edition_id)
+    stale = _now() - dt.timedelta(seconds=STALE_SECONDS)
+    claimed = (
+        EditionAnalysis.objects.filter(edition_id=edition_id)
+        .filter(Q(builder__isnull=True) | Q(builder=run) | Q(claimed_at__lt=stale))
+        .update(builder=run, claimed_at=_now())
+    )
+    return claimed == 1
+
+
+def _release_edition(edition_id: int, run: AnalysisRun) -> None:
+    EditionAnalysis.objects.filter(edition_id=edition_id, builder=run).update(
+        builder=None, claimed_at=None
+    )
+
+
+def _switch(edition: IndexEdition, run: AnalysisRun, version: int, frame: pd.DataFrame) -> int:
+    """Write this run's rows and point readers at them, in one transaction; the previous
+    generation is removed after the switch, in the same transaction."""
+    with transaction.atomic():
+        pointer = EditionAnalysis.objects.select_for_update().get(edition=edition)
+        if pointer.run_id is not None and pointer.built_version > version:
+            return 0  # a newer result is already served
+        RankResult.objects.filter(edition=edition, run=run).delete()  # a previous attempt's rows
+        written = _write_results(_prepared(frame, run.pk))
+        old_run = pointer.run_id
+        pointer.run = run
+        pointer.built_version = version
+        pointer.save(update_fields=["run", "built_version"])
+        if old_run and old_run != run.pk:
+            RankResult.objects.filter(edition=edition, run_id=old_run).delete()
+        generation, _created = AnalyticsGeneration.objects.select_for_update().get_or_create(pk=1)
+        generation.number += 1
+        generation.save(update_fields=["number"])
+    return written
+
+
+def _build_edition(edition_id: int, run: AnalysisRun) -> int:
+    written = 0
+    while True:
+        if not _claim_edition(edition_id, run):
+            return written  # another builder has it and will see any newer data
+        try:
+            edition = IndexEdition.objects.select_related("index").get(pk=edition_id)
+            version = edition.data_version
+            frame = edition_results_frame(edition)
+            written += _switch(edition, run, version, frame)
+        finally:
+            _release_edition(edition_id, run)
+        AnalysisRun.objects.filter(pk=run.pk).update(heartbeat_at=_now())
+        latest = IndexEdition.objects.filter(pk=edition_id).values_list("data_version", flat=True)
+        if not latest or latest[0] <= version:
+            return written
+
+
+def _claim_run(run_id: int) -> AnalysisRun | None:
+    stale = _now() - dt.timedelta(seconds=STALE_SECONDS)
+    claimed = AnalysisRun.objects.filter(pk=run_id).filter(
+        Q(status__in=[AnalysisRun.Status.QUEUED, AnalysisRun.Status.FAILED])
+        | Q(status=AnalysisRun.Status.RUNNING, heartbeat_at__lt=stale)
+    ).update(
+        status=AnalysisRun.Status.RUNNING, started_at=_now(), heartbeat_at=_now(),
+        attempts=F("attempts") + 1, error="",
+    )  # fmt: skip
+    if claimed:
+        return AnalysisRun.objects.get(pk=run_id)
+    status = AnalysisRun.objects.filter(pk=run_id).values_list("status", flat=True).first()
+    if status == AnalysisRun.Status.RUNNING:
+        raise RunBusy(run_id)
+    return None  # gone, or already succeeded: the task ran twice, nothing to do
+
+
+def analysis_run_execute(*, run_id: int) -> AnalysisRun | None:
+    """Execute a queued run. Idempotent and safe to call twice or concurrently."""
+    run = _claim_run(run_id)
+    if run is None:
+        return None
+    started = time.monotonic()
+    written = built = 0
+    try:
+        if run.scope is None:
+            edition_ids = list(
+                IndexEdition.objects.filter(status="published", scores__isnull=False)
+                .distinct()
+                .values_list("pk", flat=True)
+            )
+        else:
+            edition_ids = list(
+                IndexEdition.objects.filter(pk__in=run.scope).values_list("pk", flat=True)
+            )
+        for edition_id in edition_ids:
+            written += _build_edition(edition_id, run)
+            built += 1
+    except Exception:
+        AnalysisRun.objects.filter(pk=run.pk).update(
+            status=AnalysisRun.Status.FAILED, finished_at=_now(),
+            duration_s=time.monotonic() - started, error=traceback.format_exc()[-4000:],
+            rows_written=written, editions_built=built,
+        )  # fmt: skip
+        raise
+    AnalysisRun.objects.filter(pk=run.pk).update(
+        status=AnalysisRun.Status.SUCCEEDED, finished_at=_now(),
+        duration_s=time.monotonic() - started, rows_written=written, editions_built=built,
+    )  # fmt: skip
+    run.refresh_from_db()
+    return run
+
+
+def analysis_rebuild(
+    *, edition_ids: list[int] | None, trigger: str, batch_id: int | None = None, user: Any = None
+) -> AnalysisRun | None:
+    """Create a run and execute it now, in this process (commands, beat, tests)."""
+    run = AnalysisRun.objects.create(
+        trigger=trigger,
+        scope=sorted(edition_ids) if edition_ids is not None else None,
+        batch_id=batch_id,
+        requested_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    return analysis_run_execute(run_id=run.pk)
+
+
+def current_generation() -> int:
+    return AnalyticsGeneration.objects.filter(pk=1).values_list("number", flat=True).first() or 0
+
+
+def decimal_or_none(value: float | None, places: int = 4) -> Decimal | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return Decimal(str(round(value, places)))

@@ -1,0 +1,1 @@
+"""Turning a published spreadsheet into scores: read safely, parse, validate, commit."""

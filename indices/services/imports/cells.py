@@ -1,0 +1,109 @@
+"""Reading one cell as published: numbers in Vietnamese or English notation, percentages, and
+the words publishers use for "not published" and "not available"."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from units.naming import strip_diacritics
+
+MAX_DECIMALS = 4
+NOT_AVAILABLE_WORDS = {
+    "n/a", "na", "n.a", "n.a.", "-", "–", "—", "..", "...", "khong co du lieu", "kcdl",
+    "khong co so lieu", "not available", "x",
+}  # fmt: skip
+NOT_PUBLISHED_WORDS = {"kcb", "khong cong bo", "np", "not published", "chua cong bo"}
+_NUMBER = re.compile(r"^[+-]?\d[\d.,  ]*%?$")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """state: value / not_published / not_available / blank / invalid."""
+
+    state: str
+    value: Decimal | None = None
+    decimals: int = 0
+    raw: str = ""
+    reason: str = ""
+
+
+def raw_text(cell: Any) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell).strip()
+
+
+def _decimals_of(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    return min(MAX_DECIMALS, max(0, -exponent)) if isinstance(exponent, int) else 0
+
+
+def _from_text(text: str) -> tuple[Decimal, int] | None:
+    compact = text.replace(" ", "").replace("\u00a0", "").rstrip("%")
+    if not _NUMBER.match(text.replace("\u00a0", " ")) or not compact:
+        return None
+    has_dot, has_comma = "." in compact, "," in compact
+    if has_dot and has_comma:
+        # The separator that comes last is the decimal one: 1.234,56 or 1,234.56.
+        decimal_sep = "," if compact.rfind(",") > compact.rfind(".") else "."
+        thousands = "." if decimal_sep == "," else ","
+        compact = compact.replace(thousands, "").replace(decimal_sep, ".")
+    elif has_comma:
+        compact = compact.replace(",", ".") if compact.count(",") == 1 else compact.replace(",", "")
+    elif has_dot and compact.count(".") > 1:
+        compact = compact.replace(".", "")
+    try:
+        value = Decimal(compact)
+    except InvalidOperation:
+        return None
+    fraction = compact.split(".", 1)[1] if "." in compact else ""
+    return value, min(MAX_DECIMALS, len(fraction))
+
+
+def parse_cell(cell: Any) -> Cell:
+    """One spreadsheet cell as a score value. Never turns a word into a number or a blank into 0."""
+    raw = raw_text(cell)
+    if cell is None or raw == "":
+        return Cell("blank", raw=raw)
+    if isinstance(cell, bool | dt.date | dt.datetime | dt.time):
+        return Cell(
+            "invalid", raw=raw, reason="Ô chứa ngày tháng hoặc giá trị logic, không phải số"
+        )
+    if isinstance(cell, int):
+        return Cell("value", Decimal(cell), 0, raw)
+    if isinstance(cell, float):
+        if cell != cell:  # NaN
+            return Cell("blank", raw=raw)
+        value = Decimal(repr(cell))
+        decimals = _decimals_of(value)
+        # Binary floats carry noise beyond what was typed (66.24 → 66.2399999…).
+        value = round(value, MAX_DECIMALS)
+        decimals = _decimals_of(value)
+        return Cell("value", value, decimals, raw)
+    word = strip_diacritics(raw).lower().strip()
+    if word in NOT_AVAILABLE_WORDS:
+        return Cell("not_available", raw=raw)
+    if word in NOT_PUBLISHED_WORDS:
+        return Cell("not_published", raw=raw)
+    parsed = _from_text(raw)
+    if parsed is None:
+        return Cell("invalid", raw=raw, reason="Không phải số")
+    value, decimals = parsed
+    return Cell("value", round(value, MAX_DECIMALS), decimals, raw)
+
+
+def parse_rank(cell: Any) -> tuple[int | None, str]:
+    """A published rank ("13", 13.0, "13/63"); returns (rank, reason if invalid)."""
+    raw = raw_text(cell)
+    if not raw or strip_diacritics(raw).lower() in NOT_AVAILABLE_WORDS | NOT_PUBLISHED_WORDS:
+        return None, ""
+    head = raw.split("/", 1)[0].strip()
+    if head.isdigit() and int(head) > 0:
+        return int(head), ""
+    return None, "Thứ hạng phải là số nguyên dương"

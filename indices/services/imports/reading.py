@@ -1,0 +1,154 @@
+"""Safe reading of uploaded spreadsheets into plain grids of cells.
+
+Checks happen before any parser sees the bytes: a size limit, the archive's total uncompressed
+size and compression ratio (real index sheets compress about 3:1; a zip bomb compresses
+thousands to one), macro-enabled workbooks, and XML entity declarations (defusedxml). Cells are
+read as values: calamine never evaluates formulas or follows external links.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any
+
+import defusedxml.ElementTree as SafeET
+import pandas as pd
+from defusedxml import DefusedXmlException
+from django.conf import settings
+
+SUPPORTED = {".xlsx", ".xls", ".ods", ".csv"}
+MACRO_CONTENT_TYPES = ("macroEnabled", "vbaProject")
+
+
+class UnreadableFile(ValueError):
+    """The file cannot be read at all; the message says why, in Vietnamese."""
+
+
+@dataclass
+class Sheet:
+    name: str
+    rows: list[list[Any]]  # cells as read: str, int, float, datetime or None
+
+
+def _limits() -> tuple[int, int, int]:
+    return (
+        settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024,
+        settings.IMPORT_MAX_UNCOMPRESSED_MB * 1024 * 1024,
+        settings.IMPORT_MAX_COMPRESSION_RATIO,
+    )
+
+
+def _check_archive(data: bytes, suffix: str) -> None:
+    _max_upload, max_uncompressed, max_ratio = _limits()
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as error:
+        raise UnreadableFile(
+            f"Tệp không phải bảng tính {suffix} hợp lệ (không đọc được cấu trúc tệp)."
+        ) from error
+    with archive:
+        members = archive.infolist()
+        total = sum(member.file_size for member in members)
+        compressed = sum(member.compress_size for member in members) or 1
+        if total > max_uncompressed:
+            raise UnreadableFile(
+                f"Tệp giải nén ra {total // (1024 * 1024)} MB, vượt giới hạn "
+                f"{max_uncompressed // (1024 * 1024)} MB."
+            )
+        if total / compressed > max_ratio:
+            raise UnreadableFile(
+                f"Tỷ lệ nén {total / compressed:.0f}:1 bất thường (giới hạn {max_ratio}:1); "
+                "tệp có thể là một “zip bomb”."
+            )
+        names = {member.filename for member in members}
+        if any(name.lower().endswith("vbaproject.bin") for name in names):
+            raise UnreadableFile("Tệp có chứa macro (VBA); hãy lưu lại dưới dạng .xlsx thường.")
+        for name in names:
+            if not name.endswith((".xml", ".rels")):
+                continue
+            with archive.open(name) as handle:
+                head = handle.read(4096)
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                raise UnreadableFile("Tệp chứa khai báo XML không được phép (DOCTYPE/ENTITY).")
+        if "[Content_Types].xml" in names:
+            try:
+                root = SafeET.fromstring(archive.read("[Content_Types].xml"))
+            except (DefusedXmlException, SafeET.ParseError) as error:
+                raise UnreadableFile("Tệp có phần mô tả nội dung không hợp lệ.") from error
+            for element in root:
+                if any(m in (element.get("ContentType") or "") for m in MACRO_CONTENT_TYPES):
+                    raise UnreadableFile(
+                        "Tệp là bảng tính có macro (.xlsm); hãy lưu lại dưới dạng .xlsx thường."
+                    )
+
+
+def _decode_csv(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UnreadableFile(
+            "Tệp CSV không ở mã UTF-8; hãy lưu lại với mã hóa UTF-8 (CSV UTF-8)."
+        ) from error
+
+
+def _read_csv(data: bytes) -> list[Sheet]:
+    text = _decode_csv(data)
+    if not text.strip():
+        raise UnreadableFile("Tệp trống, không có dòng dữ liệu nào.")
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    rows = [[cell if cell != "" else None for cell in row] for row in csv.reader(
+        io.StringIO(text), delimiter=delimiter)]  # fmt: skip
+    return [Sheet(name="CSV", rows=rows)]
+
+
+def _read_workbook(data: bytes) -> list[Sheet]:
+    try:
+        frames = pd.read_excel(
+            io.BytesIO(data), sheet_name=None, header=None, engine="calamine", dtype=object
+        )
+    except Exception as error:  # calamine raises several types for a broken file
+        raise UnreadableFile(f"Không đọc được bảng tính: {error}") from error
+    sheets = []
+    for name, frame in frames.items():
+        frame = frame.astype(object).where(frame.notna(), None)
+        sheets.append(Sheet(name=str(name), rows=frame.values.tolist()))
+    return sheets
+
+
+def read_spreadsheet(*, data: bytes, filename: str) -> list[Sheet]:
+    """Every sheet of the file as rows of raw cells. Raises UnreadableFile with a reason."""
+    max_upload, _max_uncompressed, _ratio = _limits()
+    suffix = PurePath(filename).suffix.lower()
+    if suffix == ".xlsm":
+        raise UnreadableFile("Tệp là bảng tính có macro (.xlsm); hãy lưu lại dưới dạng .xlsx.")
+    if suffix not in SUPPORTED:
+        raise UnreadableFile(
+            f"Định dạng {suffix or '(không có đuôi)'} không được hỗ trợ; "
+            "dùng .xlsx, .xls, .ods hoặc .csv."
+        )
+    if len(data) > max_upload:
+        raise UnreadableFile(
+            f"Tệp {len(data) // (1024 * 1024)} MB vượt giới hạn {max_upload // (1024 * 1024)} MB."
+        )
+    if not data:
+        raise UnreadableFile("Tệp trống, không có dòng dữ liệu nào.")
+    if suffix == ".csv":
+        sheets = _read_csv(data)
+    else:
+        if suffix in {".xlsx", ".ods"}:
+            _check_archive(data, suffix)
+        elif not data.startswith(b"\xd0\xcf\x11\xe0"):
+            raise UnreadableFile("Tệp không phải bảng tính .xls hợp lệ.")
+        sheets = _read_workbook(data)
+    sheets = [s for s in sheets if any(any(c is not None for c in row) for row in s.rows)]
+    if not sheets:
+        raise UnreadableFile("Tệp trống, không có dòng dữ liệu nào.")
+    return sheets

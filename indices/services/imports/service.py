@@ -1,0 +1,209 @@
+"""The import pipeline's writes: stage an upload, commit it all-or-nothing, restore a batch."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from indices.models import ImportBatch, IndexEdition, Score
+from indices.services.imports.parsing import ParseResult, parse_edition_file
+from indices.services.imports.reading import UnreadableFile, read_spreadsheet
+
+STATE_OF_CELL = {
+    "value": Score.State.VALUE,
+    "not_published": Score.State.NOT_PUBLISHED,
+    "not_available": Score.State.NOT_AVAILABLE,
+}
+
+
+class ImportRejected(Exception):
+    """The file has errors; nothing was written. `result` holds every problem."""
+
+    def __init__(self, result: ParseResult) -> None:
+        self.result = result
+        super().__init__(f"{len(result.errors)} lỗi")
+
+
+@dataclass
+class ImportOutcome:
+    result: ParseResult
+    batch: ImportBatch | None = None
+    unchanged: bool = False
+    committed: bool = False
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def scores_preview(
+    *, edition: IndexEdition, data: bytes, filename: str, overrides: dict[str, str] | None = None
+) -> ParseResult:
+    """Read and validate a file for an edition. Writes nothing. An unreadable file comes back as
+    a result with one error rather than an exception."""
+    try:
+        sheets = read_spreadsheet(data=data, filename=filename)
+    except UnreadableFile as error:
+        from indices.services.imports.parsing import Problem
+
+        result = ParseResult()
+        result.problems.append(Problem("error", str(error)))
+        return result
+    return parse_edition_file(edition=edition, sheets=sheets, overrides=overrides)
+
+
+def current_batch(*, edition: IndexEdition) -> ImportBatch | None:
+    return (
+        ImportBatch.objects.filter(edition=edition, status=ImportBatch.Status.COMMITTED)
+        .order_by("-committed_at", "-pk")
+        .first()
+    )
+
+
+def _scores_from(result: ParseResult, edition: IndexEdition, batch: ImportBatch) -> list[Score]:
+    components = {c.code: c for c in edition.components.all()}
+    scores: list[Score] = []
+    for record in result.records:
+        values = dict(record.values)
+        if None not in values and (record.rank is not None or record.group):
+            from indices.services.imports.cells import Cell
+
+            values[None] = Cell("not_published")
+        for code, cell in values.items():
+            is_total = code is None
+            scores.append(
+                Score(
+                    unit=record.unit,
+                    edition=edition,
+                    component=None if is_total else components[code],
+                    state=STATE_OF_CELL[cell.state],
+                    value=cell.value if cell.state == "value" else None,
+                    decimals=cell.decimals if cell.state == "value" else 0,
+                    published_rank=record.rank if is_total else None,
+                    published_group=record.group if is_total else "",
+                    batch=batch,
+                )
+            )
+    if edition.published_top_n:
+        # Publishers list only their top N (PCI from 2023): the rest are "not published".
+        for unit in result.missing_units:
+            scores.append(Score(unit=unit, edition=edition, state=Score.State.NOT_PUBLISHED,
+                                batch=batch))  # fmt: skip
+    return scores
+
+
+def _write(*, edition: IndexEdition, batch: ImportBatch, result: ParseResult) -> None:
+    ImportBatch.objects.filter(edition=edition, status=ImportBatch.Status.COMMITTED).exclude(
+        pk=batch.pk
+    ).update(status=ImportBatch.Status.SUPERSEDED)
+    Score.objects.filter(edition=edition).delete()
+    Score.objects.bulk_create(_scores_from(result, edition, batch), batch_size=5000)
+    batch.status = ImportBatch.Status.COMMITTED
+    batch.committed_at = dt.datetime.now(tz=dt.UTC)
+    batch.rows = len(result.records)
+    batch.units_matched = len({r.unit.pk for r in result.records})
+    batch.values = result.value_count
+    batch.mapping = result.mapping | {"__layout__": result.layout}
+    batch.warnings = [p.as_dict() for p in result.problems if p.severity != "error"]
+    batch.errors = []
+    batch.save()
+    from indices.services.analytics import editions_touch
+    from indices.tasks import queue_analysis_rebuild
+
+    editions_touch(edition_ids=[edition.pk])
+    queue_analysis_rebuild(edition_ids=[edition.pk], trigger="import", batch_id=batch.pk)
+
+
+def scores_import(
+    *,
+    edition: IndexEdition,
+    data: bytes,
+    filename: str,
+    user: Any = None,
+    overrides: dict[str, str] | None = None,
+    dry_run: bool = False,
+    staged: ImportBatch | None = None,
+    source_note: str = "",
+) -> ImportOutcome:
+    """Validate and commit a file to an edition in one transaction.
+
+    All-or-nothing: any error raises ImportRejected and nothing is written. Idempotent: the
+    same file with the same mapping as the edition's current batch changes nothing
+    (`unchanged`). A different file replaces the edition's scores as a new batch; the previous
+    batch is kept (superseded) and can be restored. The analytics rebuild is queued after commit.
+    """
+    result = scores_preview(edition=edition, data=data, filename=filename, overrides=overrides)
+    if result.errors:
+        if staged:
+            staged.errors = [p.as_dict() for p in result.errors]
+            staged.save(update_fields=["errors"])
+        raise ImportRejected(result)
+    if dry_run:
+        return ImportOutcome(result=result)
+    digest = sha256_of(data)
+    mapping = result.mapping | {"__layout__": result.layout}
+    with transaction.atomic():
+        # One import per edition at a time: the row lock serialises concurrent commits.
+        IndexEdition.objects.select_for_update().get(pk=edition.pk)
+        existing = current_batch(edition=edition)
+        if existing and existing.sha256 == digest and existing.mapping == mapping:
+            if staged and staged.pk != existing.pk:
+                staged.delete()
+            return ImportOutcome(result=result, batch=existing, unchanged=True)
+        batch = staged or ImportBatch(
+            edition=edition,
+            level=edition.level,
+            original_name=PurePath(filename).name,
+            sha256=digest,
+            status=ImportBatch.Status.PREVIEWED,
+            uploaded_by=user if getattr(user, "is_authenticated", False) else None,
+            source_note=source_note,
+        )
+        if not batch.file:
+            batch.file.save(f"{digest[:16]}{PurePath(filename).suffix.lower()}",
+                            ContentFile(data), save=False)  # fmt: skip
+        batch.save()
+        _write(edition=edition, batch=batch, result=result)
+    return ImportOutcome(result=result, batch=batch, committed=True)
+
+
+@transaction.atomic
+def import_stage(*, edition: IndexEdition, data: bytes, filename: str, user: Any) -> ImportBatch:
+    """Keep an upload (under a random-looking name) for preview and a later commit."""
+    digest = sha256_of(data)
+    batch = ImportBatch(
+        edition=edition,
+        level=edition.level,
+        original_name=PurePath(filename).name,
+        sha256=digest,
+        status=ImportBatch.Status.PREVIEWED,
+        uploaded_by=user,
+    )
+    batch.file.save(f"{digest[:16]}{PurePath(filename).suffix.lower()}", ContentFile(data),
+                    save=False)  # fmt: skip
+    batch.save()
+    return batch
+
+
+def batch_data(batch: ImportBatch) -> bytes:
+    with batch.file.open("rb") as handle:
+        return handle.read()
+
+
+def import_restore(*, batch: ImportBatch, user: Any = None) -> ImportOutcome:
+    """Make a superseded batch current again, from its stored file and mapping."""
+    overrides = {k: v for k, v in batch.mapping.items()}
+    return scores_import(
+        edition=batch.edition,
+        data=batch_data(batch),
+        filename=batch.original_name,
+        user=user,
+        overrides=overrides,
+        staged=batch,
+    )

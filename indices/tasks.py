@@ -1,0 +1,45 @@
+"""Celery tasks of the indices app: they take ids and call one service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from indices.services.analytics import RunBusy
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(Exception,),
+    dont_autoretry_for=(RunBusy,),
+    retry_backoff=5,
+    retry_backoff_max=300,
+    max_retries=5,
+)
+def analysis_rebuild_task(self, run_id: int) -> int | None:  # type: ignore[no-untyped-def]
+    from indices.services.analytics import STALE_SECONDS, analysis_run_execute
+
+    try:
+        run = analysis_run_execute(run_id=run_id)
+    except RunBusy as busy:
+        # Another worker holds the run; come back once its heartbeat would be stale.
+        raise self.retry(countdown=STALE_SECONDS, max_retries=50) from busy
+    return run.pk if run else None
+
+
+@shared_task
+def analysis_rebuild_all_task() -> int | None:
+    from indices.services.analytics import analysis_rebuild
+
+    run = analysis_rebuild(edition_ids=None, trigger="schedule")
+    return run.pk if run else None
+
+
+def queue_analysis_rebuild(
+    *, edition_ids: list[int] | None, trigger: str, batch_id: int | None = None
+) -> None:
+    """Record a run and queue it once the current transaction commits (never inside it)."""
+    from indices.services.analytics import analysis_queue
+
+    analysis_queue(edition_ids=edition_ids, trigger=trigger, batch_id=batch_id)
