@@ -220,6 +220,7 @@ class EditionParser:
             on_date=edition.reference_date, kinds=self.kinds
         )
         self._any_date_matcher: UnitMatcher | None = None
+        self.column_names: dict[str | None, str] = {}  # component code (None = total) → header
         self.result = ParseResult()
 
     # Detection --------------------------------------------------------------------------------
@@ -320,13 +321,15 @@ class EditionParser:
             # Official PAPI files write missing data as 0; a 0 on a 1–10 scale is not a score.
             self.result.problems.append(Problem(
                 "warning",
-                f"Giá trị 0 nằm ngoài thang {low:g}–{high:g}: ghi nhận là không có dữ liệu",
+                f"Giá trị 0 nằm ngoài thang {_vn(low.normalize(), None)}–"
+                f"{_vn(high.normalize(), None)}: ghi nhận là không có dữ liệu",
                 sheet, row, column, cell.raw,
             ))  # fmt: skip
             return Cell("not_available", raw=cell.raw)
         if not low <= cell.value <= high:
             self.result.problems.append(Problem(
-                "error", f"Giá trị ngoài thang điểm {low:g}–{high:g}", sheet, row, column, cell.raw
+                "error", f"Giá trị ngoài thang điểm {_vn(low.normalize(), None)}–"
+                f"{_vn(high.normalize(), None)}", sheet, row, column, cell.raw
             ))  # fmt: skip
         return cell
 
@@ -349,6 +352,12 @@ class EditionParser:
             ))  # fmt: skip
             return
         unit_column = unit_columns[0]
+        for i, role in roles.items():
+            if role == ROLE_TOTAL or role.startswith(COMPONENT_PREFIX):
+                code = None if role == ROLE_TOTAL else role[len(COMPONENT_PREFIX) :]
+                self.column_names.setdefault(code, names[i])
+            elif role == ROLE_RANK:
+                self.column_names.setdefault("__rank__", names[i])
         for i, role in roles.items():
             if role == "" and names[i].strip() and i != unit_column:
                 self.result.problems.append(Problem(
@@ -394,15 +403,13 @@ class EditionParser:
                 continue
             try:
                 unit_columns[i] = self.matcher.resolve(text)
-            except UnitNameError as error:
-                role = self.vocabulary.role_of(cell)
-                if role in (ROLE_IGNORE, ROLE_LABEL, "") and normalize_header(text) in (
+            except UnitNameError:
+                if normalize_header(text) in (
                     _LABEL_WORDS | _STT_WORDS | _UNIT_WORDS | {"ma", "ma chi so", "code"}
                 ):
-                    continue
+                    continue  # the indicator-label column's own header
                 self._resolve_unit(text, sheet=sheet.name, row=header_index + 1,
                                    column=_column_name(i))  # fmt: skip
-                del error
         label_rows: list[tuple[str, Any]] = []
         for offset, row in enumerate(sheet.rows[header_index + 1 :], start=header_index + 2):
             if not any(raw_text(c) for c in row) or _is_note_row(row):
@@ -565,7 +572,9 @@ class EditionParser:
                 continue
             for code, cell in record.values.items():
                 if cell.state == "blank":
-                    column = "Tổng" if code is None else f"{code}. {self.by_code[code].name}"
+                    column = self.column_names.get(code) or (
+                        "Tổng" if code is None else f"{code}. {self.by_code[code].name}"
+                    )
                     problems.append(Problem(
                         "error", f"{record.unit.name}: thiếu giá trị (ghi N/A nếu không có dữ liệu,"
                         " KCB nếu không công bố)", record.sheet, record.row, column, "",
@@ -594,10 +603,11 @@ class EditionParser:
         if abs(computed - total.value) > edition.aggregation_tolerance:
             self.result.problems.append(Problem(
                 "error",
-                f"{record.unit.name}: tổng {total.value} không khớp với "
+                f"{record.unit.name}: tổng {_vn(total.value, total.decimals)} không khớp với "
                 f"{edition.get_aggregation_display().lower()} của các thành phần "
-                f"({computed:.2f}, sai số cho phép {edition.aggregation_tolerance:g})",
-                record.sheet, record.row, "Tổng", total.raw,
+                f"({_vn(computed, 2)}; sai số cho phép "
+                f"{_vn(edition.aggregation_tolerance.normalize(), None)})",
+                record.sheet, record.row, self.column_names.get(None, "Tổng"), total.raw,
             ))  # fmt: skip
 
     def _check_ranks(self, records: list[UnitRecord]) -> None:
@@ -615,8 +625,8 @@ class EditionParser:
                 self.result.problems.append(Problem(
                     "warning",
                     f"{record.unit.name}: thứ hạng công bố {record.rank} khác thứ hạng suy ra từ "
-                    f"điểm ({first[value]})", record.sheet, record.row, "Thứ hạng",
-                    str(record.rank),
+                    f"điểm ({first[value]})", record.sheet, record.row,
+                    self.column_names.get("__rank__", "Thứ hạng"), str(record.rank),
                 ))  # fmt: skip
 
     def _note_missing_units(self, records: list[UnitRecord]) -> None:
@@ -665,6 +675,12 @@ def _home_code() -> str:
     from django.conf import settings
 
     return settings.PORTAL_HOME_UNIT
+
+
+def _vn(value: Decimal, places: int | None) -> str:
+    """A number the way a Vietnamese reader writes it: 66,24."""
+    text = f"{value:.{places}f}" if places is not None else f"{value:f}"
+    return text.replace(".", ",")
 
 
 def parse_edition_file(
