@@ -58,7 +58,8 @@ def test_competition_ranks_ties_and_unranked_units(par_like):
     assert run.status == AnalysisRun.Status.SUCCEEDED
     rows = _rows(edition)
     assert [rows[c]["rank"] for c in CODES] == [1, 2, 2, 4, None]
-    assert rows["01"]["value"] is None and rows["01"]["group"] == ""
+    assert rows["01"]["value"] is None
+    assert rows["01"]["group"] == ""
     assert rows["49"]["percentile"] == pytest.approx(66.7, abs=0.05)
     assert rows["52"]["percentile"] == 0.0
     assert rows["49"]["gap_to_leader"] == -5.0
@@ -88,7 +89,8 @@ def test_not_published_units_are_never_ranked():
     rows = analysis_rows(edition=edition)
     ranked = [r for r in rows if r["rank"] is not None]
     unranked = [r for r in rows if r["rank"] is None]
-    assert len(ranked) == 30 and len(unranked) == 33
+    assert len(ranked) == 30
+    assert len(unranked) == 33
     assert {r["state"] for r in unranked} == {"not_published"}
     assert max(r["rank"] for r in ranked) <= 30
 
@@ -98,7 +100,8 @@ def test_change_is_not_computed_across_a_methodology_break():
     papi = IndexEdition.objects.filter(index__code="PAPI", year__in=[2017, 2018, 2019])
     analysis_rebuild(edition_ids=list(papi.values_list("pk", flat=True)), trigger="admin")
     row_2018 = _rows(papi.get(year=2018))["49"]
-    assert row_2018["score_change"] is None and row_2018["rank_change"] is None
+    assert row_2018["score_change"] is None
+    assert row_2018["rank_change"] is None
     assert row_2018["change_note"] == "break"
     row_2019 = _rows(papi.get(year=2019))["49"]
     assert row_2019["score_change"] == pytest.approx(44.3318 - 43.1351, abs=1e-4)

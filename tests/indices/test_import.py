@@ -62,7 +62,8 @@ def test_published_pci_table_with_title_rows_imports():
     assert (quang_nam.published_rank, quang_nam.published_group) == (19, "Khá")
     transparency = Score.objects.get(edition=edition, unit__code="49", component__code="3")
     assert transparency.value == Decimal("5.32")
-    assert outcome.batch.sha256 and outcome.batch.status == ImportBatch.Status.COMMITTED
+    assert outcome.batch.sha256
+    assert outcome.batch.status == ImportBatch.Status.COMMITTED
     assert outcome.batch.file.name
     # The 42 provinces the table leaves out now have no score in this edition.
     assert Score.objects.filter(edition=edition, component__isnull=True).count() == 21
@@ -159,8 +160,10 @@ def test_text_in_a_number_cell_is_refused():
     [
         ("empty.csv", "Tệp trống, không có dòng dữ liệu nào."),
         ("empty.xlsx", "Tệp trống, không có dòng dữ liệu nào."),
-        ("not_a_spreadsheet.xlsx", "Tệp không phải bảng tính .xlsx hợp lệ (không đọc được cấu trúc tệp)."),
-        ("zip_bomb.xlsx", "Tỷ lệ nén 1028:1 bất thường (giới hạn 100:1); tệp có thể là một “zip bomb”."),
+        ("not_a_spreadsheet.xlsx",
+         "Tệp không phải bảng tính .xlsx hợp lệ (không đọc được cấu trúc tệp)."),
+        ("zip_bomb.xlsx",
+         "Tỷ lệ nén 1028:1 bất thường (giới hạn 100:1); tệp có thể là một “zip bomb”."),
     ],
 )  # fmt: skip
 def test_unreadable_files_are_refused_before_parsing(name, message):
@@ -224,7 +227,8 @@ def test_reimporting_the_same_file_changes_nothing_and_says_so():
     first = _import("pci_2021_published.xlsx")
     snapshot = _snapshot(_edition("PCI", 2021))
     again = _import("pci_2021_published.xlsx")
-    assert again.unchanged and not again.committed
+    assert again.unchanged
+    assert not again.committed
     assert again.batch.pk == first.batch.pk
     assert _snapshot(_edition("PCI", 2021)) == snapshot
     assert (
@@ -258,7 +262,8 @@ def test_a_new_file_replaces_and_the_old_batch_can_be_restored():
 def test_dry_run_writes_nothing():
     before = _snapshot(_edition("PCI", 2021))
     outcome = _import("pci_2021_published.xlsx", dry_run=True)
-    assert outcome.batch is None and not outcome.committed
+    assert outcome.batch is None
+    assert not outcome.committed
     assert _snapshot(_edition("PCI", 2021)) == before
 
 
