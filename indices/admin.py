@@ -46,9 +46,16 @@ class ComponentInline(admin.TabularInline):
 @admin.register(IndexEdition)
 class IndexEditionAdmin(SimpleHistoryAdmin):
     list_display = [
-        "index", "year", "status", "level", "methodology_version", "scale", "aggregation",
-        "aggregation_confirmed", "breaks_comparability",
-    ]  # fmt: skip
+        "index",
+        "year",
+        "status",
+        "level",
+        "methodology_version",
+        "scale",
+        "aggregation",
+        "aggregation_confirmed",
+        "breaks_comparability",
+    ]
     list_filter = ["index", "status", "level", "scale", "aggregation", "breaks_comparability"]
     search_fields = ["index__code", "index__name", "methodology_version", "legal_basis"]
     list_select_related = ["index"]
@@ -67,9 +74,15 @@ class ComponentAdmin(SimpleHistoryAdmin):
 @admin.register(Score)
 class ScoreAdmin(admin.ModelAdmin):
     list_display = [
-        "unit", "edition", "component", "state", "value", "published_rank", "published_group",
+        "unit",
+        "edition",
+        "component",
+        "state",
+        "value",
+        "published_rank",
+        "published_group",
         "is_demo",
-    ]  # fmt: skip
+    ]
     list_filter = ["edition__index", "edition__year", "state", "is_demo"]
     search_fields = ["unit__name", "unit__code", "component__name"]
     list_select_related = ["unit", "edition__index", "component"]
@@ -105,9 +118,17 @@ class MilestoneInline(admin.TabularInline):
 @admin.register(Target)
 class TargetAdmin(SimpleHistoryAdmin):
     list_display = [
-        "unit", "index", "component_code", "kind", "target_value", "target_rank", "target_group",
-        "baseline_year", "target_year", "is_demo",
-    ]  # fmt: skip
+        "unit",
+        "index",
+        "component_code",
+        "kind",
+        "target_value",
+        "target_rank",
+        "target_group",
+        "baseline_year",
+        "target_year",
+        "is_demo",
+    ]
     list_filter = ["index", "kind", "is_demo"]
     search_fields = ["unit__name", "index__code", "component_code", "source"]
     list_select_related = ["unit", "index"]

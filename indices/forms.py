@@ -1,16 +1,23 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from indices.models import Index, Target
+from indices.models import Index, IndexEdition, Level, Target
 from units.models import Unit
 
 
 class TargetForm(forms.Form):
     unit = forms.ModelChoiceField(
         label=_("Đơn vị"),
-        queryset=Unit.objects.filter(kind__in=[Unit.Kind.PROVINCE, Unit.Kind.DEPARTMENT,
-                                               Unit.Kind.DISTRICT, Unit.Kind.CENTRAL_AGENCY]),
-    )  # fmt: skip
+        queryset=Unit.objects.filter(
+            kind__in=[
+                Unit.Kind.PROVINCE,
+                Unit.Kind.DEPARTMENT,
+                Unit.Kind.DISTRICT,
+                Unit.Kind.CENTRAL_AGENCY,
+            ]
+        ),
+    )
     index = forms.ModelChoiceField(label=_("Chỉ số"), queryset=Index.objects.all())
     component_code = forms.CharField(
         label=_("Mã thành phần"),
@@ -67,3 +74,68 @@ class TargetForm(forms.Form):
         if kind == Target.Kind.GROUP and not data.get("target_group"):
             self.add_error("target_group", _("Mục tiêu xếp loại cần tên nhóm."))
         return data
+
+
+class ImportUploadForm(forms.Form):
+    index = forms.ModelChoiceField(
+        label=_("Chỉ số"), queryset=Index.objects.all(), to_field_name="code"
+    )
+    year = forms.IntegerField(label=_("Năm đánh giá"), min_value=2000, max_value=2100)
+    level = forms.ChoiceField(label=_("Cấp xếp hạng"), choices=Level.choices)
+    file = forms.FileField(
+        label=_("Tệp bảng tính"),
+        help_text=_(".xlsx, .xls, .ods hoặc .csv (UTF-8); tối đa %(mb)s MB")
+        % {"mb": settings.IMPORT_MAX_UPLOAD_MB},
+    )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        index, year, level = data.get("index"), data.get("year"), data.get("level")
+        if index and year:
+            edition = IndexEdition.objects.filter(index=index, year=year).first()
+            if edition is None:
+                raise forms.ValidationError(
+                    _("Chưa có kỳ %(index)s %(year)s trong danh mục; hãy tạo kỳ trước khi nhập.")
+                    % {"index": index.short_name, "year": year}
+                )
+            if edition.status == IndexEdition.Status.NOT_RUN:
+                raise forms.ValidationError(_("Kỳ này không tổ chức đánh giá."))
+            if level and level != edition.level:
+                raise forms.ValidationError(
+                    _("Kỳ %(edition)s xếp hạng %(level)s.")
+                    % {"edition": edition, "level": edition.get_level_display()}
+                )
+            data["edition"] = edition
+        upload = data.get("file")
+        if upload and upload.size > settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024:
+            self.add_error("file", _("Tệp vượt giới hạn dung lượng."))
+        return data
+
+
+class MappingForm(forms.Form):
+    """One select per column (or per indicator row of a transposed sheet)."""
+
+    def __init__(
+        self, *args: object, columns: list, components: list, layout: str, **kwargs: object
+    ):
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        choices = [("", _("— chưa xác định —")), ("ignore", _("Bỏ qua"))]
+        if layout != "transposed":
+            choices.append(("unit", _("Tên đơn vị")))
+        if layout == "long":
+            choices += [("component_label", _("Tên thành phần")), ("value", _("Giá trị"))]
+        choices += [("total", _("Điểm tổng")), ("rank", _("Thứ hạng")), ("group", _("Xếp loại"))]
+        choices += [(f"component:{c.code}", f"{c.code}. {c.name}") for c in components]
+        self.column_keys = []
+        for column in columns:
+            name = f"col_{column.key}"
+            self.column_keys.append((name, column))
+            self.fields[name] = forms.ChoiceField(
+                label=column.header or column.key,
+                choices=choices,
+                required=False,
+                initial=column.role,
+            )
+
+    def overrides(self) -> dict[str, str]:
+        return {column.key: self.cleaned_data[name] for name, column in self.column_keys}

@@ -165,9 +165,17 @@ def target_history(*, target: Target) -> list[dict[str, object]]:
     """Every saved version of a target, newest first, with what changed (who, when, old, new)."""
     records = list(target.history.select_related("history_user").order_by("-history_date"))
     tracked = [
-        "kind", "target_value", "target_rank", "target_group", "baseline_year", "baseline_value",
-        "target_year", "component_code", "source", "note",
-    ]  # fmt: skip
+        "kind",
+        "target_value",
+        "target_rank",
+        "target_group",
+        "baseline_year",
+        "baseline_value",
+        "target_year",
+        "component_code",
+        "source",
+        "note",
+    ]
     result = []
     for position, record in enumerate(records):
         previous = records[position + 1] if position + 1 < len(records) else None

@@ -41,14 +41,48 @@ from indices.models import (
 
 STALE_SECONDS = getattr(settings, "ANALYTICS_STALE_SECONDS", 60)
 RESULT_FIELDS = [
-    "run_id", "edition_id", "unit_id", "component_id", "component_code", "region_id", "state",
-    "value", "decimals", "rank", "peer_count", "region_rank", "region_count", "percentile",
-    "group", "published_rank", "published_group", "display_rank", "rank_mismatch",
-    "group_mismatch", "leader_value", "mean_value", "median_value", "gap_to_leader",
-    "gap_to_mean", "gap_to_median", "gap_to_region_best", "gap_to_region_mean", "score_change",
-    "rank_change", "change_note", "target_id", "target_kind", "target_value", "target_gap",
-    "target_status", "points_needed", "cost", "rank_if_median", "rank_if_leader", "priority",
-]  # fmt: skip
+    "run_id",
+    "edition_id",
+    "unit_id",
+    "component_id",
+    "component_code",
+    "region_id",
+    "state",
+    "value",
+    "decimals",
+    "rank",
+    "peer_count",
+    "region_rank",
+    "region_count",
+    "percentile",
+    "group",
+    "published_rank",
+    "published_group",
+    "display_rank",
+    "rank_mismatch",
+    "group_mismatch",
+    "leader_value",
+    "mean_value",
+    "median_value",
+    "gap_to_leader",
+    "gap_to_mean",
+    "gap_to_median",
+    "gap_to_region_best",
+    "gap_to_region_mean",
+    "score_change",
+    "rank_change",
+    "change_note",
+    "target_id",
+    "target_kind",
+    "target_value",
+    "target_gap",
+    "target_status",
+    "points_needed",
+    "cost",
+    "rank_if_median",
+    "rank_if_leader",
+    "priority",
+]
 
 
 class RunBusy(Exception):
@@ -120,16 +154,32 @@ def _context(edition: IndexEdition) -> EditionContext:
 
 def _scores_frame(edition_id: int) -> pd.DataFrame:
     rows = Score.objects.filter(edition_id=edition_id).values_list(
-        "unit_id", "component_id", "component__code", "component__parent_id", "state", "value",
-        "decimals", "published_rank", "published_group", "unit__region_id",
-    )  # fmt: skip
+        "unit_id",
+        "component_id",
+        "component__code",
+        "component__parent_id",
+        "state",
+        "value",
+        "decimals",
+        "published_rank",
+        "published_group",
+        "unit__region_id",
+    )
     frame = pd.DataFrame.from_records(
         list(rows),
         columns=[
-            "unit_id", "component_id", "component_code", "parent_id", "state", "value",
-            "decimals", "published_rank", "published_group", "region_id",
+            "unit_id",
+            "component_id",
+            "component_code",
+            "parent_id",
+            "state",
+            "value",
+            "decimals",
+            "published_rank",
+            "published_group",
+            "region_id",
         ],
-    )  # fmt: skip
+    )
     frame["component_code"] = frame["component_code"].fillna("")
     frame["value"] = pd.to_numeric(frame["value"].astype(object), errors="coerce").astype(float)
     for column in ("published_rank", "region_id", "component_id", "parent_id", "decimals"):
@@ -352,15 +402,19 @@ def edition_results_frame(edition: IndexEdition) -> pd.DataFrame:
         frame.loc[is_total, "rank"]
     )
     frame["rank_mismatch"] = (
-        is_total & frame["published_rank"].notna() & frame["rank"].notna()
+        is_total
+        & frame["published_rank"].notna()
+        & frame["rank"].notna()
         & (frame["published_rank"] != frame["rank"])
-    )  # fmt: skip
+    )
     frame["group"] = _groups(frame, ctx)
     computed_scheme = ctx.scheme is not None and ctx.scheme.method != "published"
     frame["group_mismatch"] = (
-        computed_scheme & (frame["group"] != "") & (frame["published_group"].fillna("") != "")
+        computed_scheme
+        & (frame["group"] != "")
+        & (frame["published_group"].fillna("") != "")
         & (frame["group"] != frame["published_group"].fillna(""))
-    )  # fmt: skip
+    )
 
     # Change since the previous edition, never across a comparability break.
     frame["score_change"] = np.nan
@@ -458,15 +512,37 @@ def edition_results_frame(edition: IndexEdition) -> pd.DataFrame:
 # Writing -----------------------------------------------------------------------------------------
 
 _INT_FIELDS = {
-    "component_id", "region_id", "rank", "region_rank", "published_rank", "display_rank",
-    "rank_change", "target_id", "rank_if_median", "rank_if_leader", "priority", "decimals",
-    "peer_count", "region_count",
-}  # fmt: skip
+    "component_id",
+    "region_id",
+    "rank",
+    "region_rank",
+    "published_rank",
+    "display_rank",
+    "rank_change",
+    "target_id",
+    "rank_if_median",
+    "rank_if_leader",
+    "priority",
+    "decimals",
+    "peer_count",
+    "region_count",
+}
 _FLOAT_FIELDS = {
-    "value", "percentile", "leader_value", "mean_value", "median_value", "gap_to_leader",
-    "gap_to_mean", "gap_to_median", "gap_to_region_best", "gap_to_region_mean", "score_change",
-    "target_gap", "points_needed", "cost",
-}  # fmt: skip
+    "value",
+    "percentile",
+    "leader_value",
+    "mean_value",
+    "median_value",
+    "gap_to_leader",
+    "gap_to_mean",
+    "gap_to_median",
+    "gap_to_region_best",
+    "gap_to_region_mean",
+    "score_change",
+    "target_gap",
+    "points_needed",
+    "cost",
+}
 
 
 def _prepared(frame: pd.DataFrame, run_id: int) -> pd.DataFrame:
@@ -498,16 +574,18 @@ def _write_results(frame: pd.DataFrame) -> int:
     if frame.empty:
         return 0
     table = RankResult._meta.db_table
-    columns = [RankResult._meta.get_field(f.removesuffix("_id") if f.endswith("_id") else f).column
-               for f in RESULT_FIELDS]  # fmt: skip
+    columns = [
+        RankResult._meta.get_field(f.removesuffix("_id") if f.endswith("_id") else f).column
+        for f in RESULT_FIELDS
+    ]
     if connection.vendor == "postgresql":
         buffer = io.StringIO()
-        frame.to_csv(buffer, index=False, header=False, na_rep="", quoting=csv.QUOTE_MINIMAL)
+        frame.to_csv(buffer, index=False, header=False, na_rep="\\N", quoting=csv.QUOTE_MINIMAL)
         buffer.seek(0)
         quoted = ", ".join(f'"{c}"' for c in columns)
         with connection.cursor() as cursor:
             cursor.copy_expert(
-                f"COPY {table} ({quoted}) FROM STDIN WITH (FORMAT csv, NULL '')", buffer
+                f"COPY {table} ({quoted}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer
             )
         return len(frame)
     records = frame.astype(object).where(frame.notna(), None).to_dict("records")
@@ -576,13 +654,20 @@ def _build_edition(edition_id: int, run: AnalysisRun) -> int:
 
 def _claim_run(run_id: int) -> AnalysisRun | None:
     stale = _now() - dt.timedelta(seconds=STALE_SECONDS)
-    claimed = AnalysisRun.objects.filter(pk=run_id).filter(
-        Q(status__in=[AnalysisRun.Status.QUEUED, AnalysisRun.Status.FAILED])
-        | Q(status=AnalysisRun.Status.RUNNING, heartbeat_at__lt=stale)
-    ).update(
-        status=AnalysisRun.Status.RUNNING, started_at=_now(), heartbeat_at=_now(),
-        attempts=F("attempts") + 1, error="",
-    )  # fmt: skip
+    claimed = (
+        AnalysisRun.objects.filter(pk=run_id)
+        .filter(
+            Q(status__in=[AnalysisRun.Status.QUEUED, AnalysisRun.Status.FAILED])
+            | Q(status=AnalysisRun.Status.RUNNING, heartbeat_at__lt=stale)
+        )
+        .update(
+            status=AnalysisRun.Status.RUNNING,
+            started_at=_now(),
+            heartbeat_at=_now(),
+            attempts=F("attempts") + 1,
+            error="",
+        )
+    )
     if claimed:
         return AnalysisRun.objects.get(pk=run_id)
     status = AnalysisRun.objects.filter(pk=run_id).values_list("status", flat=True).first()
@@ -614,15 +699,21 @@ def analysis_run_execute(*, run_id: int) -> AnalysisRun | None:
             built += 1
     except Exception:
         AnalysisRun.objects.filter(pk=run.pk).update(
-            status=AnalysisRun.Status.FAILED, finished_at=_now(),
-            duration_s=time.monotonic() - started, error=traceback.format_exc()[-4000:],
-            rows_written=written, editions_built=built,
-        )  # fmt: skip
+            status=AnalysisRun.Status.FAILED,
+            finished_at=_now(),
+            duration_s=time.monotonic() - started,
+            error=traceback.format_exc()[-4000:],
+            rows_written=written,
+            editions_built=built,
+        )
         raise
     AnalysisRun.objects.filter(pk=run.pk).update(
-        status=AnalysisRun.Status.SUCCEEDED, finished_at=_now(),
-        duration_s=time.monotonic() - started, rows_written=written, editions_built=built,
-    )  # fmt: skip
+        status=AnalysisRun.Status.SUCCEEDED,
+        finished_at=_now(),
+        duration_s=time.monotonic() - started,
+        rows_written=written,
+        editions_built=built,
+    )
     run.refresh_from_db()
     return run
 

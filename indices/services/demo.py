@@ -215,8 +215,11 @@ def _pci(edition: IndexEdition, rng: random.Random) -> int:
         matcher = unit_matcher_build(on_date=edition.reference_date, kinds=["province"])
         for row in read_data_csv(PUBLISHED_DIR / "pci_2021_top21.csv"):
             unit = matcher.resolve(row["province_name_as_published"])
-            subs = [Decimal(v) for k, v in row.items() if k not in {
-                "province_name_as_published", "pci_score", "pci_rank", "pci_tier"}]  # fmt: skip
+            subs = [
+                Decimal(v)
+                for k, v in row.items()
+                if k not in {"province_name_as_published", "pci_score", "pci_rank", "pci_tier"}
+            ]
             real[unit.pk] = (subs, Decimal(row["pci_score"]), int(row["pci_rank"]), row["pci_tier"])
         real_writer = _EditionWriter(
             edition,
@@ -238,9 +241,16 @@ def _pci(edition: IndexEdition, rng: random.Random) -> int:
             else (None, QUANG_NAM_PCI_RANKS[edition.year])
         )
         value, rest = _values_with_anchor(
-            rng, len(units), mean=63.5, sd=2.6, lo=52, hi=75, anchor_rank=anchor_rank,
-            anchor_value=anchor_value, gap=0.12,
-        )  # fmt: skip
+            rng,
+            len(units),
+            mean=63.5,
+            sd=2.6,
+            lo=52,
+            hi=75,
+            anchor_rank=anchor_rank,
+            anchor_value=anchor_value,
+            gap=0.12,
+        )
         rng.shuffle(rest)
         totals[home.pk] = value
         totals.update({unit.pk: rest[i] for i, unit in enumerate(others)})
@@ -312,9 +322,16 @@ def _papi_generated(edition: IndexEdition, rng: random.Random) -> int:
     present = [u for u in units if u.code not in missing]
     mean_total = sum(means)
     home_value, rest = _values_with_anchor(
-        rng, len(present), mean=mean_total, sd=1.6, lo=mean_total - 6, hi=mean_total + 6,
-        anchor_rank=anchor_rank, anchor_value=anchor_value, gap=0.05,
-    )  # fmt: skip
+        rng,
+        len(present),
+        mean=mean_total,
+        sd=1.6,
+        lo=mean_total - 6,
+        hi=mean_total + 6,
+        anchor_rank=anchor_rank,
+        anchor_value=anchor_value,
+        gap=0.05,
+    )
     rng.shuffle(rest)
     others = iter(rest)
     writer = _EditionWriter(edition, is_demo=True, source=DEMO_SOURCE, name="demo")
@@ -352,10 +369,15 @@ def _papi_published(edition: IndexEdition) -> int:
         name="papi_provinces.csv",
     )
     columns = [
-        "d1_participation", "d2_transparency", "d3_vertical_accountability",
-        "d4_control_of_corruption", "d5_public_administrative_procedures",
-        "d6_public_service_delivery", "d7_environmental_governance", "d8_e_governance",
-    ]  # fmt: skip
+        "d1_participation",
+        "d2_transparency",
+        "d3_vertical_accountability",
+        "d4_control_of_corruption",
+        "d5_public_administrative_procedures",
+        "d6_public_service_delivery",
+        "d7_environmental_governance",
+        "d8_e_governance",
+    ]
     for row in read_data_csv(PUBLISHED_DIR / "papi_provinces.csv"):
         if int(row["year"]) != edition.year:
             continue
@@ -378,9 +400,16 @@ def _par(edition: IndexEdition, rng: random.Random) -> int:
     else:
         anchor_value, anchor_rank, lo = None, QUANG_NAM_PAR_RANKS[edition.year], 62.0
     home_value, rest = _values_with_anchor(
-        rng, len(units), mean=mean, sd=3.2, lo=lo, hi=95.5, anchor_rank=anchor_rank,
-        anchor_value=anchor_value, gap=0.05,
-    )  # fmt: skip
+        rng,
+        len(units),
+        mean=mean,
+        sd=3.2,
+        lo=lo,
+        hi=95.5,
+        anchor_rank=anchor_rank,
+        anchor_value=anchor_value,
+        gap=0.05,
+    )
     rng.shuffle(rest)
     others = iter(rest)
     totals = {u.pk: _q(home_value if u.code == HOME else next(others), 2) for u in units}
@@ -400,9 +429,16 @@ def _ict(edition: IndexEdition, rng: random.Random) -> int:
     units = _units_for(edition)
     components = _components(edition)
     home_value, rest = _values_with_anchor(
-        rng, len(units), mean=0.45, sd=0.1, lo=0.15, hi=0.8,
-        anchor_rank=QUANG_NAM_ICT_RANKS[edition.year], anchor_value=None, gap=0.002,
-    )  # fmt: skip
+        rng,
+        len(units),
+        mean=0.45,
+        sd=0.1,
+        lo=0.15,
+        hi=0.8,
+        anchor_rank=QUANG_NAM_ICT_RANKS[edition.year],
+        anchor_value=None,
+        gap=0.002,
+    )
     rest.sort(reverse=True)
     da_nang_value = max(rest[0], home_value) + 0.03  # Đà Nẵng led every year
     rest = rest[1:]
@@ -458,30 +494,56 @@ def _targets() -> None:
     indices = {index.code: index for index in Index.objects.all()}
     source = "Mục tiêu minh họa (chưa tìm thấy văn bản giao chỉ tiêu 2021–2025 của tỉnh)"
     specs = [
-        ("PAR", Target.Kind.SCORE, {"target_value": Decimal("85")}, 2020,
-         {2021: 83, 2022: 84, 2023: 84.5, 2024: 85, 2025: 85}),
+        (
+            "PAR",
+            Target.Kind.SCORE,
+            {"target_value": Decimal("85")},
+            2020,
+            {2021: 83, 2022: 84, 2023: 84.5, 2024: 85, 2025: 85},
+        ),
         ("PAR", Target.Kind.GROUP, {"target_group": "B"}, 2020, None),
-        ("PCI", Target.Kind.RANK, {"target_rank": 10}, 2020,
-         {2021: 12, 2022: 11, 2023: 10, 2024: 10, 2025: 10}),
-        ("PAPI", Target.Kind.SCORE, {"target_value": Decimal("45")}, 2020,
-         {2021: 43.5, 2022: 44, 2023: 44.5, 2024: 45, 2025: 45}),
+        (
+            "PCI",
+            Target.Kind.RANK,
+            {"target_rank": 10},
+            2020,
+            {2021: 12, 2022: 11, 2023: 10, 2024: 10, 2025: 10},
+        ),
+        (
+            "PAPI",
+            Target.Kind.SCORE,
+            {"target_value": Decimal("45")},
+            2020,
+            {2021: 43.5, 2022: 44, 2023: 44.5, 2024: 45, 2025: 45},
+        ),
         ("ICT", Target.Kind.RANK, {"target_rank": 15}, 2020, None),
-    ]  # fmt: skip
+    ]
     for code, kind, value, baseline_year, milestones in specs:
         if Target.objects.filter(
             unit=unit, index=indices[code], kind=kind, component_code=""
         ).exists():
             continue
         target_save(
-            unit=unit, index=indices[code], kind=kind, baseline_year=baseline_year,
+            unit=unit,
+            index=indices[code],
+            kind=kind,
+            baseline_year=baseline_year,
             milestones={y: Decimal(str(v)) for y, v in milestones.items()} if milestones else None,
-            source=source, is_demo=True, **value,
-        )  # fmt: skip
+            source=source,
+            is_demo=True,
+            **value,
+        )
     if not Target.objects.filter(unit=unit, index=indices["PCI"], component_code="3").exists():
         target_save(
-            unit=unit, index=indices["PCI"], kind=Target.Kind.SCORE, component_code="3",
-            target_value=Decimal("7.0"), baseline_year=2020, source=source, is_demo=True,
-        )  # fmt: skip
+            unit=unit,
+            index=indices["PCI"],
+            kind=Target.Kind.SCORE,
+            component_code="3",
+            target_value=Decimal("7.0"),
+            baseline_year=2020,
+            source=source,
+            is_demo=True,
+        )
 
 
 def _fill_baselines() -> None:

@@ -30,11 +30,14 @@ def score_value(score: object) -> SafeString | str:
             score.value, decimal_pos=score.decimals, use_l10n=True, force_grouping=True
         )
         if score.is_demo:
-            return format_html('{}<span class="demo-mark" title="{}">*</span>', text,
-                               _("Dữ liệu minh họa"))  # fmt: skip
+            return format_html(
+                '{}<span class="demo-mark" title="{}">*</span>', text, _("Dữ liệu minh họa")
+            )
         return text
     if state == "not_published":
-        return format_html('<span class="state-np" title="{}">{}</span>',
-                           _("Không công bố"), _("KCB"))  # fmt: skip
-    return format_html('<span class="state-na" title="{}">{}</span>',
-                       _("Không có dữ liệu"), _("N/A"))  # fmt: skip
+        return format_html(
+            '<span class="state-np" title="{}">{}</span>', _("Không công bố"), _("KCB")
+        )
+    return format_html(
+        '<span class="state-na" title="{}">{}</span>', _("Không có dữ liệu"), _("N/A")
+    )

@@ -135,8 +135,13 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 # Longer than the longest rebuild, so a task is redelivered only when its worker is gone.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # How often a worker sweeps for tasks a dead worker left unacknowledged.
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
 }
+# A rebuild whose heartbeat is older than this is taken over (its worker died).
+ANALYTICS_STALE_SECONDS = env.int("ANALYTICS_STALE_SECONDS", default=60)
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "nightly-analytics-rebuild": {
         "task": "indices.tasks.analysis_rebuild_all_task",

@@ -31,9 +31,11 @@ def _edition_with(index, year: int, totals: dict[str, object], **kwargs) -> Inde
     for code, value in totals.items():
         state = "value" if isinstance(value, int | float | Decimal) else value
         Score.objects.create(
-            unit=units[code], edition=edition, state=state,
+            unit=units[code],
+            edition=edition,
+            state=state,
             value=Decimal(str(value)) if state == "value" else None,
-        )  # fmt: skip
+        )
     return edition
 
 
@@ -46,14 +48,16 @@ def par_like(reference_units):
     index = IndexFactory(code="TPAR", short_name="TPAR")
     scheme = RatingScheme.objects.create(index=index, method="thresholds")
     for order, (code, minimum) in enumerate([("A", 90), ("B", 80), ("C", 70), ("D", 0)], start=1):
-        RatingBand.objects.create(scheme=scheme, code=code, name=f"Nhóm {code}", min_value=minimum,
-                                  order=order)  # fmt: skip
+        RatingBand.objects.create(
+            scheme=scheme, code=code, name=f"Nhóm {code}", min_value=minimum, order=order
+        )
     return index
 
 
 def test_competition_ranks_ties_and_unranked_units(par_like):
-    edition = _edition_with(par_like, 2023, {"48": 90, "49": 85, "51": 85, "52": 70,
-                                             "01": "not_available"})  # fmt: skip
+    edition = _edition_with(
+        par_like, 2023, {"48": 90, "49": 85, "51": 85, "52": 70, "01": "not_available"}
+    )
     run = analysis_rebuild(edition_ids=[edition.pk], trigger="admin")
     assert run.status == AnalysisRun.Status.SUCCEEDED
     rows = _rows(edition)
@@ -110,16 +114,27 @@ def test_change_is_not_computed_across_a_methodology_break():
 
 @pytest.mark.parametrize(
     ("value", "status", "gap"),
-    [(91, "achieved", 1.0), (86, "on_track", -4.0), (84, "at_risk", -6.0), (82, "off_track", -8.0),
-     ("not_available", "no_data", None)],
-)  # fmt: skip
+    [
+        (91, "achieved", 1.0),
+        (86, "on_track", -4.0),
+        (84, "at_risk", -6.0),
+        (82, "off_track", -8.0),
+        ("not_available", "no_data", None),
+    ],
+)
 def test_score_target_status_bands(par_like, value, status, gap):
     # Baseline 80 in 2020, target 90 in 2025: by 2023 three fifths of the way, 6 points needed.
     # 86 → 6/6 = 100% on track; 84 → 67% at risk; 82 → 33% off track (bands at 95% and 60%).
     edition = _edition_with(par_like, 2023, {"49": value, "48": 95})
-    Target.objects.create(unit=_units()["49"], index=par_like, kind="score",
-                          target_value=Decimal("90"), baseline_year=2020,
-                          baseline_value=Decimal("80"), target_year=2025)  # fmt: skip
+    Target.objects.create(
+        unit=_units()["49"],
+        index=par_like,
+        kind="score",
+        target_value=Decimal("90"),
+        baseline_year=2020,
+        baseline_value=Decimal("80"),
+        target_year=2025,
+    )
     analysis_rebuild(edition_ids=[edition.pk], trigger="admin")
     row = _rows(edition)["49"]
     assert (row["target_kind"], row["target_value"], row["target_status"]) == (
@@ -141,8 +156,15 @@ def test_rank_target_places_and_points_needed(par_like, rank_of_49, status, gap)
     totals = {"49": slots.pop(rank_of_49 - 1)}
     totals.update(zip(["48", "51", "52", "01"], slots, strict=True))
     edition = _edition_with(par_like, 2022, totals)
-    Target.objects.create(unit=_units()["49"], index=par_like, kind="rank", target_rank=1,
-                          baseline_year=2020, baseline_rank=7, target_year=2023)  # fmt: skip
+    Target.objects.create(
+        unit=_units()["49"],
+        index=par_like,
+        kind="rank",
+        target_rank=1,
+        baseline_year=2020,
+        baseline_rank=7,
+        target_year=2023,
+    )
     analysis_rebuild(edition_ids=[edition.pk], trigger="admin")
     row = _rows(edition)["49"]
     assert row["rank"] == rank_of_49
@@ -152,9 +174,15 @@ def test_rank_target_places_and_points_needed(par_like, rank_of_49, status, gap)
 
 def test_group_target(par_like):
     edition = _edition_with(par_like, 2023, {"49": 84, "48": 92})
-    Target.objects.create(unit=_units()["49"], index=par_like, kind="group", target_group="A",
-                          baseline_year=2020, baseline_value=Decimal("78"),
-                          target_year=2025)  # fmt: skip
+    Target.objects.create(
+        unit=_units()["49"],
+        index=par_like,
+        kind="group",
+        target_group="A",
+        baseline_year=2020,
+        baseline_value=Decimal("78"),
+        target_year=2025,
+    )
     analysis_rebuild(edition_ids=[edition.pk], trigger="admin")
     row = _rows(edition)["49"]
     # Group A needs 90: from 78 in 2020, 12 points by 2025; 6 gained of 7.2 due by 2023 = 83%.
@@ -168,9 +196,16 @@ def test_group_target(par_like):
 
 def test_priorities_and_what_if_on_a_weighted_index(reference_units):
     index = IndexFactory(code="TPCI", short_name="TPCI")
-    edition = EditionFactory(index=index, year=2021, scale="weighted_100", total_max=100,
-                             component_min=1, component_max=10, aggregation="weighted_sum",
-                             aggregation_confirmed=True)  # fmt: skip
+    edition = EditionFactory(
+        index=index,
+        year=2021,
+        scale="weighted_100",
+        total_max=100,
+        component_min=1,
+        component_max=10,
+        aggregation="weighted_sum",
+        aggregation_confirmed=True,
+    )
     heavy = ComponentFactory(edition=edition, code="1", weight=80)
     light = ComponentFactory(edition=edition, code="2", weight=20)
     units = _units()
@@ -178,11 +213,13 @@ def test_priorities_and_what_if_on_a_weighted_index(reference_units):
     data = {"48": (8, 8), "51": (7, 9), "52": (6, 6), "49": (5, 9)}
     for code, (c1, c2) in data.items():
         unit = units[code]
-        Score.objects.create(unit=unit, edition=edition, state="value",
-                             value=Decimal(80 * c1 + 20 * c2) / 10)  # fmt: skip
+        Score.objects.create(
+            unit=unit, edition=edition, state="value", value=Decimal(80 * c1 + 20 * c2) / 10
+        )
         for component, value in ((heavy, c1), (light, c2)):
-            Score.objects.create(unit=unit, edition=edition, component=component, state="value",
-                                 value=Decimal(value))  # fmt: skip
+            Score.objects.create(
+                unit=unit, edition=edition, component=component, state="value", value=Decimal(value)
+            )
     analysis_rebuild(edition_ids=[edition.pk], trigger="admin")
     # Totals: Đà Nẵng 80, Quảng Ngãi 74, Quảng Nam 58, Bình Định 60 → Quảng Nam 4th.
     results = {

@@ -16,10 +16,17 @@ from units.selectors import unit_matcher_build
 
 SHARED = Path(__file__).resolve().parents[2] / "indices" / "data" / "published"
 PCI_COLUMNS = [
-    "gia_nhap_thi_truong", "tiep_can_dat_dai", "tinh_minh_bach", "chi_phi_thoi_gian",
-    "chi_phi_khong_chinh_thuc", "canh_tranh_binh_dang", "tinh_nang_dong", "ho_tro_doanh_nghiep",
-    "dao_tao_lao_dong", "thiet_che_phap_ly",
-]  # fmt: skip
+    "gia_nhap_thi_truong",
+    "tiep_can_dat_dai",
+    "tinh_minh_bach",
+    "chi_phi_thoi_gian",
+    "chi_phi_khong_chinh_thuc",
+    "canh_tranh_binh_dang",
+    "tinh_nang_dong",
+    "ho_tro_doanh_nghiep",
+    "dao_tao_lao_dong",
+    "thiet_che_phap_ly",
+]
 
 
 def _edition(code: str, year: int) -> IndexEdition:
@@ -73,8 +80,15 @@ def test_editions_carry_scale_breaks_and_not_run_years():
     weights = [c.weight for c in _edition("PCI", 2020).components.order_by("order")]
     assert weights == [5, 5, 20, 5, 10, 5, 5, 20, 20, 5]
     assert set(Index.objects.values_list("code", flat=True)) == {
-        "PAR", "PAPI", "PCI", "ICT", "PAR_DEPT", "PAR_DISTRICT", "PAR_COMMUNE", "DDCI",
-    }  # fmt: skip
+        "PAR",
+        "PAPI",
+        "PCI",
+        "ICT",
+        "PAR_DEPT",
+        "PAR_DISTRICT",
+        "PAR_COMMUNE",
+        "DDCI",
+    }
 
 
 @pytest.mark.django_db
@@ -93,8 +107,9 @@ def test_loading_definitions_again_keeps_admin_edits():
 def test_score_state_and_value_must_agree(home_province):
     edition = EditionFactory(year=2030)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Score.objects.create(unit=home_province, edition=edition, state="not_published",
-                             value=Decimal("1"))  # fmt: skip
+        Score.objects.create(
+            unit=home_province, edition=edition, state="not_published", value=Decimal("1")
+        )
     with pytest.raises(IntegrityError), transaction.atomic():
         Score.objects.create(unit=home_province, edition=edition, state="value", value=None)
     Score.objects.create(unit=home_province, edition=edition, state="not_available")
@@ -127,8 +142,10 @@ def test_copying_an_edition_copies_its_tree_with_parents():
     assert copy.status == IndexEdition.Status.PLANNED
     assert copy.index == source.index
     assert sorted(copy.components.values_list("code", "max_points")) == [
-        ("1", Decimal("20.00")), ("1.1", Decimal("8.00")), ("2", Decimal("30.00")),
-    ]  # fmt: skip
+        ("1", Decimal("20.00")),
+        ("1.1", Decimal("8.00")),
+        ("2", Decimal("30.00")),
+    ]
     child = copy.components.get(code="1.1")
     assert child.parent.code == "1"
     assert child.parent.edition == copy
@@ -138,11 +155,24 @@ def test_copying_an_edition_copies_its_tree_with_parents():
 @pytest.mark.django_db
 def test_target_changes_are_kept_in_history(home_province, admin_user):
     index = Index.objects.get(code="PAR")
-    target = target_save(unit=home_province, index=index, kind=Target.Kind.SCORE,
-                         component_code="1", target_value=Decimal("86"), baseline_year=2020,
-                         milestones={2024: Decimal("85")})  # fmt: skip
-    target_save(target=target, unit=home_province, index=index, kind=Target.Kind.SCORE,
-                component_code="1", target_value=Decimal("88"), baseline_year=2020)  # fmt: skip
+    target = target_save(
+        unit=home_province,
+        index=index,
+        kind=Target.Kind.SCORE,
+        component_code="1",
+        target_value=Decimal("86"),
+        baseline_year=2020,
+        milestones={2024: Decimal("85")},
+    )
+    target_save(
+        target=target,
+        unit=home_province,
+        index=index,
+        kind=Target.Kind.SCORE,
+        component_code="1",
+        target_value=Decimal("88"),
+        baseline_year=2020,
+    )
     values = list(target.history.order_by("history_date").values_list("target_value", flat=True))
     assert values == [Decimal("86"), Decimal("88")]
     assert target.milestones.get(year=2024).value == Decimal("85")
@@ -153,8 +183,9 @@ def test_rank_target_needs_a_rank(home_province):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        target_save(unit=home_province, index=Index.objects.get(code="PCI"), kind="rank",
-                    baseline_year=2020)  # fmt: skip
+        target_save(
+            unit=home_province, index=Index.objects.get(code="PCI"), kind="rank", baseline_year=2020
+        )
 
 
 # The demo dataset's invariants.
@@ -174,8 +205,9 @@ def test_demo_pci_totals_equal_weighted_sum(year):
             by_unit.setdefault(score.unit_id, {})[score.component.code] = score.value
     assert len(totals) == 63
     for unit_id, total in totals.items():
-        computed = total_from_components(edition=edition, components=components,
-                                         values=by_unit[unit_id])  # fmt: skip
+        computed = total_from_components(
+            edition=edition, components=components, values=by_unit[unit_id]
+        )
         assert abs(computed - total) <= Decimal("0.05")
 
 
@@ -183,8 +215,9 @@ def test_demo_pci_totals_equal_weighted_sum(year):
 @pytest.mark.parametrize("year", [2016, 2017, 2019, 2023, 2024])
 def test_demo_papi_totals_equal_sum_of_dimensions(year):
     edition = _edition("PAPI", year)
-    for unit_id in Score.objects.filter(edition=edition, component__isnull=True, state="value"
-                                        ).values_list("unit_id", flat=True):  # fmt: skip
+    for unit_id in Score.objects.filter(
+        edition=edition, component__isnull=True, state="value"
+    ).values_list("unit_id", flat=True):
         scores = Score.objects.filter(edition=edition, unit_id=unit_id)
         total = scores.get(component__isnull=True).value
         dims = [s.value for s in scores.filter(component__isnull=False)]

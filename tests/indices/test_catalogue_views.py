@@ -59,11 +59,16 @@ def test_official_edits_a_target_and_history_is_kept(client, official):
     response = client.post(
         reverse("indices:target_edit", args=[target.pk]),
         {
-            "unit": target.unit_id, "index": target.index_id, "kind": "score",
-            "target_value": "86,5", "baseline_year": 2020, "target_year": 2025,
-            "milestones": "2024 = 85\n2025 = 86,5", "component_code": "",
+            "unit": target.unit_id,
+            "index": target.index_id,
+            "kind": "score",
+            "target_value": "86,5",
+            "baseline_year": 2020,
+            "target_year": 2025,
+            "milestones": "2024 = 85\n2025 = 86,5",
+            "component_code": "",
         },
-    )  # fmt: skip
+    )
     assert response.status_code == 302, response.context["form"].errors
     target.refresh_from_db()
     assert str(target.target_value) == "86.5000"
@@ -84,8 +89,15 @@ def test_malformed_milestones_are_refused_with_the_line(client, admin_user):
     target = Target.objects.filter(unit__code="49", kind="score").first()
     response = client.post(
         reverse("indices:target_edit", args=[target.pk]),
-        {"unit": target.unit_id, "index": target.index_id, "kind": "score", "target_value": "85",
-         "baseline_year": 2020, "target_year": 2025, "milestones": "2024 = N/A"},
-    )  # fmt: skip
+        {
+            "unit": target.unit_id,
+            "index": target.index_id,
+            "kind": "score",
+            "target_value": "85",
+            "baseline_year": 2020,
+            "target_year": 2025,
+            "milestones": "2024 = N/A",
+        },
+    )
     assert response.status_code == 200
     assert "Dòng 1" in response.content.decode()

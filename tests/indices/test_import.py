@@ -160,12 +160,16 @@ def test_text_in_a_number_cell_is_refused():
     [
         ("empty.csv", "Tệp trống, không có dòng dữ liệu nào."),
         ("empty.xlsx", "Tệp trống, không có dòng dữ liệu nào."),
-        ("not_a_spreadsheet.xlsx",
-         "Tệp không phải bảng tính .xlsx hợp lệ (không đọc được cấu trúc tệp)."),
-        ("zip_bomb.xlsx",
-         "Tỷ lệ nén 1028:1 bất thường (giới hạn 100:1); tệp có thể là một “zip bomb”."),
+        (
+            "not_a_spreadsheet.xlsx",
+            "Tệp không phải bảng tính .xlsx hợp lệ (không đọc được cấu trúc tệp).",
+        ),
+        (
+            "zip_bomb.xlsx",
+            "Tỷ lệ nén 1028:1 bất thường (giới hạn 100:1); tệp có thể là một “zip bomb”.",
+        ),
     ],
-)  # fmt: skip
+)
 def test_unreadable_files_are_refused_before_parsing(name, message):
     assert _errors_of(name) == [message]
 
@@ -283,8 +287,14 @@ def test_rebuild_is_queued_on_commit_not_before(django_capture_on_commit_callbac
 @pytest.mark.django_db
 def test_import_command_prints_errors_and_exits_2(capsys):
     with pytest.raises(SystemExit) as exit_info:
-        call_command("import_scores", str(FIXTURES / "pci_2021_unknown_province.xlsx"),
-                     "--index", "PCI", "--year", "2021")  # fmt: skip
+        call_command(
+            "import_scores",
+            str(FIXTURES / "pci_2021_unknown_province.xlsx"),
+            "--index",
+            "PCI",
+            "--year",
+            "2021",
+        )
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
     assert 'row 7, column "Tỉnh, thành phố": Không tìm thấy đơn vị "Quảng Nan"' in err
@@ -293,8 +303,15 @@ def test_import_command_prints_errors_and_exits_2(capsys):
 @pytest.mark.django_db
 def test_import_and_export_commands_round_trip():
     out = io.StringIO()
-    call_command("import_scores", str(FIXTURES / "pci_2021_published.xlsx"), "--index", "PCI",
-                 "--year", "2021", stdout=out)  # fmt: skip
+    call_command(
+        "import_scores",
+        str(FIXTURES / "pci_2021_published.xlsx"),
+        "--index",
+        "PCI",
+        "--year",
+        "2021",
+        stdout=out,
+    )
     assert "21 đơn vị khớp, 231 giá trị" in out.getvalue()
     out = io.StringIO()
     call_command(
@@ -303,9 +320,14 @@ def test_import_and_export_commands_round_trip():
     rows = json.loads(out.getvalue())
     total = next(r for r in rows if r["unit_code"] == "49" and r["component"] == "total")
     assert total == {
-        "unit_code": "49", "unit_name": "Tỉnh Quảng Nam", "component": "total", "value": "66.24",
-        "state": "value", "published_rank": 19, "published_group": "Khá",
-    }  # fmt: skip
+        "unit_code": "49",
+        "unit_name": "Tỉnh Quảng Nam",
+        "component": "total",
+        "value": "66.24",
+        "state": "value",
+        "published_rank": 19,
+        "published_group": "Khá",
+    }
     out = io.StringIO()
     call_command("export_scores", "--index", "PCI", "--year", "2021", stdout=out)
     header, *lines = out.getvalue().splitlines()
@@ -339,8 +361,11 @@ def test_not_available_words_are_never_numbers(word):
     assert (cell.state, cell.value) == ("not_available", None)
 
 
-@given(st.text(alphabet="abcdeghiklmnopqrstuvxyàáạăâđêôơư ", min_size=1, max_size=12).filter(
-    lambda s: s.strip() and s.strip().lower() not in {"na", "x", "np"}))  # fmt: skip
+@given(
+    st.text(alphabet="abcdeghiklmnopqrstuvxyàáạăâđêôơư ", min_size=1, max_size=12).filter(
+        lambda s: s.strip() and s.strip().lower() not in {"na", "x", "np"}
+    )
+)
 def test_words_are_refused_as_numbers(word):
     assert parse_cell(word).state in {"invalid", "not_available", "not_published", "blank"}
     assert parse_cell(word).value is None

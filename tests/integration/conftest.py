@@ -35,6 +35,11 @@ class WorkerProcess:
                 ),
                 "REDIS_URL": settings.REDIS_URL,
                 "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+                # Short enough for a test to see a killed worker's task come back.
+                "CELERY_VISIBILITY_TIMEOUT": "4",
+                "ANALYTICS_STALE_SECONDS": "3",
+                "CELERY_UNACKED_RESTORE_INTERVAL": "1",
+                "CELERY_UNACKED_RESTORE_THROTTLE": "1",
             }
         )
         self.log_path = ROOT / "test-artifacts" / f"worker-{name}.log"
@@ -42,12 +47,29 @@ class WorkerProcess:
         self.log = self.log_path.open("w")
         self.process = subprocess.Popen(
             [
-                sys.executable, "-m", "celery", "-A", "reform_portal", "worker",
-                "-l", "info", "-P", "prefork", "-c", "1", "-n", f"{name}@%h",
-                "--without-gossip", "--without-mingle",
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "reform_portal",
+                "worker",
+                "-l",
+                "info",
+                "-P",
+                "prefork",
+                "-c",
+                "1",
+                "-n",
+                f"{name}@%h",
+                "--without-gossip",
+                "--without-mingle",
             ],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         self.wait_ready()
 
     def wait_ready(self, timeout: float = 60) -> None:

@@ -7,10 +7,25 @@ from indices.models import IndexEdition
 from indices.selectors_analytics import analysis_rows
 
 COLUMNS = [
-    "unit_code", "unit_name", "value", "rank", "region_rank", "percentile", "group",
-    "published_rank", "gap_to_leader", "gap_to_mean", "gap_to_median", "gap_to_region_best",
-    "rank_change", "score_change", "target_kind", "target_value", "target_gap", "target_status",
-]  # fmt: skip
+    "unit_code",
+    "unit_name",
+    "value",
+    "rank",
+    "region_rank",
+    "percentile",
+    "group",
+    "published_rank",
+    "gap_to_leader",
+    "gap_to_mean",
+    "gap_to_median",
+    "gap_to_region_best",
+    "rank_change",
+    "score_change",
+    "target_kind",
+    "target_value",
+    "target_gap",
+    "target_status",
+]
 
 
 class Command(BaseCommand):

@@ -5,8 +5,15 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from indices.models import IndexEdition, Score
 
-COLUMNS = ["unit_code", "unit_name", "component", "value", "state", "published_rank",
-           "published_group"]  # fmt: skip
+COLUMNS = [
+    "unit_code",
+    "unit_name",
+    "component",
+    "value",
+    "state",
+    "published_rank",
+    "published_group",
+]
 
 
 class Command(BaseCommand):

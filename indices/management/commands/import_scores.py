@@ -28,8 +28,9 @@ class Command(BaseCommand):
         if edition is None:
             raise CommandError(f"Không có kỳ {options['index']} {options['year']}.")
         if options["level"] and options["level"] != edition.level:
-            raise CommandError(f"Kỳ {edition} xếp hạng cấp {edition.level}, không phải "
-                               f"{options['level']}.")  # fmt: skip
+            raise CommandError(
+                f"Kỳ {edition} xếp hạng cấp {edition.level}, không phải {options['level']}."
+            )
         try:
             outcome = scores_import(
                 edition=edition,

@@ -13,9 +13,21 @@ from units.naming import strip_diacritics
 
 MAX_DECIMALS = 4
 NOT_AVAILABLE_WORDS = {
-    "n/a", "na", "n.a", "n.a.", "-", "–", "—", "..", "...", "khong co du lieu", "kcdl",
-    "khong co so lieu", "not available", "x",
-}  # fmt: skip
+    "n/a",
+    "na",
+    "n.a",
+    "n.a.",
+    "-",
+    "–",
+    "—",
+    "..",
+    "...",
+    "khong co du lieu",
+    "kcdl",
+    "khong co so lieu",
+    "not available",
+    "x",
+}
 NOT_PUBLISHED_WORDS = {"kcb", "khong cong bo", "np", "not published", "chua cong bo"}
 _NUMBER = re.compile(r"^[+-]?\d[\d.,  ]*%?$")
 

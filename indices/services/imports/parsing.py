@@ -30,25 +30,78 @@ ROLE_LABEL, ROLE_VALUE = "component_label", "value"
 COMPONENT_PREFIX = "component:"
 
 _UNIT_WORDS = {
-    "tinh", "tinh thanh pho", "tinh thanh", "ten tinh", "ten tinh thanh pho", "tinh tp",
-    "dia phuong", "don vi", "ten don vi", "co quan", "co quan don vi", "ten co quan",
-    "so ban nganh", "huyen thi xa thanh pho", "province", "provinces", "province name",
-    "province name as published", "unit", "unit name", "district", "department", "locality",
-}  # fmt: skip
+    "tinh",
+    "tinh thanh pho",
+    "tinh thanh",
+    "ten tinh",
+    "ten tinh thanh pho",
+    "tinh tp",
+    "dia phuong",
+    "don vi",
+    "ten don vi",
+    "co quan",
+    "co quan don vi",
+    "ten co quan",
+    "so ban nganh",
+    "huyen thi xa thanh pho",
+    "province",
+    "provinces",
+    "province name",
+    "province name as published",
+    "unit",
+    "unit name",
+    "district",
+    "department",
+    "locality",
+}
 _TOTAL_WORDS = {
-    "", "tong", "tong diem", "diem tong", "diem", "diem so", "score", "total", "total score",
-    "chi so", "chi so tong hop", "diem tong hop", "tong hop", "ket qua", "index", "overall",
-}  # fmt: skip
+    "",
+    "tong",
+    "tong diem",
+    "diem tong",
+    "diem",
+    "diem so",
+    "score",
+    "total",
+    "total score",
+    "chi so",
+    "chi so tong hop",
+    "diem tong hop",
+    "tong hop",
+    "ket qua",
+    "index",
+    "overall",
+}
 _RANK_WORDS = {"xep hang", "thu hang", "rank", "hang", "ranking", "vi tri", "thu tu xep hang"}
 _GROUP_WORDS = {
-    "xep loai", "nhom", "tier", "group", "nhom xep hang", "ranking group", "phan loai",
-    "xep nhom", "muc xep hang", "rating", "band", "quartile", "nhom tu phan vi",
-}  # fmt: skip
+    "xep loai",
+    "nhom",
+    "tier",
+    "group",
+    "nhom xep hang",
+    "ranking group",
+    "phan loai",
+    "xep nhom",
+    "muc xep hang",
+    "rating",
+    "band",
+    "quartile",
+    "nhom tu phan vi",
+}
 _STT_WORDS = {"stt", "tt", "no", "so thu tu", "ma"}
 _LABEL_WORDS = {
-    "chi so thanh phan", "thanh phan", "component", "noi dung", "linh vuc", "chi tieu",
-    "indicator", "dimension", "tieu chi", "sub index", "chi so",
-}  # fmt: skip
+    "chi so thanh phan",
+    "thanh phan",
+    "component",
+    "noi dung",
+    "linh vuc",
+    "chi tieu",
+    "indicator",
+    "dimension",
+    "tieu chi",
+    "sub index",
+    "chi so",
+}
 _VALUE_WORDS = {"gia tri", "value", "diem", "score", "diem so", "ket qua"}
 _CODED = re.compile(
     r"^(?:chi so noi dung|noi dung|dimension|linh vuc|chi so thanh phan|thanh phan|sub index|"
@@ -90,9 +143,13 @@ class Problem:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "severity": self.severity, "message": self.message, "sheet": self.sheet,
-            "row": self.row, "column": self.column, "value": self.value,
-        }  # fmt: skip
+            "severity": self.severity,
+            "message": self.message,
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+        }
 
 
 @dataclass
@@ -282,13 +339,18 @@ class EditionParser:
                 other = self._any_date_matcher.keys.get(normalize_name(name))
                 if other and len(other) == 1:
                     unit = self._any_date_matcher.units[next(iter(other))]
-                    self.result.problems.append(Problem(
-                        "error",
-                        f"Đơn vị {unit.name} không tồn tại vào ngày "
-                        f"{self.edition.reference_date:%d/%m/%Y} (ngày đối chiếu của kỳ "
-                        f"{self.edition})",
-                        sheet, row, column, name,
-                    ))  # fmt: skip
+                    self.result.problems.append(
+                        Problem(
+                            "error",
+                            f"Đơn vị {unit.name} không tồn tại vào ngày "
+                            f"{self.edition.reference_date:%d/%m/%Y} (ngày đối chiếu của kỳ "
+                            f"{self.edition})",
+                            sheet,
+                            row,
+                            column,
+                            name,
+                        )
+                    )
                     return None
             self.result.problems.append(Problem("error", str(error), sheet, row, column, name))
             return None
@@ -319,18 +381,30 @@ class EditionParser:
                 )
         if cell.value == 0 and low > 0:
             # Official PAPI files write missing data as 0; a 0 on a 1–10 scale is not a score.
-            self.result.problems.append(Problem(
-                "warning",
-                f"Giá trị 0 nằm ngoài thang {_vn(low.normalize(), None)}–"
-                f"{_vn(high.normalize(), None)}: ghi nhận là không có dữ liệu",
-                sheet, row, column, cell.raw,
-            ))  # fmt: skip
+            self.result.problems.append(
+                Problem(
+                    "warning",
+                    f"Giá trị 0 nằm ngoài thang {_vn(low.normalize(), None)}–"
+                    f"{_vn(high.normalize(), None)}: ghi nhận là không có dữ liệu",
+                    sheet,
+                    row,
+                    column,
+                    cell.raw,
+                )
+            )
             return Cell("not_available", raw=cell.raw)
         if not low <= cell.value <= high:
-            self.result.problems.append(Problem(
-                "error", f"Giá trị ngoài thang điểm {_vn(low.normalize(), None)}–"
-                f"{_vn(high.normalize(), None)}", sheet, row, column, cell.raw
-            ))  # fmt: skip
+            self.result.problems.append(
+                Problem(
+                    "error",
+                    f"Giá trị ngoài thang điểm {_vn(low.normalize(), None)}–"
+                    f"{_vn(high.normalize(), None)}",
+                    sheet,
+                    row,
+                    column,
+                    cell.raw,
+                )
+            )
         return cell
 
     def _record(self, unit: Unit, *, sheet: str, row: int) -> UnitRecord:
@@ -346,10 +420,14 @@ class EditionParser:
         names = {int(c.key): c.header or _column_name(int(c.key)) for c in self.result.columns}
         unit_columns = [i for i, r in roles.items() if r == ROLE_UNIT]
         if not unit_columns:
-            self.result.problems.append(Problem(
-                "error", "Không xác định được cột tên đơn vị; hãy chọn cột trong phần ánh xạ",
-                sheet.name, header_index + 1,
-            ))  # fmt: skip
+            self.result.problems.append(
+                Problem(
+                    "error",
+                    "Không xác định được cột tên đơn vị; hãy chọn cột trong phần ánh xạ",
+                    sheet.name,
+                    header_index + 1,
+                )
+            )
             return
         unit_column = unit_columns[0]
         for i, role in roles.items():
@@ -360,10 +438,17 @@ class EditionParser:
                 self.column_names.setdefault("__rank__", names[i])
         for i, role in roles.items():
             if role == "" and names[i].strip() and i != unit_column:
-                self.result.problems.append(Problem(
-                    "error", "Không nhận ra cột này; hãy chọn vai trò của cột trong phần ánh xạ "
-                    "(hoặc “bỏ qua”)", sheet.name, header_index + 1, names[i], names[i],
-                ))  # fmt: skip
+                self.result.problems.append(
+                    Problem(
+                        "error",
+                        "Không nhận ra cột này; hãy chọn vai trò của cột trong phần ánh xạ "
+                        "(hoặc “bỏ qua”)",
+                        sheet.name,
+                        header_index + 1,
+                        names[i],
+                        names[i],
+                    )
+                )
         for offset, row in enumerate(sheet.rows[header_index + 1 :], start=header_index + 2):
             if not any(raw_text(c) for c in row) or _is_note_row(row):
                 continue
@@ -408,29 +493,39 @@ class EditionParser:
                     _LABEL_WORDS | _STT_WORDS | _UNIT_WORDS | {"ma", "ma chi so", "code"}
                 ):
                     continue  # the indicator-label column's own header
-                self._resolve_unit(text, sheet=sheet.name, row=header_index + 1,
-                                   column=_column_name(i))  # fmt: skip
+                self._resolve_unit(
+                    text, sheet=sheet.name, row=header_index + 1, column=_column_name(i)
+                )
         label_rows: list[tuple[str, Any]] = []
         for offset, row in enumerate(sheet.rows[header_index + 1 :], start=header_index + 2):
             if not any(raw_text(c) for c in row) or _is_note_row(row):
                 continue
-            label = next((c for i, c in enumerate(row) if i not in unit_columns and raw_text(c)),
-                         None)  # fmt: skip
+            label = next(
+                (c for i, c in enumerate(row) if i not in unit_columns and raw_text(c)), None
+            )
             label_rows.append((str(offset), label))
         auto = {key: self.vocabulary.role_of(label) for key, label in label_rows}
         self._map(label_rows, auto)
-        records = {unit.pk: UnitRecord(unit=unit, sheet=sheet.name, row=header_index + 1)
-                   for unit in unit_columns.values()}  # fmt: skip
+        records = {
+            unit.pk: UnitRecord(unit=unit, sheet=sheet.name, row=header_index + 1)
+            for unit in unit_columns.values()
+        }
         for info in self.result.columns:
             row_number = int(info.key)
             row = sheet.rows[row_number - 1]
             role = info.role
             if role == "":
-                self.result.problems.append(Problem(
-                    "warning", "Dòng chỉ tiêu không khớp thành phần nào của kỳ; đã bỏ qua "
-                    "(chọn thành phần trong phần ánh xạ nếu cần)", sheet.name, row_number,
-                    "", info.header,
-                ))  # fmt: skip
+                self.result.problems.append(
+                    Problem(
+                        "warning",
+                        "Dòng chỉ tiêu không khớp thành phần nào của kỳ; đã bỏ qua "
+                        "(chọn thành phần trong phần ánh xạ nếu cần)",
+                        sheet.name,
+                        row_number,
+                        "",
+                        info.header,
+                    )
+                )
                 continue
             for i, unit in unit_columns.items():
                 cell = row[i] if i < len(row) else None
@@ -472,10 +567,14 @@ class EditionParser:
         names = {int(c.key): c.header or _column_name(int(c.key)) for c in self.result.columns}
         needed = {ROLE_UNIT, ROLE_LABEL, ROLE_VALUE}
         if not needed <= set(roles.values()):
-            self.result.problems.append(Problem(
-                "error", "Bảng dạng dọc cần ba cột: đơn vị, thành phần và giá trị",
-                sheet.name, header_index + 1,
-            ))  # fmt: skip
+            self.result.problems.append(
+                Problem(
+                    "error",
+                    "Bảng dạng dọc cần ba cột: đơn vị, thành phần và giá trị",
+                    sheet.name,
+                    header_index + 1,
+                )
+            )
             return
         unit_col = next(i for i, r in roles.items() if r == ROLE_UNIT)
         label_col = next(i for i, r in roles.items() if r == ROLE_LABEL)
@@ -499,26 +598,45 @@ class EditionParser:
             if label not in label_cache:
                 role = self.vocabulary.role_of(label)
                 label_cache[label] = (
-                    None if role == ROLE_TOTAL
-                    else role[len(COMPONENT_PREFIX):] if role.startswith(COMPONENT_PREFIX)
+                    None
+                    if role == ROLE_TOTAL
+                    else role[len(COMPONENT_PREFIX) :]
+                    if role.startswith(COMPONENT_PREFIX)
                     else "?"
-                )  # fmt: skip
+                )
             code = label_cache[label]
             if code == "?":
-                self.result.problems.append(Problem(
-                    "error", "Không nhận ra thành phần", sheet.name, offset, names[label_col], label
-                ))  # fmt: skip
+                self.result.problems.append(
+                    Problem(
+                        "error",
+                        "Không nhận ra thành phần",
+                        sheet.name,
+                        offset,
+                        names[label_col],
+                        label,
+                    )
+                )
                 continue
-            cell = self._check_value(parse_cell(row[value_col] if value_col < len(row) else None),
-                                     code, sheet=sheet.name, row=offset,
-                                     column=names[value_col])  # fmt: skip
+            cell = self._check_value(
+                parse_cell(row[value_col] if value_col < len(row) else None),
+                code,
+                sheet=sheet.name,
+                row=offset,
+                column=names[value_col],
+            )
             if unit is None:
                 continue
             if (unit.pk, code) in seen:
-                self.result.problems.append(Problem(
-                    "error", f"{unit.name}: thành phần “{label}” xuất hiện hai lần",
-                    sheet.name, offset, names[label_col], label,
-                ))  # fmt: skip
+                self.result.problems.append(
+                    Problem(
+                        "error",
+                        f"{unit.name}: thành phần “{label}” xuất hiện hai lần",
+                        sheet.name,
+                        offset,
+                        names[label_col],
+                        label,
+                    )
+                )
                 continue
             seen.add((unit.pk, code))
             record = records.setdefault(
@@ -542,10 +660,17 @@ class EditionParser:
             if counts[record.unit.pk] > 1:
                 if record.unit.pk not in reported:
                     rows = [str(r.row) for r in self.result.records if r.unit.pk == record.unit.pk]
-                    problems.append(Problem(
-                        "error", f"Đơn vị {record.unit.name} xuất hiện nhiều lần (dòng "
-                        f"{', '.join(rows)})", record.sheet, record.row, "", record.unit.name,
-                    ))  # fmt: skip
+                    problems.append(
+                        Problem(
+                            "error",
+                            f"Đơn vị {record.unit.name} xuất hiện nhiều lần (dòng "
+                            f"{', '.join(rows)})",
+                            record.sheet,
+                            record.row,
+                            "",
+                            record.unit.name,
+                        )
+                    )
                     reported.add(record.unit.pk)
                 continue
             unique.append(record)
@@ -556,29 +681,45 @@ class EditionParser:
         } | {code for r in self.result.records for code in r.values if code}
         has_total = any(None in r.values for r in self.result.records)
         if not mapped_codes:
-            problems.append(Problem(
-                "info", "Tệp chỉ có điểm tổng (và thứ hạng, xếp loại), không có điểm thành phần.",
-                self.result.sheet,
-            ))  # fmt: skip
+            problems.append(
+                Problem(
+                    "info",
+                    "Tệp chỉ có điểm tổng (và thứ hạng, xếp loại), không có điểm thành phần.",
+                    self.result.sheet,
+                )
+            )
         for record in unique:
             present = [c for c in record.values.values() if c.state != "blank"]
             if not present:
                 # A wholly blank row: the publisher has no data for this unit (PAPI 2021).
                 record.values = {k: Cell("not_available") for k in record.values}
-                problems.append(Problem(
-                    "warning", f"{record.unit.name}: cả dòng trống, ghi nhận là không có dữ liệu",
-                    record.sheet, record.row, "", record.unit.name,
-                ))  # fmt: skip
+                problems.append(
+                    Problem(
+                        "warning",
+                        f"{record.unit.name}: cả dòng trống, ghi nhận là không có dữ liệu",
+                        record.sheet,
+                        record.row,
+                        "",
+                        record.unit.name,
+                    )
+                )
                 continue
             for code, cell in record.values.items():
                 if cell.state == "blank":
                     column = self.column_names.get(code) or (
                         "Tổng" if code is None else f"{code}. {self.by_code[code].name}"
                     )
-                    problems.append(Problem(
-                        "error", f"{record.unit.name}: thiếu giá trị (ghi N/A nếu không có dữ liệu,"
-                        " KCB nếu không công bố)", record.sheet, record.row, column, "",
-                    ))  # fmt: skip
+                    problems.append(
+                        Problem(
+                            "error",
+                            f"{record.unit.name}: thiếu giá trị (ghi N/A nếu không có dữ liệu,"
+                            " KCB nếu không công bố)",
+                            record.sheet,
+                            record.row,
+                            column,
+                            "",
+                        )
+                    )
             self._check_total(record)
         self.result.records = unique
         if has_total:
@@ -601,14 +742,19 @@ class EditionParser:
         if computed is None or total.value is None:
             return
         if abs(computed - total.value) > edition.aggregation_tolerance:
-            self.result.problems.append(Problem(
-                "error",
-                f"{record.unit.name}: tổng {_vn(total.value, total.decimals)} không khớp với "
-                f"{edition.get_aggregation_display().lower()} của các thành phần "
-                f"({_vn(computed, 2)}; sai số cho phép "
-                f"{_vn(edition.aggregation_tolerance.normalize(), None)})",
-                record.sheet, record.row, self.column_names.get(None, "Tổng"), total.raw,
-            ))  # fmt: skip
+            self.result.problems.append(
+                Problem(
+                    "error",
+                    f"{record.unit.name}: tổng {_vn(total.value, total.decimals)} không khớp với "
+                    f"{edition.get_aggregation_display().lower()} của các thành phần "
+                    f"({_vn(computed, 2)}; sai số cho phép "
+                    f"{_vn(edition.aggregation_tolerance.normalize(), None)})",
+                    record.sheet,
+                    record.row,
+                    self.column_names.get(None, "Tổng"),
+                    total.raw,
+                )
+            )
 
     def _check_ranks(self, records: list[UnitRecord]) -> None:
         totals = [
@@ -622,12 +768,17 @@ class EditionParser:
             first.setdefault(value, position)
         for record, value in totals:
             if record.rank is not None and value is not None and record.rank != first[value]:
-                self.result.problems.append(Problem(
-                    "warning",
-                    f"{record.unit.name}: thứ hạng công bố {record.rank} khác thứ hạng suy ra từ "
-                    f"điểm ({first[value]})", record.sheet, record.row,
-                    self.column_names.get("__rank__", "Thứ hạng"), str(record.rank),
-                ))  # fmt: skip
+                self.result.problems.append(
+                    Problem(
+                        "warning",
+                        f"{record.unit.name}: thứ hạng công bố {record.rank} khác thứ hạng "
+                        f"suy ra từ điểm ({first[value]})",
+                        record.sheet,
+                        record.row,
+                        self.column_names.get("__rank__", "Thứ hạng"),
+                        str(record.rank),
+                    )
+                )
 
     def _note_missing_units(self, records: list[UnitRecord]) -> None:
         present = {r.unit.pk for r in records}
@@ -640,8 +791,10 @@ class EditionParser:
             names = ", ".join(u.display_name for u in self.result.missing_units[:10])
             more = "…" if len(missing) > 10 else ""
             if self.edition.published_top_n:
-                message = (f"{len(missing)} đơn vị không có trong tệp sẽ được ghi là không công bố"
-                           f" (kỳ này chỉ công bố nhóm đầu): {names}{more}")  # fmt: skip
+                message = (
+                    f"{len(missing)} đơn vị không có trong tệp sẽ được ghi là không công bố"
+                    f" (kỳ này chỉ công bố nhóm đầu): {names}{more}"
+                )
             else:
                 message = f"{len(missing)} đơn vị không có trong tệp: {names}{more}"
             self.result.problems.append(Problem("info", message, self.result.sheet))
@@ -650,11 +803,13 @@ class EditionParser:
         detected = self.detect()
         forced_layout = self.overrides.get("__layout__")
         if detected is None:
-            self.result.problems.append(Problem(
-                "error",
-                "Không tìm thấy dòng tiêu đề (cần một cột tên đơn vị và các cột điểm, hoặc các "
-                "cột là tên đơn vị)",
-            ))  # fmt: skip
+            self.result.problems.append(
+                Problem(
+                    "error",
+                    "Không tìm thấy dòng tiêu đề (cần một cột tên đơn vị và các cột điểm, hoặc các "
+                    "cột là tên đơn vị)",
+                )
+            )
             return self.result
         sheet, header_index, layout = detected
         layout = forced_layout or layout
@@ -663,8 +818,9 @@ class EditionParser:
             sheet.name,
             header_index + 1,
         )
-        {"wide": self._parse_wide, "transposed": self._parse_transposed,
-         "long": self._parse_long}[layout](sheet, header_index)  # fmt: skip
+        {"wide": self._parse_wide, "transposed": self._parse_transposed, "long": self._parse_long}[
+            layout
+        ](sheet, header_index)
         if not self.result.records and not self.result.errors:
             self.result.problems.append(Problem("error", "Không có dòng dữ liệu nào", sheet.name))
         self._check_records()

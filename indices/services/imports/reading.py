@@ -104,8 +104,10 @@ def _read_csv(data: bytes) -> list[Sheet]:
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
-    rows = [[cell if cell != "" else None for cell in row] for row in csv.reader(
-        io.StringIO(text), delimiter=delimiter)]  # fmt: skip
+    rows = [
+        [cell if cell != "" else None for cell in row]
+        for row in csv.reader(io.StringIO(text), delimiter=delimiter)
+    ]
     return [Sheet(name="CSV", rows=rows)]
 
 

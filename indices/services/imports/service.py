@@ -93,8 +93,9 @@ def _scores_from(result: ParseResult, edition: IndexEdition, batch: ImportBatch)
     if edition.published_top_n:
         # Publishers list only their top N (PCI from 2023): the rest are "not published".
         for unit in result.missing_units:
-            scores.append(Score(unit=unit, edition=edition, state=Score.State.NOT_PUBLISHED,
-                                batch=batch))  # fmt: skip
+            scores.append(
+                Score(unit=unit, edition=edition, state=Score.State.NOT_PUBLISHED, batch=batch)
+            )
     return scores
 
 
@@ -166,8 +167,9 @@ def scores_import(
             source_note=source_note,
         )
         if not batch.file:
-            batch.file.save(f"{digest[:16]}{PurePath(filename).suffix.lower()}",
-                            ContentFile(data), save=False)  # fmt: skip
+            batch.file.save(
+                f"{digest[:16]}{PurePath(filename).suffix.lower()}", ContentFile(data), save=False
+            )
         batch.save()
         _write(edition=edition, batch=batch, result=result)
     return ImportOutcome(result=result, batch=batch, committed=True)
@@ -185,8 +187,9 @@ def import_stage(*, edition: IndexEdition, data: bytes, filename: str, user: Any
         status=ImportBatch.Status.PREVIEWED,
         uploaded_by=user,
     )
-    batch.file.save(f"{digest[:16]}{PurePath(filename).suffix.lower()}", ContentFile(data),
-                    save=False)  # fmt: skip
+    batch.file.save(
+        f"{digest[:16]}{PurePath(filename).suffix.lower()}", ContentFile(data), save=False
+    )
     batch.save()
     return batch
 

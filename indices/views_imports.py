@@ -1,0 +1,208 @@
+"""Admin pages of the import pipeline and the analytics runs."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from indices.forms import ImportUploadForm, MappingForm
+from indices.models import AnalysisRun, ImportBatch, IndexEdition
+from indices.services.analytics import analysis_queue
+from indices.services.imports.service import (
+    ImportRejected,
+    batch_data,
+    current_batch,
+    import_restore,
+    import_stage,
+    scores_import,
+    scores_preview,
+)
+from indices.services.imports.workbook_templates import edition_template_xlsx
+
+PREVIEW_ROWS = 100
+
+
+def _require_admin(request: HttpRequest) -> None:
+    if not request.user.has_perm("indices.import_scores"):
+        raise PermissionDenied
+
+
+@login_required
+def import_list(request: HttpRequest) -> HttpResponse:
+    _require_admin(request)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        batch = import_stage(
+            edition=form.cleaned_data["edition"],
+            data=upload.read(),
+            filename=upload.name,
+            user=request.user,
+        )
+        return redirect("indices:import_preview", pk=batch.pk)
+    batches = ImportBatch.objects.select_related("edition__index", "uploaded_by")
+    page = Paginator(batches.order_by("-created_at"), 30).get_page(request.GET.get("page"))
+    internal = IndexEdition.objects.filter(
+        index__kind="internal", status="published"
+    ).select_related("index")
+    return render(
+        request,
+        "indices/import_list.html",
+        {"form": form, "page": page, "internal_editions": internal},
+    )
+
+
+@login_required
+def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_admin(request)
+    batch = get_object_or_404(ImportBatch.objects.select_related("edition__index"), pk=pk)
+    edition = batch.edition
+    overrides = {k: v for k, v in (batch.mapping or {}).items() if v is not None}
+    data = batch_data(batch)
+    result = scores_preview(
+        edition=edition, data=data, filename=batch.original_name, overrides=overrides
+    )
+    components = list(edition.components.filter(parent__isnull=True).order_by("order"))
+    mapping_form = MappingForm(
+        request.POST or None, columns=result.columns, components=components, layout=result.layout
+    )
+    if request.method == "POST" and "apply_mapping" in request.POST and mapping_form.is_valid():
+        batch.mapping = mapping_form.overrides() | {"__layout__": result.layout}
+        batch.save(update_fields=["mapping"])
+        messages.info(request, _("Đã áp dụng ánh xạ cột; kết quả kiểm tra bên dưới đã cập nhật."))
+        return redirect("indices:import_preview", pk=batch.pk)
+    current = current_batch(edition=edition)
+    same_as_current = bool(current and current.sha256 == batch.sha256 and current.pk != batch.pk)
+    codes = [c.code for c in components]
+    records = [
+        {
+            "record": record,
+            "total": record.values.get(None),
+            "cells": [record.values.get(code) for code in codes],
+        }
+        for record in result.records[:PREVIEW_ROWS]
+    ]
+    return render(
+        request,
+        "indices/import_preview.html",
+        {
+            "batch": batch,
+            "edition": edition,
+            "result": result,
+            "mapping_form": mapping_form,
+            "components": components,
+            "records": records,
+            "more": max(0, len(result.records) - PREVIEW_ROWS),
+            "same_as_current": same_as_current,
+            "current": current,
+        },
+    )
+
+
+@login_required
+@require_POST
+def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_admin(request)
+    batch = get_object_or_404(ImportBatch.objects.select_related("edition"), pk=pk)
+    if batch.status != ImportBatch.Status.PREVIEWED:
+        return import_restore_view(request, pk)
+    overrides = {k: v for k, v in (batch.mapping or {}).items() if v is not None}
+    try:
+        outcome = scores_import(
+            edition=batch.edition,
+            data=batch_data(batch),
+            filename=batch.original_name,
+            user=request.user,
+            overrides=overrides,
+            staged=batch,
+        )
+    except ImportRejected as rejected:
+        messages.error(
+            request,
+            _("Tệp còn %(n)s lỗi; chưa ghi dữ liệu nào.") % {"n": len(rejected.result.errors)},
+        )
+        return redirect("indices:import_preview", pk=batch.pk)
+    if outcome.unchanged:
+        messages.info(
+            request,
+            _("Tệp giống hệt lần nhập #%(pk)s: không có gì thay đổi.") % {"pk": outcome.batch.pk},
+        )  # type: ignore[union-attr]
+    else:
+        messages.success(
+            request,
+            _("Đã ghi %(n)s giá trị vào %(edition)s; đang tính lại xếp hạng.")
+            % {"n": outcome.result.value_count, "edition": batch.edition},
+        )
+    return redirect("indices:import_list")
+
+
+def import_restore_view(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    if batch.status != ImportBatch.Status.SUPERSEDED:
+        raise PermissionDenied
+    try:
+        import_restore(batch=batch, user=request.user)
+    except ImportRejected:
+        messages.error(request, _("Không khôi phục được lần nhập này: tệp không còn hợp lệ."))
+    else:
+        messages.success(request, _("Đã khôi phục lần nhập #%(pk)s.") % {"pk": batch.pk})
+    return redirect("indices:import_list")
+
+
+@login_required
+@require_POST
+def import_restore_action(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_admin(request)
+    return import_restore_view(request, pk)
+
+
+@login_required
+def import_download(request: HttpRequest, pk: int) -> FileResponse:
+    # Uploaded files are served back to admins only.
+    _require_admin(request)
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    if not batch.file:
+        raise PermissionDenied
+    return FileResponse(batch.file.open("rb"), as_attachment=True, filename=batch.original_name)
+
+
+@login_required
+def edition_template(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    _require_admin(request)
+    edition = get_object_or_404(
+        IndexEdition.objects.select_related("index"), index__code=code, year=year
+    )
+    content = edition_template_xlsx(edition=edition)
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="mau-nhap-{code}-{year}.xlsx"'
+    return response
+
+
+@login_required
+def run_list(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("indices.view_dashboards"):
+        raise PermissionDenied
+    if request.method == "POST":
+        if not request.user.has_perm("indices.run_analysis"):
+            raise PermissionDenied
+        run = analysis_queue(edition_ids=None, trigger=AnalysisRun.Trigger.ADMIN, user=request.user)
+        messages.success(request, _("Đã xếp lịch tính lại toàn bộ (lần #%(pk)s).") % {"pk": run.pk})
+        return redirect("indices:run_list")
+    runs = AnalysisRun.objects.select_related("batch__edition__index", "requested_by")
+    page = Paginator(runs.order_by("-created_at"), 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "indices/run_list.html",
+        {
+            "page": page,
+            "can_run": request.user.has_perm("indices.run_analysis"),
+        },
+    )
