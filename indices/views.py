@@ -9,20 +9,12 @@ from indices import selectors
 from indices.forms import TargetForm
 from indices.models import Index, IndexEdition, Target
 from indices.services.catalogue import target_save
-from units.selectors import home_unit, unit_history
+from units.selectors import home_unit
 
 
 def _require(request: HttpRequest, perm: str, obj: object = None) -> None:
     if not request.user.has_perm(perm, obj):
         raise PermissionDenied
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    _require(request, "indices.view_dashboards")
-    unit = home_unit()
-    history = unit_history(unit=unit) if unit else None
-    return render(request, "indices/home.html", {"unit": unit, "history": history})
 
 
 @login_required

@@ -3,12 +3,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
-from indices import views as indices_views
+from indices import views_dashboard
 
 from . import views
 
 urlpatterns = [
-    path("", indices_views.home, name="home"),
+    path("", views_dashboard.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),

@@ -59,3 +59,13 @@ rules.add_perm("indices.view_dashboards", is_portal_user)
 rules.add_perm("indices.import_scores", is_admin)
 rules.add_perm("indices.edit_targets", is_admin | is_official)
 rules.add_perm("indices.run_analysis", is_admin)
+
+
+@rules.predicate
+def is_public_unit(user: Any, unit: Unit | None) -> bool:
+    """Provinces (ranked on the public national indices) are visible to every portal user."""
+    return unit is not None and unit.kind in (Unit.Kind.PROVINCE, Unit.Kind.NATION)
+
+
+rules.add_perm("units.view_unit", reads_all | (is_portal_user & (is_public_unit | is_head_of_unit)))
+rules.add_perm("indices.view_internal", reads_all)

@@ -31,9 +31,12 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     if not request.user.has_perm("units.view_directory"):
         raise PermissionDenied
     unit = get_object_or_404(Unit.objects.select_related("region", "parent"), code=code)
+    if not request.user.has_perm("units.view_unit", unit):
+        raise PermissionDenied
     history = selectors.unit_history(unit=unit)
-    # The unit page shows its scores too; indices depends on units, so import at call time.
+    # The unit page shows its scores and profile too; indices depends on units, so import here.
     from indices.selectors import unit_scores_by_index, unit_targets
+    from indices.views_dashboard import profile_context
 
     return render(
         request,
@@ -43,6 +46,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
             "history": history,
             "score_series": unit_scores_by_index(unit=unit),
             "targets": unit_targets(unit=unit),
+            **profile_context(unit=unit),
             "can_edit_contact": request.user.has_perm("units.change_unit_contact", unit),
         },
     )

@@ -41,3 +41,8 @@ def score_value(score: object) -> SafeString | str:
     return format_html(
         '<span class="state-na" title="{}">{}</span>', _("Không có dữ liệu"), _("N/A")
     )
+
+
+@register.filter
+def get_item(mapping: dict | None, key: object) -> object:
+    return mapping.get(key) if mapping else None

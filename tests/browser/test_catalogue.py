@@ -16,6 +16,8 @@ def test_official_browses_an_index_and_a_unit(live_server, watched_page, browser
     page.get_by_role("link", name="PCI", exact=True).click()
     page.wait_for_load_state("networkidle")
     assert page.locator("h1").inner_text().startswith("PCI")
+    page.get_by_role("link", name="Phương pháp, cấu trúc và dữ liệu").click()
+    page.wait_for_load_state("networkidle")
     page.get_by_role("link", name="2023", exact=True).click()
     page.wait_for_load_state("networkidle")
     assert page.url.endswith("?nam=2023")

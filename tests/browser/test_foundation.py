@@ -16,7 +16,7 @@ def test_official_sees_vietnamese_home_and_switches_to_english(
 
     assert page.locator("html").get_attribute("lang") == "vi"
     assert page.locator("h1").first.inner_text().startswith("Tổng quan")
-    assert page.get_by_role("link", name="Đơn vị").is_visible()
+    assert page.get_by_role("link", name="Đơn vị", exact=True).is_visible()
     watched_page.screenshot("home-vi")
 
     page.click("button[name=language][value=en]")
@@ -24,7 +24,7 @@ def test_official_sees_vietnamese_home_and_switches_to_english(
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("h1").first.inner_text().startswith("Overview")
 
-    page.get_by_role("link", name="Units").click()
+    page.get_by_role("link", name="Units", exact=True).click()
     page.wait_for_load_state("networkidle")
     assert page.locator("h1").inner_text() == "Unit directory"
     watched_page.screenshot("units-en")

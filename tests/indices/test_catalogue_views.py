@@ -8,11 +8,11 @@ from indices.models import Target
     "url",
     [
         reverse("indices:list"),
-        reverse("indices:detail", args=["PCI"]),
-        reverse("indices:detail", args=["PCI"]) + "?nam=2023",
-        reverse("indices:detail", args=["PAPI"]) + "?nam=2018",
-        reverse("indices:detail", args=["ICT"]) + "?nam=2021",
-        reverse("indices:detail", args=["PAR_DISTRICT"]),
+        reverse("indices:methodology", args=["PCI"]),
+        reverse("indices:methodology", args=["PCI"]) + "?nam=2023",
+        reverse("indices:methodology", args=["PAPI"]) + "?nam=2018",
+        reverse("indices:methodology", args=["ICT"]) + "?nam=2021",
+        reverse("indices:methodology", args=["PAR_DISTRICT"]),
         reverse("units:detail", args=["49"]),
         reverse("units:list"),
     ],
@@ -28,19 +28,19 @@ def test_catalogue_pages_stay_within_query_budget(
 
 def test_index_page_marks_not_published_and_breaks(client, official):
     client.force_login(official)
-    body = client.get(reverse("indices:detail", args=["PCI"]) + "?nam=2023").content.decode()
+    body = client.get(reverse("indices:methodology", args=["PCI"]) + "?nam=2023").content.decode()
     assert "KCB" in body
     assert "chỉ công bố 30 tỉnh dẫn đầu" in body
     assert "Tính minh bạch" in body
     assert "trọng số 20%" in body
-    body = client.get(reverse("indices:detail", args=["PAPI"])).content.decode()
+    body = client.get(reverse("indices:methodology", args=["PAPI"])).content.decode()
     assert "Thay đổi phương pháp" in body
     assert "Dữ liệu minh họa" in body
 
 
 def test_not_run_edition_is_shown_as_such(client, official):
     client.force_login(official)
-    body = client.get(reverse("indices:detail", args=["ICT"]) + "?nam=2021").content.decode()
+    body = client.get(reverse("indices:methodology", args=["ICT"]) + "?nam=2021").content.decode()
     assert "Năm này không tổ chức đánh giá." in body
 
 

@@ -1,0 +1,353 @@
+"""The officials' dashboards: thin views over cached selectors of the current analytics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from indices import charts
+from indices import selectors_dashboard as dash
+from indices.models import AnalysisRun, ImportBatch, Index, IndexEdition
+from reports.exports import table_response
+from units.models import Unit
+from units.selectors import home_unit
+
+STATUS_LABELS = {
+    "achieved": "Đã đạt",
+    "on_track": "Đúng tiến độ",
+    "at_risk": "Có nguy cơ",
+    "off_track": "Chậm tiến độ",
+    "no_data": "Chưa có dữ liệu",
+}
+
+
+def _require(request: HttpRequest, perm: str, obj: object = None) -> None:
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def _pick_edition(index: Index, year: str | None) -> IndexEdition:
+    editions = index.editions.filter(status=IndexEdition.Status.PUBLISHED)
+    if year:
+        edition = editions.filter(year=year).first()
+        if edition is None:
+            raise Http404
+        return edition
+    edition = (
+        editions.filter(scores__isnull=False).order_by("-year").first()
+        or editions.order_by("-year").first()
+    )
+    if edition is None:
+        raise Http404
+    return edition
+
+
+def _json(figure: dict[str, Any]) -> dict[str, Any]:
+    """Figures go to the page through json_script, which serialises them safely."""
+    return figure
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    _require(request, "indices.view_dashboards")
+    unit = home_unit()
+    if unit is None:
+        return render(request, "indices/home.html", {"unit": None})
+    overview = dash.home_overview(unit=unit)
+    overdue = []
+    try:
+        from reports.selectors import overdue_reports
+
+        overdue = overdue_reports(limit=8)
+    except ImportError:
+        overdue = []
+    context = {
+        "unit": unit,
+        "cards": overview["cards"],
+        "costly": overview["costly"],
+        "batches": ImportBatch.objects.select_related("edition__index")
+        .filter(status=ImportBatch.Status.COMMITTED)
+        .order_by("-committed_at")[:5],
+        "last_run": AnalysisRun.objects.order_by("-created_at").first(),
+        "status_labels": STATUS_LABELS,
+        "overdue": overdue,
+    }
+    return render(request, "indices/home.html", context)
+
+
+LEAGUE_COLUMNS = [
+    ("display_rank", "Hạng"),
+    ("unit_name", "Đơn vị"),
+    ("region_name", "Vùng"),
+    ("value", "Điểm"),
+    ("state", "Trạng thái"),
+    ("published_rank", "Hạng công bố"),
+    ("rank", "Hạng tính lại"),
+    ("group", "Xếp loại"),
+    ("gap_to_leader", "Cách dẫn đầu"),
+    ("gap_to_mean", "Cách trung bình"),
+    ("score_change", "Thay đổi điểm"),
+    ("rank_change", "Thay đổi hạng"),
+]
+
+
+@login_required
+def index_dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    _require(request, "indices.view_dashboards")
+    index = get_object_or_404(Index, code=code)
+    if index.kind == Index.Kind.INTERNAL:
+        _require(request, "indices.view_internal")
+    edition = _pick_edition(index, request.GET.get("nam"))
+    unit = home_unit()
+    if edition.level != "province" or unit is None:
+        from django.shortcuts import redirect
+
+        return redirect(f"/chi-so/noi-bo/?chi_so={index.code}&nam={edition.year}")
+    region = request.GET.get("vung", "")
+    data = dash.index_dashboard(index=index, edition=edition, unit=unit, region_code=region)
+    if request.GET.get("tai") in ("csv", "xlsx"):
+        rows = [
+            {
+                **row,
+                "unit_name": row["unit"].name,
+                "region_name": row["region"].name if row["region"] else "",
+            }
+            for row in data["league"]
+        ]
+        return table_response(
+            columns=[(k, _(v)) for k, v in LEAGUE_COLUMNS],
+            rows=rows,
+            filename=f"{index.code}-{edition.year}-bang-xep-hang",
+            fmt=request.GET["tai"],
+        )
+    breaks = {e.year for e in data["editions"] if e.breaks_comparability}
+    decimals = 4 if edition.scale == "unit_interval" else 2
+    trend = charts.trend_figure(
+        series=data["series"],
+        breaks=breaks,
+        target=data["target"],
+        milestones=data["milestones"],
+        value_label=_("Điểm"),
+        decimals=decimals,
+    )
+    components = charts.components_figure(rows=data["component_rows"], unit_label=unit.display_name)
+    home_row = data["home_row"]
+    whatif = None
+    if home_row and home_row["value"] is not None:
+        totals = [
+            row["value"]
+            for row in data["league"]
+            if row["value"] is not None and row["unit_id"] != unit.pk
+        ]
+        whatif = {
+            "total": home_row["value"],
+            "others": totals,
+            "components": [
+                {
+                    "code": c["component"].code,
+                    "name": f"{c['component'].code}. {c['component'].name}",
+                    "value": c["row"]["value"],
+                    "weight": c["weight"],
+                    "max": float(
+                        c["component"].max_points or edition.component_max or edition.total_max
+                    ),
+                }
+                for c in data["component_rows"]
+                if c["row"] and c["row"]["value"] is not None and c["weight"]
+            ],
+        }
+    context = {
+        "index": index,
+        "edition": edition,
+        "unit": unit,
+        **data,
+        "region": region,
+        "trend_json": _json(trend),
+        "components_json": _json(components),
+        "whatif_json": whatif or "",
+        "status_labels": STATUS_LABELS,
+        "year_editions": [e for e in data["editions"] if e.status == "published"],
+        "decimals": decimals,
+        "breaks": breaks,
+    }
+    return render(request, "indices/dashboard.html", context)
+
+
+@login_required
+def compare(request: HttpRequest) -> HttpResponse:
+    _require(request, "indices.view_dashboards")
+    index = get_object_or_404(
+        Index, code=request.GET.get("chi_so", "PCI"), kind=Index.Kind.NATIONAL
+    )
+    edition = _pick_edition(index, request.GET.get("nam"))
+    codes = request.GET.getlist("don_vi")
+    if codes:
+        units = list(Unit.objects.filter(code__in=codes[:6], kind=Unit.Kind.PROVINCE))
+        units.sort(key=lambda u: codes.index(u.code))
+    else:
+        home = home_unit()
+        units = dash.default_peers(unit=home) if home else []
+    if len(units) < 2 and codes:
+        raise Http404
+    data = dash.compare_data(index=index, edition=edition, units=units)
+    if request.GET.get("tai") in ("csv", "xlsx"):
+        columns = [("unit", _("Đơn vị")), ("total", _("Tổng")), ("rank", _("Hạng"))] + [
+            (c.code, f"{c.code}. {c.name}") for c in data["components"]
+        ]
+        rows = []
+        for entry in data["table"]:
+            total = entry["values"].get("", {})
+            row = {
+                "unit": entry["unit"].name,
+                "total": total.get("value"),
+                "rank": total.get("display_rank"),
+            }
+            row.update(
+                {c.code: entry["values"].get(c.code, {}).get("value") for c in data["components"]}
+            )
+            rows.append(row)
+        return table_response(
+            columns=columns,
+            rows=rows,
+            filename=f"so-sanh-{index.code}-{edition.year}",
+            fmt=request.GET["tai"],
+        )
+    labels = {str(u.pk): u.display_name for u in units}
+    trend = charts.multi_trend_figure(
+        series={str(k): v for k, v in data["series"].items()},
+        labels=labels,
+        rank=request.GET.get("theo") != "diem",
+    )
+    provinces = (
+        Unit.objects.valid_on(edition.reference_date)
+        .filter(kind=Unit.Kind.PROVINCE)
+        .order_by("name")
+    )
+    return render(
+        request,
+        "indices/compare.html",
+        {
+            "index": index,
+            "edition": edition,
+            "units": units,
+            **data,
+            "trend_json": _json(trend),
+            "provinces": provinces,
+            "selected_codes": [u.code for u in units],
+            "indices": Index.objects.filter(kind=Index.Kind.NATIONAL),
+            "years": index.editions.filter(status="published").order_by("-year"),
+        },
+    )
+
+
+@login_required
+def internal(request: HttpRequest) -> HttpResponse:
+    _require(request, "indices.view_internal")
+    internal_indices = Index.objects.filter(
+        kind=Index.Kind.INTERNAL, editions__isnull=False
+    ).distinct()
+    index = get_object_or_404(internal_indices, code=request.GET.get("chi_so", "PAR_DEPT"))
+    edition = _pick_edition(index, request.GET.get("nam"))
+    data = dash.internal_league(edition=edition)
+    if request.GET.get("tai") in ("csv", "xlsx"):
+        columns = [
+            ("rank", _("Hạng")),
+            ("unit", _("Đơn vị")),
+            ("value", _("Điểm (%)")),
+            ("group", _("Xếp loại")),
+            ("score_change", _("Thay đổi điểm")),
+            ("rank_change", _("Thay đổi hạng")),
+        ] + [(c.code, f"{c.code}. {c.name}") for c in data["components"]]
+        rows = []
+        for entry in data["league"]:
+            total = entry["total"] or {}
+            row = {
+                "rank": total.get("display_rank"),
+                "unit": entry["unit"].name,
+                "value": total.get("value"),
+                "group": total.get("group"),
+                "score_change": total.get("score_change"),
+                "rank_change": total.get("rank_change"),
+            }
+            row.update(
+                {c.code: entry["values"].get(c.code, {}).get("value") for c in data["components"]}
+            )
+            rows.append(row)
+        return table_response(
+            columns=columns,
+            rows=rows,
+            filename=f"{index.code}-{edition.year}",
+            fmt=request.GET["tai"],
+        )
+    heat = charts.heatmap_figure(
+        units=[e["unit"].display_name for e in data["league"]],
+        components=[f"{c.code}. {c.name}" for c in data["components"]],
+        heat=data["heat"],
+    )
+    return render(
+        request,
+        "indices/internal.html",
+        {
+            "index": index,
+            "edition": edition,
+            **data,
+            "heat_json": _json(heat),
+            "indices": internal_indices,
+            "years": index.editions.filter(status="published").order_by("-year"),
+        },
+    )
+
+
+@login_required
+def tile_map(request: HttpRequest) -> HttpResponse:
+    _require(request, "indices.view_dashboards")
+    index = get_object_or_404(
+        Index, code=request.GET.get("chi_so", "PCI"), kind=Index.Kind.NATIONAL
+    )
+    edition = _pick_edition(index, request.GET.get("nam"))
+    data = dash.map_tiles(edition=edition)
+    by = "rank" if request.GET.get("theo") == "hang" else "score"
+    values = [
+        t["row"]["value"]
+        for r in data["regions"]
+        for t in r["tiles"]
+        if t["row"] and t["row"]["value"] is not None
+    ]
+    low, high = (min(values), max(values)) if values else (0, 1)
+    for region in data["regions"]:
+        for tile in region["tiles"]:
+            row = tile["row"]
+            if row and row["value"] is not None:
+                if by == "rank" and row["display_rank"]:
+                    share = 1 - (row["display_rank"] - 1) / max(1, row["peer_count"] - 1)
+                else:
+                    share = (row["value"] - low) / (high - low) if high > low else 1
+                tile["level"] = min(4, int(share * 5))
+            else:
+                tile["level"] = None
+    return render(
+        request,
+        "indices/map.html",
+        {
+            "index": index,
+            "edition": edition,
+            **data,
+            "by": by,
+            "indices": Index.objects.filter(kind=Index.Kind.NATIONAL),
+            "years": index.editions.filter(status="published").order_by("-year"),
+            "home_code": (home_unit() or Unit()).code,
+        },
+    )
+
+
+def profile_context(*, unit: Unit) -> dict[str, Any]:
+    """The dashboard part of a unit's page (charts, strengths and weaknesses)."""
+    profile = dash.unit_profile(unit=unit)
+    labels = {code: code for code in profile["series"]}
+    figure = charts.multi_trend_figure(series=profile["series"], labels=labels, rank=True)
+    return {"profile": profile, "profile_json": _json(figure) if profile["series"] else ""}

@@ -1,0 +1,109 @@
+/* Reform Portal: draws the page's plotly charts from embedded JSON, makes tables sortable and
+   runs the what-if control. One small script, no framework, no inline code (CSP). */
+(function () {
+  "use strict";
+  var lang = document.documentElement.lang || "vi";
+
+  function readJSON(id) {
+    var node = document.getElementById(id);
+    if (!node || !node.textContent.trim()) { return null; }
+    return JSON.parse(node.textContent);
+  }
+
+  function drawCharts() {
+    if (!window.Plotly) { return; }
+    document.querySelectorAll("[data-chart]").forEach(function (el) {
+      var figure = readJSON(el.getAttribute("data-chart"));
+      if (!figure) { return; }
+      window.Plotly.newPlot(el, figure.data, figure.layout, {
+        displaylogo: false, responsive: true,
+        modeBarButtonsToRemove: ["lasso2d", "select2d"],
+        toImageButtonOptions: { format: "png", filename: el.id || "bieu-do" }
+      });
+    });
+  }
+
+  function cellValue(cell) {
+    var raw = cell.getAttribute("data-sort");
+    if (raw === null) { raw = cell.textContent.trim(); }
+    if (raw === "") { return null; }
+    var number = Number(raw);
+    return isNaN(number) ? raw.toLocaleLowerCase(lang) : number;
+  }
+
+  function makeSortable(table) {
+    var headers = table.querySelectorAll("thead th[data-sortable]");
+    headers.forEach(function (th, position) {
+      var index = Array.prototype.indexOf.call(th.parentNode.children, th);
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "sort-button";
+      button.textContent = th.textContent;
+      th.textContent = "";
+      th.appendChild(button);
+      th.setAttribute("aria-sort", "none");
+      button.addEventListener("click", function () {
+        var ascending = th.getAttribute("aria-sort") !== "ascending";
+        headers.forEach(function (other) { other.setAttribute("aria-sort", "none"); });
+        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        var body = table.tBodies[0];
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (a, b) {
+          var x = cellValue(a.cells[index]), y = cellValue(b.cells[index]);
+          if (x === null && y === null) { return 0; }
+          if (x === null) { return 1; }
+          if (y === null) { return -1; }
+          var order = x < y ? -1 : x > y ? 1 : 0;
+          return ascending ? order : -order;
+        });
+        rows.forEach(function (row) { body.appendChild(row); });
+      });
+      return position;
+    });
+  }
+
+  function formatNumber(value, decimals) {
+    return value.toLocaleString(lang === "vi" ? "vi-VN" : "en-GB",
+      { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+  }
+
+  function whatIf() {
+    var data = readJSON("whatif-data");
+    var form = document.getElementById("whatif-form");
+    if (!data || !form) { return; }
+    var select = form.querySelector("select");
+    var input = form.querySelector("input[type=number]");
+    var output = document.getElementById("whatif-result");
+    var decimals = Number(form.getAttribute("data-decimals") || 2);
+    function current() {
+      return data.components.filter(function (c) { return c.code === select.value; })[0];
+    }
+    function sync() {
+      var component = current();
+      input.value = component.value;
+      input.max = component.max;
+    }
+    function compute(event) {
+      if (event) { event.preventDefault(); }
+      var component = current();
+      var wanted = Number(String(input.value).replace(",", "."));
+      if (isNaN(wanted)) { output.textContent = form.getAttribute("data-invalid"); return; }
+      var total = data.total + component.weight * (wanted - component.value);
+      var rank = 1 + data.others.filter(function (other) { return other > total; }).length;
+      output.textContent = form.getAttribute("data-template")
+        .replace("{total}", formatNumber(total, decimals))
+        .replace("{rank}", String(rank))
+        .replace("{count}", String(data.others.length + 1));
+      output.setAttribute("data-rank", String(rank));
+    }
+    select.addEventListener("change", function () { sync(); compute(); });
+    form.addEventListener("submit", compute);
+    sync();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    drawCharts();
+    document.querySelectorAll("table[data-sortable-table]").forEach(makeSortable);
+    whatIf();
+  });
+}());
