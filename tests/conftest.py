@@ -20,6 +20,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_reference_data", stdout=io.StringIO())
         call_command("load_demo_data", stdout=io.StringIO())
+        call_command("rebuild_analytics", stdout=io.StringIO())
 
 
 @pytest.fixture
@@ -34,6 +35,7 @@ def demo_data(reference_units) -> None:
     if not Score.objects.exists():
         call_command("load_index_definitions", stdout=io.StringIO())
         call_command("load_demo_data", stdout=io.StringIO())
+        call_command("rebuild_analytics", stdout=io.StringIO())
 
 
 @pytest.fixture

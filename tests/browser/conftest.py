@@ -94,6 +94,7 @@ def browser_demo(browser_units):
     if not Score.objects.exists():
         call_command("load_index_definitions", stdout=io.StringIO())
         call_command("load_demo_data", stdout=io.StringIO())
+        call_command("rebuild_analytics", stdout=io.StringIO())
 
 
 def login(watch: PageWatch, base_url: str, username: str, password: str = "demo12345") -> None:

@@ -1,0 +1,194 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from indices import charts
+from indices import selectors_dashboard as dash
+from indices.models import IndexEdition, Score
+from indices.services.analytics import analysis_rebuild
+from indices.services.imports.service import scores_import
+from reports.exports import neutralise
+from units.models import Region, Unit
+
+PAGES = [
+    reverse("home"),
+    reverse("indices:detail", args=["PCI"]),
+    reverse("indices:detail", args=["PCI"]) + "?nam=2023",
+    reverse("indices:detail", args=["PAPI"]) + "?nam=2018&vung=BTBDHMT",
+    reverse("indices:detail", args=["PAR"]),
+    reverse("indices:detail", args=["ICT"]),
+    reverse("indices:compare"),
+    reverse("indices:compare") + "?chi_so=PAPI&nam=2022&don_vi=49&don_vi=48&don_vi=51",
+    reverse("indices:internal") + "?chi_so=PAR_DISTRICT&nam=2022",
+    reverse("indices:internal") + "?chi_so=PAR_DEPT",
+    reverse("indices:map") + "?chi_so=PCI&nam=2021&theo=hang",
+    reverse("units:detail", args=["49"]),
+]
+
+
+@pytest.fixture
+def analysed(db):
+    """The session database was analysed once after the demo load; start each test cold."""
+    cache.clear()
+
+
+@pytest.mark.usefixtures("analysed")
+@pytest.mark.parametrize("url", PAGES)
+def test_every_page_renders_within_15_queries(client, official, url, django_assert_max_num_queries):
+    client.force_login(official)
+    cache.clear()
+    with django_assert_max_num_queries(15):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+@pytest.mark.usefixtures("analysed")
+def test_pages_stay_within_15_queries_on_a_ten_times_larger_dataset(
+    client, official, django_assert_max_num_queries
+):
+    # Ten times the provinces on PCI 2021: 567 more ranked units with all sub-indices.
+    edition = IndexEdition.objects.get(index__code="PCI", year=2021)
+    region = Region.objects.first()
+    units = Unit.objects.bulk_create(
+        Unit(code=f"X{n:04d}", name=f"Tỉnh thử {n:04d}", kind="province", region=region,
+             valid_to=dt.date(2030, 1, 1))
+        for n in range(567)
+    )  # fmt: skip
+    components = list(edition.components.all())
+    scores = []
+    for n, unit in enumerate(units):
+        value = Decimal(50 + n % 20)
+        scores.append(Score(unit=unit, edition=edition, state="value", value=value))
+        scores += [Score(unit=unit, edition=edition, component=c, state="value",
+                         value=Decimal(5 + n % 4)) for c in components]  # fmt: skip
+    Score.objects.bulk_create(scores)
+    analysis_rebuild(edition_ids=[edition.pk], trigger="admin")
+    client.force_login(official)
+    for url in (reverse("indices:detail", args=["PCI"]) + "?nam=2021", reverse("home"),
+                reverse("indices:map") + "?nam=2021", reverse("units:detail", args=["49"])):  # fmt: skip
+        cache.clear()
+        with django_assert_max_num_queries(15):
+            assert client.get(url).status_code == 200
+
+
+@pytest.mark.usefixtures("analysed")
+def test_home_shows_each_index_with_rank_change_group_and_target_status(client, official):
+    client.force_login(official)
+    response = client.get(reverse("home"))
+    body = response.content.decode()
+    cards = {card["code"]: card for card in response.context["cards"]}
+    assert set(cards) == {"PAR", "PAPI", "PCI", "ICT"}
+    par = cards["PAR"]["latest"]
+    assert par["display_rank"] == 50
+    assert par["peer_count"] == 63
+    assert "hạng 50/63" in body
+    assert par["group"] == "Nhóm B"
+    assert par["target_status"] in {"achieved", "on_track", "at_risk", "off_track"}
+    assert len(response.context["costly"]) == 3
+    assert "Ba thành phần làm mất nhiều điểm nhất" in body
+
+
+@pytest.mark.usefixtures("analysed")
+def test_index_page_league_marks_home_not_published_and_downloads(client, official):
+    client.force_login(official)
+    body = client.get(reverse("indices:detail", args=["PCI"]) + "?nam=2023").content.decode()
+    assert body.count('class="state-np"') == 33
+    assert 'class="home"' in body
+    assert "chỉ công bố điểm và thứ hạng của 30 tỉnh dẫn đầu" in body
+    response = client.get(reverse("indices:detail", args=["PCI"]) + "?nam=2021&tai=csv")
+    text = response.content.decode("utf-8-sig")
+    header, *lines = text.splitlines()
+    assert header.startswith("Hạng,Đơn vị,Vùng,Điểm")
+    assert len(lines) == 63
+    assert any(line.startswith("19,Tỉnh Quảng Nam,") for line in lines)
+    xlsx = client.get(reverse("indices:detail", args=["PCI"]) + "?nam=2021&tai=xlsx")
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+@pytest.mark.usefixtures("analysed")
+def test_region_filter_is_in_the_url(client, official):
+    client.force_login(official)
+    response = client.get(reverse("indices:detail", args=["PCI"]) + "?nam=2021&vung=TN")
+    regions = {row["region"].code for row in response.context["league"]}
+    assert regions == {"TN"}
+    assert len(response.context["league"]) == 5
+
+
+def test_formula_injection_is_neutralised():
+    assert neutralise('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
+    assert neutralise("+cmd|' /C calc'!A0") == "'+cmd|' /C calc'!A0"
+    assert neutralise("@SUM(1)") == "'@SUM(1)"
+    assert neutralise("-6.78") == "-6.78"
+    assert neutralise(-6.78) == -6.78
+    assert neutralise("Quảng Nam") == "Quảng Nam"
+
+
+@pytest.mark.usefixtures("analysed")
+def test_trend_series_are_never_joined_across_a_methodology_break(official):
+    unit = Unit.objects.get(code="49")
+    papi = IndexEdition.objects.get(index__code="PAPI", year=2022)
+    data = dash.index_dashboard(index=papi.index, edition=papi, unit=unit)
+    breaks = {e.year for e in data["editions"] if e.breaks_comparability}
+    assert breaks == {2018}
+    figure = charts.trend_figure(series=data["series"], breaks=breaks, value_label="Điểm")
+    score_traces = [t for t in figure["data"] if t.get("legendgroup") == "score"]
+    assert [t["x"] for t in score_traces] == [
+        [2016, 2017],
+        [2018, 2019, 2020, 2021, 2022, 2023, 2024],
+    ]
+    assert figure["layout"]["yaxis2"]["autorange"] == "reversed"
+    assert figure["layout"]["separators"] == ",."
+
+
+@pytest.mark.usefixtures("analysed")
+def test_pages_show_a_new_import_only_after_its_rebuild(client, official,
+                                                         django_capture_on_commit_callbacks):  # fmt: skip
+    client.force_login(official)
+    url = reverse("indices:detail", args=["PCI"]) + "?nam=2022"
+    before = client.get(url).context["home_row"]["value"]
+    edition = IndexEdition.objects.get(index__code="PCI", year=2022)
+    csv_text = "Tỉnh,Điểm số PCI,Xếp hạng\nQuảng Nam,71.5,1\nĐà Nẵng,70,2\n"
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        scores_import(edition=edition, data=csv_text.encode(), filename="p.csv")
+    assert client.get(url).context["home_row"]["value"] == before  # last good generation
+    for callback in callbacks:
+        callback()
+    row = client.get(url).context["home_row"]
+    assert (row["value"], row["display_rank"]) == (71.5, 1)
+
+
+@pytest.mark.usefixtures("analysed")
+def test_compare_defaults_to_home_and_region(client, official):
+    client.force_login(official)
+    response = client.get(reverse("indices:compare"))
+    codes = [u.code for u in response.context["units"]]
+    assert codes[0] == "49"
+    assert 2 <= len(codes) <= 6
+    assert all(u.region.code == "BTBDHMT" for u in response.context["units"])
+
+
+@pytest.mark.usefixtures("analysed")
+def test_internal_league_and_heatmap(client, official):
+    client.force_login(official)
+    response = client.get(reverse("indices:internal") + "?chi_so=PAR_DISTRICT&nam=2022")
+    league = response.context["league"]
+    assert league[0]["unit"].code == "515"  # Bắc Trà My, 91.44%
+    assert league[0]["total"]["group"] == "Xuất sắc"
+    assert len(response.context["heat"]) == 18
+    assert all(cell is None or cell <= 0 for row in response.context["heat"] for cell in row)
+
+
+@pytest.mark.usefixtures("analysed")
+def test_permissions_for_dashboards(client, head_khdt):
+    assert client.get(reverse("indices:compare")).status_code == 302  # anonymous → login
+    client.force_login(head_khdt)
+    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("indices:detail", args=["PCI"])).status_code == 200
+    assert client.get(reverse("units:detail", args=["49"])).status_code == 200
+    assert client.get(reverse("units:detail", args=["49.SKHDT"])).status_code == 200
+    assert client.get(reverse("units:detail", args=["49.STTTT"])).status_code == 403
+    assert client.get(reverse("indices:internal")).status_code == 403
+    assert client.get(reverse("indices:detail", args=["PAR_DEPT"])).status_code == 403
