@@ -53,22 +53,33 @@ def test_pages_stay_within_15_queries_on_a_ten_times_larger_dataset(
     edition = IndexEdition.objects.get(index__code="PCI", year=2021)
     region = Region.objects.first()
     units = Unit.objects.bulk_create(
-        Unit(code=f"X{n:04d}", name=f"Tỉnh thử {n:04d}", kind="province", region=region,
-             valid_to=dt.date(2030, 1, 1))
+        Unit(
+            code=f"X{n:04d}",
+            name=f"Tỉnh thử {n:04d}",
+            kind="province",
+            region=region,
+            valid_to=dt.date(2030, 1, 1),
+        )
         for n in range(567)
-    )  # fmt: skip
+    )
     components = list(edition.components.all())
     scores = []
     for n, unit in enumerate(units):
         value = Decimal(50 + n % 20)
         scores.append(Score(unit=unit, edition=edition, state="value", value=value))
-        scores += [Score(unit=unit, edition=edition, component=c, state="value",
-                         value=Decimal(5 + n % 4)) for c in components]  # fmt: skip
+        scores += [
+            Score(unit=unit, edition=edition, component=c, state="value", value=Decimal(5 + n % 4))
+            for c in components
+        ]
     Score.objects.bulk_create(scores)
     analysis_rebuild(edition_ids=[edition.pk], trigger="admin")
     client.force_login(official)
-    for url in (reverse("indices:detail", args=["PCI"]) + "?nam=2021", reverse("home"),
-                reverse("indices:map") + "?nam=2021", reverse("units:detail", args=["49"])):  # fmt: skip
+    for url in (
+        reverse("indices:detail", args=["PCI"]) + "?nam=2021",
+        reverse("home"),
+        reverse("indices:map") + "?nam=2021",
+        reverse("units:detail", args=["49"]),
+    ):
         cache.clear()
         with django_assert_max_num_queries(15):
             assert client.get(url).status_code == 200
@@ -144,8 +155,9 @@ def test_trend_series_are_never_joined_across_a_methodology_break(official):
 
 
 @pytest.mark.usefixtures("analysed")
-def test_pages_show_a_new_import_only_after_its_rebuild(client, official,
-                                                         django_capture_on_commit_callbacks):  # fmt: skip
+def test_pages_show_a_new_import_only_after_its_rebuild(
+    client, official, django_capture_on_commit_callbacks
+):
     client.force_login(official)
     url = reverse("indices:detail", args=["PCI"]) + "?nam=2022"
     before = client.get(url).context["home_row"]["value"]
