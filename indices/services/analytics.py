@@ -10,9 +10,7 @@ latest data. A run whose worker died (SIGKILL) is taken over once its heartbeat 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import math
 import time
 import traceback
@@ -23,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Q
 
 from indices.models import (
@@ -38,6 +36,7 @@ from indices.models import (
     Score,
     Target,
 )
+from indices.services.bulk import copy_rows
 
 STALE_SECONDS = getattr(settings, "ANALYTICS_STALE_SECONDS", 60)
 RESULT_FIELDS = [
@@ -570,27 +569,10 @@ def _prepared(frame: pd.DataFrame, run_id: int) -> pd.DataFrame:
 
 
 def _write_results(frame: pd.DataFrame) -> int:
-    """COPY on PostgreSQL (the fast path for millions of rows), bulk_create elsewhere."""
     if frame.empty:
         return 0
-    table = RankResult._meta.db_table
-    columns = [
-        RankResult._meta.get_field(f.removesuffix("_id") if f.endswith("_id") else f).column
-        for f in RESULT_FIELDS
-    ]
-    if connection.vendor == "postgresql":
-        buffer = io.StringIO()
-        frame.to_csv(buffer, index=False, header=False, na_rep="\\N", quoting=csv.QUOTE_MINIMAL)
-        buffer.seek(0)
-        quoted = ", ".join(f'"{c}"' for c in columns)
-        with connection.cursor() as cursor:
-            cursor.copy_expert(
-                f"COPY {table} ({quoted}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer
-            )
-        return len(frame)
-    records = frame.astype(object).where(frame.notna(), None).to_dict("records")
-    RankResult.objects.bulk_create((RankResult(**r) for r in records), batch_size=2000)
-    return len(frame)
+    records = frame.astype(object).where(frame.notna(), None).itertuples(index=False, name=None)
+    return copy_rows(RankResult, RESULT_FIELDS, records)
 
 
 # Orchestration -----------------------------------------------------------------------------------

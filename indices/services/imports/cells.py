@@ -92,12 +92,16 @@ def parse_cell(cell: Any) -> Cell:
     if isinstance(cell, float):
         if cell != cell:  # NaN
             return Cell("blank", raw=raw)
-        value = Decimal(repr(cell))
-        decimals = _decimals_of(value)
-        # Binary floats carry noise beyond what was typed (66.24 → 66.2399999…).
-        value = round(value, MAX_DECIMALS)
-        decimals = _decimals_of(value)
-        return Cell("value", value, decimals, raw)
+        text = repr(cell)
+        if "e" in text or "E" in text:
+            value = round(Decimal(text), MAX_DECIMALS)
+            return Cell("value", value, _decimals_of(value), raw)
+        fraction = text.partition(".")[2].rstrip("0")
+        if len(fraction) > MAX_DECIMALS:
+            # Binary floats carry noise beyond what was typed (66.24 → 66.2399999…).
+            value = round(Decimal(text), MAX_DECIMALS)
+            return Cell("value", value, _decimals_of(value), raw)
+        return Cell("value", Decimal(text), len(fraction), raw)
     word = strip_diacritics(raw).lower().strip()
     if word in NOT_AVAILABLE_WORDS:
         return Cell("not_available", raw=raw)

@@ -245,11 +245,12 @@ class ComponentVocabulary:
 
 
 def _is_note_row(cells: list[Any]) -> bool:
-    filled = [raw_text(c) for c in cells if raw_text(c)]
-    if not filled:
+    """A notes line under a table ("Nguồn: …", "Ghi chú: …"): one filled cell of text."""
+    filled = [c for c in cells if c is not None and not (isinstance(c, str) and not c.strip())]
+    if len(filled) != 1 or not isinstance(filled[0], str):
         return False
-    first = normalize_header(filled[0])
-    return len(filled) == 1 and (first.startswith(_NOTE_PREFIXES) or len(filled[0]) > 60)
+    text = filled[0].strip()
+    return len(text) > 60 or normalize_header(text).startswith(_NOTE_PREFIXES)
 
 
 def _column_name(index: int) -> str:
@@ -278,6 +279,7 @@ class EditionParser:
         )
         self._any_date_matcher: UnitMatcher | None = None
         self.column_names: dict[str | None, str] = {}  # component code (None = total) → header
+        self._bound_cache: dict[str | None, tuple[Decimal, Decimal]] = {}
         self.result = ParseResult()
 
     # Detection --------------------------------------------------------------------------------
@@ -357,28 +359,31 @@ class EditionParser:
 
     # Values ------------------------------------------------------------------------------------
 
+    def _bounds(self, code: str | None) -> tuple[Decimal, Decimal]:
+        edition = self.edition
+        if code is None:
+            return edition.total_min, edition.total_max
+        component = self.by_code[code]
+        if component.max_points is not None:
+            return Decimal(0), component.max_points
+        low = edition.component_min if edition.component_min is not None else Decimal(0)
+        high = edition.component_max if edition.component_max is not None else edition.total_max
+        return low, high
+
     def _check_value(
         self, cell: Cell, code: str | None, *, sheet: str, row: int, column: str
     ) -> Cell:
-        edition = self.edition
         if cell.state == "invalid":
             self.result.problems.append(Problem("error", cell.reason, sheet, row, column, cell.raw))
             return cell
         if cell.state != "value" or cell.value is None:
             return cell
-        if code is None:
-            low, high = edition.total_min, edition.total_max
-        else:
-            component = self.by_code[code]
-            if component.max_points is not None:
-                low, high = Decimal(0), component.max_points
-            else:
-                low = edition.component_min if edition.component_min is not None else Decimal(0)
-                high = (
-                    edition.component_max
-                    if edition.component_max is not None
-                    else edition.total_max
-                )
+        bounds = self._bound_cache.get(code)
+        if bounds is None:
+            bounds = self._bound_cache[code] = self._bounds(code)
+        low, high = bounds
+        if low <= cell.value <= high and not (cell.value == 0 and low > 0):
+            return cell
         if cell.value == 0 and low > 0:
             # Official PAPI files write missing data as 0; a 0 on a 1–10 scale is not a score.
             self.result.problems.append(
@@ -393,18 +398,17 @@ class EditionParser:
                 )
             )
             return Cell("not_available", raw=cell.raw)
-        if not low <= cell.value <= high:
-            self.result.problems.append(
-                Problem(
-                    "error",
-                    f"Giá trị ngoài thang điểm {_vn(low.normalize(), None)}–"
-                    f"{_vn(high.normalize(), None)}",
-                    sheet,
-                    row,
-                    column,
-                    cell.raw,
-                )
+        self.result.problems.append(
+            Problem(
+                "error",
+                f"Giá trị ngoài thang điểm {_vn(low.normalize(), None)}–"
+                f"{_vn(high.normalize(), None)}",
+                sheet,
+                row,
+                column,
+                cell.raw,
             )
+        )
         return cell
 
     def _record(self, unit: Unit, *, sheet: str, row: int) -> UnitRecord:

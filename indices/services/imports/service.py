@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from indices.models import ImportBatch, IndexEdition, Score
+from indices.services.bulk import copy_rows
 from indices.services.imports.parsing import ParseResult, parse_edition_file
 from indices.services.imports.reading import UnreadableFile, read_spreadsheet
 
@@ -66,37 +67,60 @@ def current_batch(*, edition: IndexEdition) -> ImportBatch | None:
     )
 
 
-def _scores_from(result: ParseResult, edition: IndexEdition, batch: ImportBatch) -> list[Score]:
-    components = {c.code: c for c in edition.components.all()}
-    scores: list[Score] = []
-    for record in result.records:
-        values = dict(record.values)
-        if None not in values and (record.rank is not None or record.group):
-            from indices.services.imports.cells import Cell
+SCORE_FIELDS = [
+    "unit_id",
+    "edition_id",
+    "component_id",
+    "state",
+    "value",
+    "decimals",
+    "published_rank",
+    "published_group",
+    "batch_id",
+    "is_demo",
+]
 
-            values[None] = Cell("not_published")
+
+def _score_rows(result: ParseResult, edition: IndexEdition, batch: ImportBatch):
+    """Plain tuples in SCORE_FIELDS order (no model instances: 200,000 of them are slow)."""
+    from indices.services.imports.cells import Cell
+
+    component_ids = dict(edition.components.values_list("code", "pk"))
+    not_published = Cell("not_published")
+    for record in result.records:
+        values = record.values
+        if None not in values and (record.rank is not None or record.group):
+            values = {**values, None: not_published}
         for code, cell in values.items():
             is_total = code is None
-            scores.append(
-                Score(
-                    unit=record.unit,
-                    edition=edition,
-                    component=None if is_total else components[code],
-                    state=STATE_OF_CELL[cell.state],
-                    value=cell.value if cell.state == "value" else None,
-                    decimals=cell.decimals if cell.state == "value" else 0,
-                    published_rank=record.rank if is_total else None,
-                    published_group=record.group if is_total else "",
-                    batch=batch,
-                )
+            has_value = cell.state == "value"
+            yield (
+                record.unit.pk,
+                edition.pk,
+                None if is_total else component_ids[code],
+                STATE_OF_CELL[cell.state],
+                cell.value if has_value else None,
+                cell.decimals if has_value else 0,
+                record.rank if is_total else None,
+                record.group if is_total else "",
+                batch.pk,
+                False,
             )
     if edition.published_top_n:
         # Publishers list only their top N (PCI from 2023): the rest are "not published".
         for unit in result.missing_units:
-            scores.append(
-                Score(unit=unit, edition=edition, state=Score.State.NOT_PUBLISHED, batch=batch)
+            yield (
+                unit.pk,
+                edition.pk,
+                None,
+                Score.State.NOT_PUBLISHED,
+                None,
+                0,
+                None,
+                "",
+                batch.pk,
+                False,
             )
-    return scores
 
 
 def _write(*, edition: IndexEdition, batch: ImportBatch, result: ParseResult) -> None:
@@ -104,7 +128,7 @@ def _write(*, edition: IndexEdition, batch: ImportBatch, result: ParseResult) ->
         pk=batch.pk
     ).update(status=ImportBatch.Status.SUPERSEDED)
     Score.objects.filter(edition=edition).delete()
-    Score.objects.bulk_create(_scores_from(result, edition, batch), batch_size=5000)
+    copy_rows(Score, SCORE_FIELDS, _score_rows(result, edition, batch))
     batch.status = ImportBatch.Status.COMMITTED
     batch.committed_at = dt.datetime.now(tz=dt.UTC)
     batch.rows = len(result.records)
