@@ -23,6 +23,7 @@ setup: $(STAMP)
 	$(MANAGE) load_demo_data
 	$(MANAGE) rebuild_analytics
 	$(MANAGE) create_demo_accounts
+	$(MANAGE) load_progress_demo
 
 run: setup
 	@echo "Reform Portal: http://127.0.0.1:8000  (Ctrl+C to stop)"

@@ -53,6 +53,7 @@ class EditionInfo:
     total_max: float
     status: str
     published_top_n: int | None
+    index_name: str = ""
 
 
 def _editions(index_codes: list[str] | None = None) -> list[EditionInfo]:
@@ -136,7 +137,7 @@ def home_overview(*, unit: Unit) -> dict[str, Any]:
     def build() -> dict[str, Any]:
         editions = _editions(NATIONAL)
         by_pk = {e.pk: e for e in editions}
-        indices = {i.code: i for i in Index.objects.filter(code__in=NATIONAL)}
+        names = {e.index_code: e.index_name for e in editions}
         totals = defaultdict(list)
         for r in _current(RankResult.objects.filter(unit=unit, component_code=""), editions):
             totals[by_pk[r.edition_id].index_code].append((by_pk[r.edition_id].year, _row(r)))
@@ -153,7 +154,7 @@ def home_overview(*, unit: Unit) -> dict[str, Any]:
             latest = series[-1] if series else None
             with_value = [item for item in series if item[1]["state"] == "value"]
             card = {
-                "index": indices.get(code),
+                "name": names.get(code, code),
                 "code": code,
                 "latest": None,
                 "year": None,

@@ -16,5 +16,6 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("don-vi/", include("units.urls")),
     path("chi-so/", include("indices.urls")),
+    path("tien-do/", include("reports.urls")),
     path("quan-tri/", admin.site.urls),
 ]

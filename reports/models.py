@@ -1,0 +1,253 @@
+"""Quarterly progress on the province's reform plan: plans, tasks, indicators, reports, evidence."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from indices.models import Index
+from units.models import Unit
+
+
+class Plan(models.Model):
+    name = models.CharField(_("tên kế hoạch"), max_length=300)
+    decision = models.CharField(_("số quyết định"), max_length=120, blank=True)
+    province = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="plans")
+    year_start = models.PositiveSmallIntegerField(_("từ năm"), default=2021)
+    year_end = models.PositiveSmallIntegerField(_("đến năm"), default=2025)
+    is_demo = models.BooleanField(_("dữ liệu minh họa"), default=False)
+
+    class Meta:
+        verbose_name = _("kế hoạch")
+        verbose_name_plural = _("kế hoạch")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Task(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks")
+    code = models.CharField(_("mã"), max_length=20)
+    title = models.CharField(_("nhiệm vụ"), max_length=400)
+    responsible = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị chủ trì"), on_delete=models.PROTECT, related_name="tasks"
+    )
+    supporting = models.ManyToManyField(
+        Unit, verbose_name=_("đơn vị phối hợp"), blank=True, related_name="supported_tasks"
+    )
+    start_date = models.DateField(_("bắt đầu"))
+    due_date = models.DateField(_("hạn hoàn thành"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "code"]
+        verbose_name = _("nhiệm vụ")
+        verbose_name_plural = _("nhiệm vụ")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="task_unique_code"),
+            models.CheckConstraint(
+                condition=Q(start_date__lte=models.F("due_date")), name="task_dates"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.title}"
+
+
+class TaskAim(models.Model):
+    """An index (and optionally one of its components) a task is meant to raise."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="aims")
+    index = models.ForeignKey(Index, on_delete=models.PROTECT, related_name="task_aims")
+    component_code = models.CharField(_("mã thành phần"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("chỉ số hướng tới")
+        constraints = [
+            models.UniqueConstraint(fields=["task", "index", "component_code"], name="aim_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.index.short_name} {self.component_code}".strip()
+
+
+class Indicator(models.Model):
+    class Direction(models.TextChoices):
+        HIGHER = "higher", _("Càng cao càng tốt")
+        LOWER = "lower", _("Càng thấp càng tốt")
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="indicators")
+    name = models.CharField(_("chỉ tiêu"), max_length=300)
+    unit_of_measure = models.CharField(_("đơn vị tính"), max_length=40)
+    direction = models.CharField(
+        _("chiều"), max_length=6, choices=Direction.choices, default=Direction.HIGHER
+    )
+    baseline = models.DecimalField(
+        _("giá trị cơ sở"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("chỉ tiêu")
+        verbose_name_plural = _("chỉ tiêu")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.unit_of_measure})"
+
+
+class IndicatorTarget(models.Model):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    quarter = models.PositiveSmallIntegerField(_("quý"), null=True, blank=True)  # null = yearly
+    value = models.DecimalField(_("mục tiêu"), max_digits=14, decimal_places=4)
+
+    class Meta:
+        verbose_name = _("mục tiêu chỉ tiêu")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year", "quarter"], name="indicator_target_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__isnull=True) | Q(quarter__gte=1, quarter__lte=4),
+                name="indicator_target_quarter",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.year}/{self.quarter or '-'}: {self.value}"
+
+
+class ReportingWindow(models.Model):
+    year = models.PositiveSmallIntegerField(_("năm"))
+    quarter = models.PositiveSmallIntegerField(_("quý"))
+    opens_on = models.DateField(_("mở từ"))
+    deadline = models.DateField(_("hạn nộp"))
+
+    class Meta:
+        ordering = ["-year", "-quarter"]
+        verbose_name = _("kỳ báo cáo")
+        verbose_name_plural = _("kỳ báo cáo")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "quarter"], name="window_unique"),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4), name="window_quarter"
+            ),
+            models.CheckConstraint(
+                condition=Q(opens_on__lte=models.F("deadline")), name="window_dates"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Quý {self.quarter}/{self.year}"
+
+
+class QuarterlyReport(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Đang soạn")
+        SUBMITTED = "submitted", _("Đã gửi")
+        RETURNED = "returned", _("Trả lại để bổ sung")
+        APPROVED = "approved", _("Đã duyệt")
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="quarterly_reports")
+    window = models.ForeignKey(ReportingWindow, on_delete=models.PROTECT, related_name="reports")
+    status = models.CharField(
+        _("tình trạng"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    review_comment = models.TextField(_("ý kiến thẩm định"), blank=True)
+    reopened_until = models.DateTimeField(_("mở lại đến"), null=True, blank=True)
+    is_demo = models.BooleanField(_("dữ liệu minh họa"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-window__year", "-window__quarter", "unit__name"]
+        verbose_name = _("báo cáo quý")
+        verbose_name_plural = _("báo cáo quý")
+        constraints = [models.UniqueConstraint(fields=["unit", "window"], name="report_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.unit.display_name} · {self.window}"
+
+
+class TaskProgress(models.Model):
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Chưa triển khai")
+        IN_PROGRESS = "in_progress", _("Đang thực hiện")
+        DONE = "done", _("Hoàn thành")
+        LATE = "late", _("Chậm tiến độ")
+
+    report = models.ForeignKey(QuarterlyReport, on_delete=models.CASCADE, related_name="progress")
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="progress")
+    status = models.CharField(
+        _("tình trạng"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    percent_complete = models.PositiveSmallIntegerField(_("% hoàn thành"), default=0)
+    done = models.TextField(_("kết quả thực hiện"), blank=True)
+    difficulties = models.TextField(_("khó khăn, vướng mắc"), blank=True)
+    proposals = models.TextField(_("đề xuất, kiến nghị"), blank=True)
+    explanation = models.TextField(_("giải trình"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["report", "task__code"]
+        verbose_name = _("tiến độ nhiệm vụ")
+        verbose_name_plural = _("tiến độ nhiệm vụ")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "task"], name="progress_unique"),
+            models.CheckConstraint(condition=Q(percent_complete__lte=100), name="progress_percent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} · {self.task.code}"
+
+
+class IndicatorValue(models.Model):
+    report = models.ForeignKey(QuarterlyReport, on_delete=models.CASCADE, related_name="values")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
+    value = models.DecimalField(_("giá trị"), max_digits=14, decimal_places=4)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("giá trị chỉ tiêu")
+        constraints = [models.UniqueConstraint(fields=["report", "indicator"], name="value_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.value}"
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    # Stored under a random name; the original name is kept in the row for downloads.
+    return f"evidence/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+
+
+class Evidence(models.Model):
+    progress = models.ForeignKey(TaskProgress, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(_("tệp"), upload_to=evidence_path)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("minh chứng")
+        verbose_name_plural = _("minh chứng")
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -47,12 +47,12 @@ def django_setup() -> None:
     django.setup()
 
 
-def run_step(name: str, *args: str) -> dict[str, float]:
+def run_step(name: str, *args: str, extra_env: dict[str, str] | None = None) -> dict[str, float]:
     """Run one step in a child process; it reports its own time and peak memory."""
     result = subprocess.run(
         [sys.executable, __file__, "step", name, *args],
         cwd=ROOT,
-        env=env(),
+        env=env() | (extra_env or {}),
         capture_output=True,
         text=True,
         check=False,

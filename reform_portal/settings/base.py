@@ -211,3 +211,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+EVIDENCE_MAX_MB = env.int("EVIDENCE_MAX_MB", default=10)
+CELERY_BEAT_SCHEDULE["daily-progress-reminders"] = {
+    "task": "reports.tasks.reminders_task",
+    "schedule": crontab(hour=7, minute=30),
+}

@@ -1,0 +1,58 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from indices.services.imports.cells import parse_cell
+from reports.models import TaskProgress
+
+
+class ProgressForm(forms.Form):
+    status = forms.ChoiceField(label=_("Tình trạng"), choices=TaskProgress.Status.choices)
+    percent_complete = forms.IntegerField(label=_("% hoàn thành"), min_value=0, max_value=100)
+    done = forms.CharField(
+        label=_("Kết quả thực hiện"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    difficulties = forms.CharField(
+        label=_("Khó khăn, vướng mắc"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    proposals = forms.CharField(
+        label=_("Đề xuất, kiến nghị"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    explanation = forms.CharField(
+        label=_("Giải trình"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Bắt buộc khi chưa có minh chứng, khi chậm tiến độ hoặc khi chỉ tiêu chưa đạt."
+        ),
+    )
+
+
+class IndicatorValueField(forms.CharField):
+    """A number in Vietnamese or English notation; words like “N/A” are refused, not zero."""
+
+    def to_python(self, value: object) -> Decimal | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return None
+        cell = parse_cell(text)
+        if cell.state != "value" or cell.value is None:
+            raise forms.ValidationError(
+                _("“%(v)s” không phải là số. Để trống nếu chưa có số liệu và ghi giải trình."),
+                params={"v": text},
+            )
+        return cell.value
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Ý kiến thẩm định"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(
+        label=_("Tệp minh chứng"),
+        help_text=_("PDF, ảnh PNG/JPEG hoặc văn bản Office; tối đa 10 MB."),
+    )

@@ -1,0 +1,11 @@
+from django.core.management.base import BaseCommand
+
+from reports.demo import progress_demo_load
+
+
+class Command(BaseCommand):
+    help = "Load the demo reform plan, reporting windows and quarterly reports (idempotent)."
+
+    def handle(self, *args: object, **options: object) -> None:
+        count = progress_demo_load()
+        self.stdout.write(f"Báo cáo quý minh họa: {count} báo cáo mới.")

@@ -1,0 +1,209 @@
+"""Reads for quarterly progress: completeness, overdue reports, progress by unit, task and
+index component, indicator values against targets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Avg, Count, Prefetch
+from django.utils import timezone
+
+from reports.models import (
+    IndicatorTarget,
+    IndicatorValue,
+    QuarterlyReport,
+    ReportingWindow,
+    Task,
+    TaskAim,
+    TaskProgress,
+)
+from units.models import Unit
+
+STATE_LABELS = {
+    "not_started": "Chưa bắt đầu",
+    "draft": "Đang soạn",
+    "submitted": "Đã gửi",
+    "returned": "Trả lại để bổ sung",
+    "approved": "Đã duyệt",
+}
+
+
+def current_window(*, today: dt.date | None = None) -> ReportingWindow | None:
+    today = today or timezone.localdate()
+    return (
+        ReportingWindow.objects.filter(opens_on__lte=today).order_by("-year", "-quarter").first()
+        or ReportingWindow.objects.order_by("-year", "-quarter").first()
+    )
+
+
+def completeness(*, window: ReportingWindow) -> list[dict[str, Any]]:
+    """Every unit that leads a task: its report state for the quarter and whether it is late."""
+    units = Unit.objects.filter(tasks__isnull=False).distinct().order_by("kind", "name")
+    reports = {
+        r.unit_id: r
+        for r in QuarterlyReport.objects.filter(window=window).annotate(
+            avg_percent=Avg("progress__percent_complete")
+        )
+    }
+    late_after = window.deadline < timezone.localdate()
+    rows = []
+    for unit in units:
+        report = reports.get(unit.pk)
+        state = report.status if report else "not_started"
+        rows.append(
+            {
+                "unit": unit,
+                "report": report,
+                "state": state,
+                "state_label": STATE_LABELS[state],
+                "late": late_after and state in ("not_started", "draft", "returned"),
+                "percent": round(report.avg_percent or 0) if report else 0,
+            }
+        )
+    return rows
+
+
+def overdue_reports(*, limit: int = 10) -> list[str]:
+    """Lines for the home dashboard: units whose quarterly report is past its deadline and not
+    submitted (three queries, whatever the number of units)."""
+    today = timezone.localdate()
+    windows = list(ReportingWindow.objects.filter(deadline__lt=today).order_by("-deadline")[:2])
+    if not windows:
+        return []
+    units = list(Unit.objects.filter(tasks__isnull=False).distinct().order_by("kind", "name"))
+    done = set(
+        QuarterlyReport.objects.filter(
+            window__in=windows,
+            status__in=[QuarterlyReport.Status.SUBMITTED, QuarterlyReport.Status.APPROVED],
+        ).values_list("unit_id", "window_id")
+    )
+    lines = [
+        f"{unit.display_name}: {window}"
+        for window in windows
+        for unit in units
+        if (unit.pk, window.pk) not in done
+    ]
+    return lines[:limit]
+
+
+def reports_for_unit(*, unit: Unit) -> list[QuarterlyReport]:
+    return list(
+        QuarterlyReport.objects.filter(unit=unit)
+        .select_related("window")
+        .annotate(avg_percent=Avg("progress__percent_complete"))
+    )
+
+
+def report_detail(*, report: QuarterlyReport) -> dict[str, Any]:
+    progress = list(
+        report.progress.select_related("task").prefetch_related(
+            "evidence",
+            "task__aims__index",
+            Prefetch(
+                "task__indicators__targets",
+                queryset=IndicatorTarget.objects.filter(year=report.window.year),
+            ),
+        )
+    )
+    values = {v.indicator_id: v.value for v in report.values.all()}
+    return {"progress": progress, "values": values}
+
+
+def component_coverage(*, window: ReportingWindow) -> list[dict[str, Any]]:
+    """For each index component the plan's tasks aim at: how many tasks, how far along (mean %
+    complete in the quarter), and whether it is among the home province's weakest components."""
+    from indices.models import RankResult
+    from indices.selectors_dashboard import _current, _editions
+    from units.selectors import home_unit
+
+    aims = TaskAim.objects.select_related("index", "task")
+    progress = {
+        p.task_id: p.percent_complete for p in TaskProgress.objects.filter(report__window=window)
+    }
+    weak: dict[tuple[str, str], int] = {}
+    home = home_unit()
+    if home:
+        editions = _editions()
+        latest: dict[str, int] = {}
+        for e in editions:
+            if e.run_id:
+                latest[e.index_code] = e.pk
+        for r in _current(
+            RankResult.objects.filter(unit=home, edition_id__in=latest.values())
+            .exclude(component_code="")
+            .filter(priority__isnull=False),
+            editions,
+        ).select_related("edition__index"):
+            weak[(r.edition.index.code, r.component_code)] = r.priority
+    grouped: dict[tuple[str, str], dict[str, Any]] = {}
+    for aim in aims:
+        key = (aim.index.code, aim.component_code)
+        entry = grouped.setdefault(
+            key,
+            {"index": aim.index, "component_code": aim.component_code, "tasks": [], "percents": []},
+        )
+        entry["tasks"].append(aim.task)
+        if aim.task_id in progress:
+            entry["percents"].append(progress[aim.task_id])
+    rows = []
+    for key, entry in grouped.items():
+        percents = entry["percents"]
+        rows.append(
+            {
+                **entry,
+                "task_count": len(entry["tasks"]),
+                "mean_percent": round(sum(percents) / len(percents)) if percents else None,
+                "priority": weak.get(key),
+            }
+        )
+    rows.sort(key=lambda row: (row["priority"] is None, row["priority"] or 0))
+    return rows
+
+
+def indicator_series(*, unit: Unit) -> list[dict[str, Any]]:
+    """Each indicator of the unit's tasks: values by quarter against quarterly targets."""
+    tasks = Task.objects.filter(responsible=unit).prefetch_related("indicators__targets")
+    values = defaultdict(dict)
+    for v in IndicatorValue.objects.filter(report__unit=unit).select_related("report__window"):
+        values[v.indicator_id][(v.report.window.year, v.report.window.quarter)] = float(v.value)
+    series = []
+    for task in tasks:
+        for indicator in task.indicators.all():
+            targets = {
+                (t.year, t.quarter): float(t.value) for t in indicator.targets.all() if t.quarter
+            }
+            keys = sorted(set(targets) | set(values[indicator.pk]))
+            series.append(
+                {
+                    "indicator": indicator,
+                    "task": task,
+                    "labels": [f"Q{q}/{y}" for y, q in keys],
+                    "values": [values[indicator.pk].get(k) for k in keys],
+                    "targets": [targets.get(k) for k in keys],
+                }
+            )
+    return series
+
+
+def task_progress_table(*, window: ReportingWindow) -> list[dict[str, Any]]:
+    rows = (
+        TaskProgress.objects.filter(report__window=window)
+        .select_related("task", "report__unit")
+        .order_by("task__code")
+    )
+    return [
+        {
+            "task": p.task,
+            "unit": p.report.unit,
+            "status": p.get_status_display(),
+            "status_code": p.status,
+            "percent": p.percent_complete,
+        }
+        for p in rows
+    ]
+
+
+def windows() -> list[ReportingWindow]:
+    return list(ReportingWindow.objects.annotate(n=Count("reports")).order_by("-year", "-quarter"))

@@ -1,0 +1,329 @@
+"""Writes for quarterly progress: reports, the review workflow, evidence, reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Iterable
+from decimal import Decimal
+from pathlib import PurePath
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from reports.models import (
+    Evidence,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+    QuarterlyReport,
+    ReportingWindow,
+    Task,
+    TaskProgress,
+)
+from units.models import Membership, Unit
+
+Status = QuarterlyReport.Status
+EDITABLE = {Status.DRAFT, Status.RETURNED}
+RETURN_GRACE_DAYS = 7
+
+
+def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
+    start = dt.date(year, 3 * quarter - 2, 1)
+    end = dt.date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1) - dt.timedelta(
+        days=1
+    )
+    return start, end
+
+
+def report_is_open(report: QuarterlyReport, *, now: dt.datetime | None = None) -> bool:
+    """Editable by its unit: a draft or returned report, before the deadline or while an admin
+    (or a return) has reopened it. Submitted and approved reports are locked."""
+    now = now or timezone.now()
+    if report.status not in EDITABLE:
+        return False
+    if report.reopened_until and now <= report.reopened_until:
+        return True
+    return timezone.localdate(now) <= report.window.deadline
+
+
+def _tasks_for(unit: Unit, window: ReportingWindow) -> Iterable[Task]:
+    _start, end = quarter_bounds(window.year, window.quarter)
+    return Task.objects.filter(responsible=unit, start_date__lte=end).order_by("code")
+
+
+@transaction.atomic
+def report_open(*, unit: Unit, window: ReportingWindow) -> QuarterlyReport:
+    """The unit's report for the quarter, created with one progress row per task it leads."""
+    report, _created = QuarterlyReport.objects.get_or_create(unit=unit, window=window)
+    existing = set(report.progress.values_list("task_id", flat=True))
+    TaskProgress.objects.bulk_create(
+        TaskProgress(report=report, task=task)
+        for task in _tasks_for(unit, window)
+        if task.pk not in existing
+    )
+    return report
+
+
+def quarterly_target(indicator: Indicator, window: ReportingWindow) -> Decimal | None:
+    target = (
+        IndicatorTarget.objects.filter(
+            indicator=indicator, year=window.year, quarter=window.quarter
+        )
+        .values_list("value", flat=True)
+        .first()
+    )
+    return target
+
+
+def _misses(indicator: Indicator, value: Decimal, target: Decimal | None) -> bool:
+    if target is None:
+        return False
+    return value < target if indicator.direction == Indicator.Direction.HIGHER else value > target
+
+
+@transaction.atomic
+def progress_save(
+    *,
+    report: QuarterlyReport,
+    user: Any,
+    entries: list[dict[str, Any]],
+    values: dict[int, Decimal | None],
+) -> QuarterlyReport:
+    """Save what a department head typed. Refused when the report is locked."""
+    if not report_is_open(report):
+        raise ValidationError("Báo cáo đã khóa: đã gửi, đã duyệt hoặc quá hạn nộp.")
+    rows = {p.pk: p for p in report.progress.select_related("task")}
+    for entry in entries:
+        progress = rows.get(entry["id"])
+        if progress is None:
+            raise ValidationError("Nhiệm vụ không thuộc báo cáo này.")
+        for field in (
+            "status",
+            "percent_complete",
+            "done",
+            "difficulties",
+            "proposals",
+            "explanation",
+        ):
+            setattr(progress, field, entry[field])
+        progress.save()
+    indicators = {i.pk: i for i in Indicator.objects.filter(task__progress__report=report)}
+    for indicator_id, value in values.items():
+        if indicator_id not in indicators:
+            raise ValidationError("Chỉ tiêu không thuộc báo cáo này.")
+        if value is None:
+            IndicatorValue.objects.filter(report=report, indicator_id=indicator_id).delete()
+        else:
+            IndicatorValue.objects.update_or_create(
+                report=report, indicator_id=indicator_id, defaults={"value": value}
+            )
+    return report
+
+
+def report_problems(report: QuarterlyReport) -> list[str]:
+    """What blocks submission: explanations required when there is no evidence, when a task is
+    late, or when an indicator misses its quarterly target."""
+    problems = []
+    values = {v.indicator_id: v.value for v in report.values.all()}
+    for progress in report.progress.select_related("task").prefetch_related(
+        "evidence", "task__indicators"
+    ):
+        label = f"{progress.task.code}. {progress.task.title}"
+        explained = bool(progress.explanation.strip())
+        if not progress.evidence.all() and not explained:
+            problems.append(f"{label}: chưa có minh chứng, cần ghi giải trình.")
+        if progress.status == TaskProgress.Status.LATE and not explained:
+            problems.append(f"{label}: nhiệm vụ chậm tiến độ, cần ghi giải trình.")
+        for indicator in progress.task.indicators.all():
+            value = values.get(indicator.pk)
+            target = quarterly_target(indicator, report.window)
+            if value is None and target is not None:
+                problems.append(f"{label}: chưa nhập giá trị chỉ tiêu “{indicator.name}”.")
+            elif value is not None and _misses(indicator, value, target) and not explained:
+                problems.append(
+                    f"{label}: chỉ tiêu “{indicator.name}” chưa đạt mục tiêu quý "
+                    f"({value:g} so với {target:g}), cần ghi giải trình."
+                )
+    return problems
+
+
+def _transition(report: QuarterlyReport, allowed: set[str], target: str) -> None:
+    if report.status not in allowed:
+        raise ValidationError(
+            f"Không thể chuyển báo cáo từ “{report.get_status_display()}” sang "
+            f"“{Status(target).label}”."
+        )
+
+
+@transaction.atomic
+def report_submit(*, report: QuarterlyReport, user: Any) -> QuarterlyReport:
+    report = QuarterlyReport.objects.select_for_update().get(pk=report.pk)
+    _transition(report, EDITABLE, Status.SUBMITTED)
+    if not report_is_open(report):
+        raise ValidationError("Đã quá hạn nộp; liên hệ quản trị viên để mở lại báo cáo.")
+    problems = report_problems(report)
+    if problems:
+        raise ValidationError(problems)
+    report.status = Status.SUBMITTED
+    report.submitted_at = timezone.now()
+    report.submitted_by = user
+    report.save()
+    return report
+
+
+@transaction.atomic
+def report_approve(*, report: QuarterlyReport, user: Any) -> QuarterlyReport:
+    report = QuarterlyReport.objects.select_for_update().get(pk=report.pk)
+    _transition(report, {Status.SUBMITTED}, Status.APPROVED)
+    report.status = Status.APPROVED
+    report.reviewed_at = timezone.now()
+    report.reviewed_by = user
+    report.save()
+    return report
+
+
+@transaction.atomic
+def report_return(*, report: QuarterlyReport, user: Any, comment: str) -> QuarterlyReport:
+    report = QuarterlyReport.objects.select_for_update().get(pk=report.pk)
+    _transition(report, {Status.SUBMITTED}, Status.RETURNED)
+    if not comment.strip():
+        raise ValidationError("Khi trả lại báo cáo cần ghi rõ nội dung cần bổ sung.")
+    report.status = Status.RETURNED
+    report.review_comment = comment.strip()
+    report.reviewed_at = timezone.now()
+    report.reviewed_by = user
+    # The unit gets time to fix it even when the deadline has passed.
+    report.reopened_until = timezone.now() + dt.timedelta(days=RETURN_GRACE_DAYS)
+    report.save()
+    return report
+
+
+@transaction.atomic
+def report_reopen(*, report: QuarterlyReport, user: Any, days: int = 7) -> QuarterlyReport:
+    report = QuarterlyReport.objects.select_for_update().get(pk=report.pk)
+    if report.status == Status.APPROVED:
+        report.status = Status.DRAFT
+    report.reopened_until = timezone.now() + dt.timedelta(days=days)
+    report.save()
+    return report
+
+
+# Evidence -----------------------------------------------------------------------------------------
+
+OOXML_PARTS = {"word/": ".docx", "xl/": ".xlsx", "ppt/": ".pptx"}
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def sniff_type(data: bytes) -> tuple[str, set[str]] | None:
+    """The content type the bytes really are, and the extensions that may carry it."""
+    if data.startswith(b"%PDF-"):
+        return "application/pdf", {".pdf"}
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png", {".png"}
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg", {".jpg", ".jpeg"}
+    if data.startswith(OLE_SIGNATURE):
+        return "application/x-ole-storage", {".doc", ".xls", ".ppt"}
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = archive.namelist()
+                if "mimetype" in names:
+                    mimetype = archive.read("mimetype").decode("ascii", "ignore")
+                    if mimetype.startswith("application/vnd.oasis.opendocument"):
+                        return mimetype, {".odt", ".ods", ".odp"}
+                if "[Content_Types].xml" in names:
+                    for prefix, extension in OOXML_PARTS.items():
+                        if any(name.startswith(prefix) for name in names):
+                            return "application/vnd.openxmlformats-officedocument", {extension}
+        except zipfile.BadZipFile:
+            return None
+    return None
+
+
+@transaction.atomic
+def evidence_add(*, progress: TaskProgress, upload: UploadedFile, user: Any) -> Evidence:
+    """Attach a file after checking its content (not its name) and its size."""
+    if not report_is_open(progress.report):
+        raise ValidationError("Báo cáo đã khóa, không thể thêm minh chứng.")
+    limit = settings.EVIDENCE_MAX_MB * 1024 * 1024
+    if upload.size > limit:
+        raise ValidationError(
+            f"Tệp {upload.name} dung lượng {upload.size / 1024 / 1024:.1f} MB vượt giới hạn "
+            f"{settings.EVIDENCE_MAX_MB} MB."
+        )
+    data = upload.read()
+    sniffed = sniff_type(data)
+    extension = PurePath(upload.name).suffix.lower()
+    if sniffed is None or extension not in sniffed[1]:
+        raise ValidationError(
+            f"Tệp {upload.name} không phải PDF, ảnh (PNG, JPEG) hay văn bản Office hợp lệ "
+            "(nội dung tệp không khớp với phần mở rộng)."
+        )
+    upload.seek(0)
+    return Evidence.objects.create(
+        progress=progress,
+        file=upload,
+        original_name=PurePath(upload.name).name,
+        content_type=sniffed[0],
+        size=upload.size,
+        uploaded_by=user,
+    )
+
+
+# Reminders ---------------------------------------------------------------------------------------
+
+
+def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
+    """E-mail department heads whose report is due in 7 days and not submitted, and reviewers a
+    digest of the units whose report is overdue."""
+    from reports.selectors import completeness
+
+    today = today or timezone.localdate()
+    sent = {"heads": 0, "reviewers": 0}
+    for window in ReportingWindow.objects.filter(deadline=today + dt.timedelta(days=7)):
+        for row in completeness(window=window):
+            if row["state"] in ("submitted", "approved"):
+                continue
+            heads = Membership.objects.filter(
+                role=Membership.Role.DEPARTMENT_HEAD, unit=row["unit"]
+            ).select_related("user")
+            recipients = [m.user.email for m in heads if m.user.email]
+            if recipients:
+                send_mail(
+                    subject=(
+                        f"[Reform Portal] Nhắc nộp báo cáo {window} "
+                        f"trước {window.deadline:%d/%m/%Y}"
+                    ),
+                    message=(
+                        f"Báo cáo tiến độ {window} của {row['unit'].name} chưa được gửi. "
+                        f"Hạn nộp: {window.deadline:%d/%m/%Y}."
+                    ),
+                    from_email=None,
+                    recipient_list=recipients,
+                )
+                sent["heads"] += 1
+    overdue_lines = []
+    for window in ReportingWindow.objects.filter(deadline__lt=today).order_by("-deadline")[:4]:
+        for row in completeness(window=window):
+            if row["state"] in ("not_started", "draft", "returned"):
+                overdue_lines.append(f"- {row['unit'].name}: {window} ({row['state_label']})")
+    if overdue_lines:
+        reviewers = Membership.objects.filter(role=Membership.Role.REVIEWER).select_related("user")
+        recipients = [m.user.email for m in reviewers if m.user.email]
+        if recipients:
+            send_mail(
+                subject=f"[Reform Portal] {len(overdue_lines)} báo cáo quý quá hạn",
+                message="Các đơn vị chưa nộp báo cáo đúng hạn:\n" + "\n".join(overdue_lines),
+                from_email=None,
+                recipient_list=recipients,
+            )
+            sent["reviewers"] = len(recipients)
+    return sent

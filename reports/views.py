@@ -1,0 +1,276 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from reports import selectors, services
+from reports.forms import EvidenceForm, IndicatorValueField, ProgressForm, ReviewForm
+from reports.models import Evidence, QuarterlyReport, ReportingWindow, TaskProgress
+from units.models import Unit
+
+
+def _require(request: HttpRequest, perm: str, obj: object = None) -> None:
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def _window(request: HttpRequest) -> ReportingWindow | None:
+    key = request.GET.get("quy", "")
+    if key:
+        year, _sep, quarter = key.partition("-")
+        window = ReportingWindow.objects.filter(year=year, quarter=quarter).first()
+        if window is None:
+            raise Http404
+        return window
+    return selectors.current_window()
+
+
+@login_required
+def progress_home(request: HttpRequest) -> HttpResponse:
+    _require(request, "reports.view_progress_area")
+    window = _window(request)
+    membership = getattr(request.user, "membership", None)
+    context: dict[str, Any] = {"window": window, "windows": selectors.windows()}
+    if membership and membership.role == "department_head":
+        context["own_reports"] = selectors.reports_for_unit(unit=membership.unit)
+        context["own_unit"] = membership.unit
+    if request.user.has_perm("reports.view_overview") and window:
+        context["completeness"] = selectors.completeness(window=window)
+        context["tasks"] = selectors.task_progress_table(window=window)
+        context["coverage"] = selectors.component_coverage(window=window)
+    return render(request, "reports/progress_home.html", context)
+
+
+@login_required
+@require_POST
+def report_start(request: HttpRequest, window_pk: int) -> HttpResponse:
+    membership = getattr(request.user, "membership", None)
+    if not membership or membership.role != "department_head":
+        raise PermissionDenied
+    window = get_object_or_404(ReportingWindow, pk=window_pk)
+    report = services.report_open(unit=membership.unit, window=window)
+    return redirect("reports:report", pk=report.pk)
+
+
+def _forms(
+    report: QuarterlyReport, detail: dict[str, Any], data: Any = None
+) -> list[dict[str, Any]]:
+    rows = []
+    for progress in detail["progress"]:
+        form = ProgressForm(
+            data,
+            prefix=f"p{progress.pk}",
+            initial={
+                "status": progress.status,
+                "percent_complete": progress.percent_complete,
+                "done": progress.done,
+                "difficulties": progress.difficulties,
+                "proposals": progress.proposals,
+                "explanation": progress.explanation,
+            },
+        )
+        indicators = []
+        for indicator in progress.task.indicators.all():
+            field = IndicatorValueField(required=False, label=indicator.name)
+            name = f"i{indicator.pk}"
+            raw = data.get(name) if data is not None else detail["values"].get(indicator.pk)
+            error = None
+            value = detail["values"].get(indicator.pk)
+            if data is not None:
+                try:
+                    value = field.clean(raw)
+                except ValidationError as exc:
+                    error = exc.messages[0]
+            target = next(
+                (t.value for t in indicator.targets.all() if t.quarter == report.window.quarter),
+                None,
+            )
+            indicators.append(
+                {
+                    "indicator": indicator,
+                    "name": name,
+                    "raw": raw if raw is not None else "",
+                    "value": value,
+                    "error": error,
+                    "target": target,
+                }
+            )
+        rows.append({"progress": progress, "form": form, "indicators": indicators})
+    return rows
+
+
+@login_required
+def report_view(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(
+        QuarterlyReport.objects.select_related("unit", "window", "reviewed_by", "submitted_by"),
+        pk=pk,
+    )
+    _require(request, "reports.view_report", report)
+    can_edit = request.user.has_perm("reports.edit_report", report) and services.report_is_open(
+        report
+    )
+    can_review = request.user.has_perm("reports.review_report", report)
+    detail = selectors.report_detail(report=report)
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action in ("save", "submit"):
+        if not can_edit:
+            raise PermissionDenied
+        rows = _forms(report, detail, request.POST)
+        valid = all(row["form"].is_valid() for row in rows) and not any(
+            i["error"] for row in rows for i in row["indicators"]
+        )
+        if valid:
+            entries = [{"id": row["progress"].pk, **row["form"].cleaned_data} for row in rows]
+            values = {i["indicator"].pk: i["value"] for row in rows for i in row["indicators"]}
+            try:
+                services.progress_save(
+                    report=report, user=request.user, entries=entries, values=values
+                )
+                if action == "submit":
+                    services.report_submit(report=report, user=request.user)
+                    messages.success(request, _("Đã gửi báo cáo để thẩm định."))
+                else:
+                    messages.success(request, _("Đã lưu bản nháp."))
+                return redirect("reports:report", pk=report.pk)
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+                detail = selectors.report_detail(report=report)
+                rows = _forms(report, detail, request.POST)
+    elif action in ("approve", "return"):
+        if not can_review:
+            raise PermissionDenied
+        review = ReviewForm(request.POST)
+        review.is_valid()
+        try:
+            if action == "approve":
+                services.report_approve(report=report, user=request.user)
+                messages.success(request, _("Đã duyệt báo cáo."))
+            else:
+                services.report_return(
+                    report=report, user=request.user, comment=review.cleaned_data.get("comment", "")
+                )
+                messages.success(request, _("Đã trả lại báo cáo kèm ý kiến."))
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        return redirect("reports:report", pk=report.pk)
+    elif action == "reopen":
+        _require(request, "reports.reopen_report", report)
+        services.report_reopen(report=report, user=request.user)
+        messages.success(request, _("Đã mở lại báo cáo trong 7 ngày."))
+        return redirect("reports:report", pk=report.pk)
+    else:
+        rows = _forms(report, detail)
+    history = report.history.select_related("history_user").order_by("-history_date")[:20]
+    return render(
+        request,
+        "reports/report.html",
+        {
+            "report": report,
+            "rows": rows,
+            "can_edit": can_edit,
+            "can_review": can_review,
+            "can_reopen": request.user.has_perm("reports.reopen_report", report),
+            "problems": services.report_problems(report) if can_edit else [],
+            "history": history,
+            "review_form": ReviewForm(),
+            "evidence_form": EvidenceForm(),
+            "is_open": services.report_is_open(report),
+        },
+    )
+
+
+@login_required
+@require_POST
+def evidence_upload(request: HttpRequest, progress_pk: int) -> HttpResponse:
+    progress = get_object_or_404(
+        TaskProgress.objects.select_related("report__window"), pk=progress_pk
+    )
+    _require(request, "reports.edit_report", progress.report)
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.evidence_add(
+                progress=progress, upload=form.cleaned_data["file"], user=request.user
+            )
+            messages.success(request, _("Đã thêm minh chứng."))
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+    else:
+        messages.error(request, _("Hãy chọn một tệp."))
+    return redirect("reports:report", pk=progress.report_id)
+
+
+@login_required
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    evidence = get_object_or_404(Evidence.objects.select_related("progress__report"), pk=pk)
+    _require(request, "reports.view_report", evidence.progress.report)
+    return FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+
+
+@login_required
+def unit_progress(request: HttpRequest, code: str) -> HttpResponse:
+    unit = get_object_or_404(Unit, code=code)
+    membership = getattr(request.user, "membership", None)
+    own = membership and membership.role == "department_head" and membership.unit_id == unit.pk
+    if not (own or request.user.has_perm("reports.view_overview")):
+        raise PermissionDenied
+    series = selectors.indicator_series(unit=unit)
+    figures = []
+    for number, item in enumerate(series):
+        figures.append(
+            {
+                "id": f"indicator-{number}",
+                "data_id": f"indicator-{number}-data",
+                "item": item,
+                "figure": {
+                    "data": [
+                        {
+                            "type": "bar",
+                            "name": _("Thực hiện"),
+                            "x": item["labels"],
+                            "y": item["values"],
+                            "marker": {"color": "#0b4f8a"},
+                        },
+                        {
+                            "type": "scatter",
+                            "mode": "lines+markers",
+                            "name": _("Mục tiêu quý"),
+                            "x": item["labels"],
+                            "y": item["targets"],
+                            "line": {"color": "#e07b00", "dash": "dash"},
+                        },
+                    ],
+                    "layout": {
+                        "separators": ",." if request.LANGUAGE_CODE == "vi" else ".,",
+                        "margin": {"l": 48, "r": 16, "t": 16, "b": 40},
+                        "height": 280,
+                        "yaxis": {"title": {"text": item["indicator"].unit_of_measure}},
+                        "legend": {"orientation": "h"},
+                    },
+                },
+            }
+        )
+    return render(
+        request,
+        "reports/unit_progress.html",
+        {
+            "unit": unit,
+            "reports": selectors.reports_for_unit(unit=unit),
+            "figures": figures,
+        },
+    )
