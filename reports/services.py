@@ -127,6 +127,10 @@ def progress_save(
     return report
 
 
+def _number(value: Decimal) -> str:
+    return f"{value.normalize():f}".replace(".", ",")
+
+
 def report_problems(report: QuarterlyReport) -> list[str]:
     """What blocks submission: explanations required when there is no evidence, when a task is
     late, or when an indicator misses its quarterly target."""
@@ -149,7 +153,7 @@ def report_problems(report: QuarterlyReport) -> list[str]:
             elif value is not None and _misses(indicator, value, target) and not explained:
                 problems.append(
                     f"{label}: chỉ tiêu “{indicator.name}” chưa đạt mục tiêu quý "
-                    f"({value:g} so với {target:g}), cần ghi giải trình."
+                    f"({_number(value)} so với {_number(target)}), cần ghi giải trình."
                 )
     return problems
 
