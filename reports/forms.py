@@ -9,7 +9,9 @@ from reports.models import TaskProgress
 
 class ProgressForm(forms.Form):
     status = forms.ChoiceField(label=_("Tình trạng"), choices=TaskProgress.Status.choices)
-    percent_complete = forms.IntegerField(label=_("% hoàn thành"), min_value=0, max_value=100)
+    percent_complete = forms.IntegerField(
+        label=_("Mức hoàn thành (phần trăm)"), min_value=0, max_value=100
+    )
     done = forms.CharField(
         label=_("Kết quả thực hiện"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

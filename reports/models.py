@@ -195,7 +195,7 @@ class TaskProgress(models.Model):
     status = models.CharField(
         _("tình trạng"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED
     )
-    percent_complete = models.PositiveSmallIntegerField(_("% hoàn thành"), default=0)
+    percent_complete = models.PositiveSmallIntegerField(_("Mức hoàn thành (phần trăm)"), default=0)
     done = models.TextField(_("kết quả thực hiện"), blank=True)
     difficulties = models.TextField(_("khó khăn, vướng mắc"), blank=True)
     proposals = models.TextField(_("đề xuất, kiến nghị"), blank=True)

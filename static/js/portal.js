@@ -72,7 +72,7 @@
     var form = document.getElementById("whatif-form");
     if (!data || !form) { return; }
     var select = form.querySelector("select");
-    var input = form.querySelector("input[type=number]");
+    var input = document.getElementById("whatif-value");
     var output = document.getElementById("whatif-result");
     var decimals = Number(form.getAttribute("data-decimals") || 2);
     function current() {
@@ -80,8 +80,7 @@
     }
     function sync() {
       var component = current();
-      input.value = component.value;
-      input.max = component.max;
+      input.value = lang === "vi" ? String(component.value).replace(".", ",") : String(component.value);
     }
     function compute(event) {
       if (event) { event.preventDefault(); }
