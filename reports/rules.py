@@ -26,3 +26,4 @@ rules.add_perm("reports.view_overview", reads_all)
 rules.add_perm(
     "reports.view_progress_area", is_admin | is_official | is_reviewer | is_department_head
 )
+rules.add_perm("reports.import_plan", is_admin | is_reviewer)

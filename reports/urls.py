@@ -11,4 +11,5 @@ urlpatterns = [
     path("tien-do/<int:progress_pk>/minh-chung/", views.evidence_upload, name="evidence_upload"),
     path("minh-chung/<int:pk>/", views.evidence_download, name="evidence"),
     path("don-vi/<str:code>/", views.unit_progress, name="unit"),
+    path("ke-hoach/<int:pk>/nhap/", views.plan_import_view, name="plan_import"),
 ]

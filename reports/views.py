@@ -41,6 +41,10 @@ def progress_home(request: HttpRequest) -> HttpResponse:
     if membership and membership.role == "department_head":
         context["own_reports"] = selectors.reports_for_unit(unit=membership.unit)
         context["own_unit"] = membership.unit
+    if request.user.has_perm("reports.import_plan"):
+        from reports.models import Plan
+
+        context["plans"] = Plan.objects.all()
     if request.user.has_perm("reports.view_overview") and window:
         context["completeness"] = selectors.completeness(window=window)
         context["tasks"] = selectors.task_progress_table(window=window)
@@ -272,5 +276,43 @@ def unit_progress(request: HttpRequest, code: str) -> HttpResponse:
             "unit": unit,
             "reports": selectors.reports_for_unit(unit=unit),
             "figures": figures,
+        },
+    )
+
+
+@login_required
+def plan_import_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Admins and reviewers check a plan workbook (preview) and commit it when error-free."""
+    from reports.models import Plan
+    from reports.plan_import import plan_import, plan_template_xlsx
+
+    _require(request, "reports.import_plan")
+    plan = get_object_or_404(Plan, pk=pk)
+    if request.GET.get("mau"):
+        response = HttpResponse(
+            plan_template_xlsx(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="mau-ke-hoach.xlsx"'
+        return response
+    result = None
+    if request.method == "POST" and request.FILES.get("file"):
+        upload = request.FILES["file"]
+        commit = request.POST.get("commit") == "1"
+        result = plan_import(plan=plan, data=upload.read(), filename=upload.name, commit=commit)
+        if commit and not result.errors:
+            messages.success(
+                request,
+                _("Đã ghi %(c)s nhiệm vụ mới, cập nhật %(u)s nhiệm vụ.")
+                % {"c": result.created, "u": result.updated},
+            )
+            return redirect("reports:plan_import", pk=plan.pk)
+    return render(
+        request,
+        "reports/plan_import.html",
+        {
+            "plan": plan,
+            "result": result,
+            "tasks": plan.tasks.select_related("responsible"),
         },
     )

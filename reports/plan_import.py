@@ -1,0 +1,277 @@
+"""Importing a plan's tasks and indicators from the .xlsx template: the same principles as score
+imports (every problem with its row, column and value; all-or-nothing; safe reading)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from indices.models import Index
+from indices.services.imports.cells import parse_cell, raw_text
+from indices.services.imports.parsing import Problem, normalize_header
+from indices.services.imports.reading import UnreadableFile, read_spreadsheet
+from reports.models import Indicator, IndicatorTarget, Plan, Task, TaskAim
+from units.models import Unit
+from units.selectors import UnitNameError, unit_matcher_build
+
+COLUMNS = [
+    ("code", "Mã nhiệm vụ"),
+    ("title", "Nhiệm vụ"),
+    ("responsible", "Đơn vị chủ trì"),
+    ("supporting", "Đơn vị phối hợp"),
+    ("aims", "Chỉ số hướng tới"),
+    ("start", "Bắt đầu"),
+    ("due", "Hạn hoàn thành"),
+    ("indicator", "Chỉ tiêu"),
+    ("measure", "Đơn vị tính"),
+    ("direction", "Chiều"),
+    ("baseline", "Giá trị cơ sở"),
+    ("quarterly", "Mục tiêu mỗi quý"),
+]
+REQUIRED = {"code", "title", "responsible", "start", "due"}
+UNIT_KINDS = [Unit.Kind.DEPARTMENT, Unit.Kind.CENTRAL_AGENCY, Unit.Kind.DISTRICT, Unit.Kind.COMMUNE]
+
+
+@dataclass
+class PlanRow:
+    row: int
+    code: str
+    title: str
+    responsible: Unit
+    supporting: list[Unit]
+    aims: list[tuple[Index, str]]
+    start: dt.date
+    due: dt.date
+    indicator: dict[str, Any] | None
+
+
+@dataclass
+class PlanImport:
+    rows: list[PlanRow] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+def plan_template_xlsx() -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Nhiem vu"
+    sheet.append(["KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH 2021–2025: NHIỆM VỤ VÀ CHỈ TIÊU"])
+    sheet.append(
+        ["Ngày ghi dạng 31/12/2025; chỉ số hướng tới dạng “PCI:4; PAR:3”; chiều: Tăng hoặc Giảm."]
+    )
+    sheet.append([label for _key, label in COLUMNS])
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+    sheet.append(
+        [
+            "1",
+            "Ví dụ: rút ngắn thời gian cấp phép đầu tư",
+            "Sở Kế hoạch và Đầu tư",
+            "Sở Tư pháp",
+            "PCI:4; PCI:1",
+            "01/01/2021",
+            "30/06/2025",
+            "Thời gian cấp GCN đầu tư",
+            "ngày",
+            "Giảm",
+            "15",
+            "10",
+        ]
+    )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = raw_text(value)
+    for pattern in ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text, pattern).date()  # noqa: DTZ007 - a calendar date
+        except ValueError:
+            continue
+    return None
+
+
+def plan_parse(*, plan: Plan, data: bytes, filename: str) -> PlanImport:
+    result = PlanImport()
+    try:
+        sheets = read_spreadsheet(data=data, filename=filename)
+    except UnreadableFile as error:
+        result.problems.append(Problem("error", str(error)))
+        return result
+    sheet = sheets[0]
+    wanted = {normalize_header(label): key for key, label in COLUMNS}
+    header_index, positions = None, {}
+    for index, row in enumerate(sheet.rows[:20]):
+        found = {
+            wanted[normalize_header(c)]: i
+            for i, c in enumerate(row)
+            if normalize_header(c) in wanted
+        }
+        if {"code", "title", "responsible"} <= set(found):
+            header_index, positions = index, found
+            break
+    if header_index is None:
+        result.problems.append(
+            Problem(
+                "error",
+                "Không tìm thấy dòng tiêu đề của mẫu kế hoạch "
+                "(cần các cột Mã nhiệm vụ, Nhiệm vụ, Đơn vị chủ trì)",
+            )
+        )
+        return result
+    labels = dict(COLUMNS)
+    matcher = unit_matcher_build(on_date=dt.date(plan.year_start, 12, 31), kinds=UNIT_KINDS)
+    indices = {i.code: i for i in Index.objects.all()}
+    seen: dict[str, int] = {}
+    for number, row in enumerate(sheet.rows[header_index + 1 :], start=header_index + 2):
+        cells = {key: row[i] if i < len(row) else None for key, i in positions.items()}
+        if not any(raw_text(v) for v in cells.values()):
+            continue
+        problems_before = len(result.problems)
+
+        def problem(key: str, message: str, number: int = number, cells: dict = cells) -> None:
+            result.problems.append(
+                Problem("error", message, sheet.name, number, labels[key], raw_text(cells.get(key)))
+            )
+
+        for key in REQUIRED:
+            if not raw_text(cells.get(key)):
+                problem(key, "Thiếu nội dung bắt buộc")
+        code = raw_text(cells.get("code"))
+        if code in seen:
+            problem("code", f"Mã nhiệm vụ trùng với dòng {seen[code]}")
+        seen.setdefault(code, number)
+        responsible = None
+        if raw_text(cells.get("responsible")):
+            try:
+                responsible = matcher.resolve(raw_text(cells["responsible"]))
+            except UnitNameError as error:
+                problem("responsible", str(error))
+        supporting = []
+        for name in filter(None, (n.strip() for n in raw_text(cells.get("supporting")).split(";"))):
+            try:
+                supporting.append(matcher.resolve(name))
+            except UnitNameError as error:
+                problem("supporting", str(error))
+        aims = []
+        for part in filter(None, (p.strip() for p in raw_text(cells.get("aims")).split(";"))):
+            index_code, _sep, component = part.partition(":")
+            index = indices.get(index_code.strip().upper())
+            if index is None:
+                problem("aims", f"Không có chỉ số “{index_code.strip()}”")
+            else:
+                aims.append((index, component.strip()))
+        start, due = _date(cells.get("start")), _date(cells.get("due"))
+        for key, value in (("start", start), ("due", due)):
+            if raw_text(cells.get(key)) and value is None:
+                problem(key, "Ngày không hợp lệ (ghi dạng 31/12/2025)")
+        if start and due and start > due:
+            problem("due", "Hạn hoàn thành trước ngày bắt đầu")
+        indicator = None
+        if raw_text(cells.get("indicator")):
+            numbers = {}
+            for key in ("baseline", "quarterly"):
+                if not raw_text(cells.get(key)):
+                    numbers[key] = None
+                    continue
+                cell = parse_cell(cells.get(key))
+                if cell.state != "value":
+                    problem(key, "Không phải số")
+                numbers[key] = cell.value
+            direction = normalize_header(cells.get("direction"))
+            if direction not in {"tang", "giam", "higher", "lower", ""}:
+                problem("direction", "Chiều phải là Tăng hoặc Giảm")
+            if not raw_text(cells.get("measure")):
+                problem("measure", "Chỉ tiêu cần đơn vị tính")
+            indicator = {
+                "name": raw_text(cells["indicator"]),
+                "measure": raw_text(cells.get("measure")),
+                "direction": "lower" if direction in {"giam", "lower"} else "higher",
+                **numbers,
+            }
+        if len(result.problems) == problems_before and responsible and start and due:
+            result.rows.append(
+                PlanRow(
+                    number,
+                    code,
+                    raw_text(cells["title"]),
+                    responsible,
+                    supporting,
+                    aims,
+                    start,
+                    due,
+                    indicator,
+                )
+            )
+    if not result.rows and not result.errors:
+        result.problems.append(Problem("error", "Tệp không có nhiệm vụ nào"))
+    return result
+
+
+@transaction.atomic
+def plan_import(*, plan: Plan, data: bytes, filename: str, commit: bool) -> PlanImport:
+    """Validate, and when asked and error-free, create or update the plan's tasks by code."""
+    result = plan_parse(plan=plan, data=data, filename=filename)
+    if result.errors or not commit:
+        return result
+    for row in result.rows:
+        task, created = Task.objects.update_or_create(
+            plan=plan,
+            code=row.code,
+            defaults={
+                "title": row.title,
+                "responsible": row.responsible,
+                "start_date": row.start,
+                "due_date": row.due,
+            },
+        )
+        result.created += int(created)
+        result.updated += int(not created)
+        task.supporting.set(row.supporting)
+        task.aims.all().delete()
+        TaskAim.objects.bulk_create(
+            TaskAim(task=task, index=index, component_code=component)
+            for index, component in row.aims
+        )
+        if row.indicator:
+            indicator, _created = Indicator.objects.update_or_create(
+                task=task,
+                name=row.indicator["name"],
+                defaults={
+                    "unit_of_measure": row.indicator["measure"],
+                    "direction": row.indicator["direction"],
+                    "baseline": row.indicator["baseline"],
+                },
+            )
+            goal: Decimal | None = row.indicator["quarterly"]
+            if goal is not None:
+                for year in range(
+                    max(plan.year_start, row.start.year), min(plan.year_end, row.due.year) + 1
+                ):
+                    for quarter in (1, 2, 3, 4):
+                        IndicatorTarget.objects.update_or_create(
+                            indicator=indicator,
+                            year=year,
+                            quarter=quarter,
+                            defaults={"value": goal},
+                        )
+    return result
