@@ -486,13 +486,43 @@ class RankResult(models.Model):
     """Ranks, gaps, target status and priority of one unit on one component (or the total) of
     one edition, as computed by one run. Readers use only the run the edition points at."""
 
-    run = models.ForeignKey(AnalysisRun, on_delete=models.CASCADE, related_name="results")
-    edition = models.ForeignKey(IndexEdition, on_delete=models.CASCADE, related_name="results")
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="results")
-    component = models.ForeignKey(Component, null=True, blank=True, on_delete=models.CASCADE)
+    # Derived rows, millions of them, rebuilt from scores: no per-row foreign-key checks and no
+    # single-column indexes (the composite ones below serve every read); Django still applies
+    # on_delete when a run, edition, unit or component is deleted.
+    run = models.ForeignKey(
+        AnalysisRun,
+        on_delete=models.CASCADE,
+        related_name="results",
+        db_constraint=False,
+        db_index=False,
+    )
+    edition = models.ForeignKey(
+        IndexEdition,
+        on_delete=models.CASCADE,
+        related_name="results",
+        db_constraint=False,
+        db_index=False,
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="results", db_constraint=False, db_index=False
+    )
+    component = models.ForeignKey(
+        Component,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        db_index=False,
+    )
     component_code = models.CharField(max_length=40, blank=True)
     region = models.ForeignKey(
-        "units.Region", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "units.Region",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     state = models.CharField(max_length=14)
     value = models.FloatField(null=True)
@@ -520,7 +550,13 @@ class RankResult(models.Model):
     rank_change = models.IntegerField(null=True)
     change_note = models.CharField(max_length=20, blank=True)
     target = models.ForeignKey(
-        Target, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Target,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     target_kind = models.CharField(max_length=6, blank=True)
     target_value = models.CharField(max_length=20, blank=True)

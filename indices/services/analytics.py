@@ -36,7 +36,8 @@ from indices.models import (
     Score,
     Target,
 )
-from indices.services.bulk import copy_rows
+from indices.services.bulk import copy_frame, read_frame
+from units.models import Unit
 
 STALE_SECONDS = getattr(settings, "ANALYTICS_STALE_SECONDS", 60)
 RESULT_FIELDS = [
@@ -151,39 +152,46 @@ def _context(edition: IndexEdition) -> EditionContext:
     )
 
 
+SCORE_COLUMNS = [
+    "unit_id",
+    "component_id",
+    "component_code",
+    "parent_id",
+    "state",
+    "value",
+    "decimals",
+    "published_rank",
+    "published_group",
+    "region_id",
+]
+
+
 def _scores_frame(edition_id: int) -> pd.DataFrame:
-    rows = Score.objects.filter(edition_id=edition_id).values_list(
+    """An edition's scores with what ranking needs, read in one query (COPY on PostgreSQL)."""
+    # Table names come from the models, never from input; the edition id is a parameter.
+    sql = (
+        "SELECT s.unit_id, s.component_id, c.code, c.parent_id, s.state, s.value, s.decimals, "
+        "s.published_rank, s.published_group, u.region_id "
+        f"FROM {Score._meta.db_table} s "
+        f"JOIN {Unit._meta.db_table} u ON u.id = s.unit_id "
+        f"LEFT JOIN {Component._meta.db_table} c ON c.id = s.component_id "
+        "WHERE s.edition_id = %s"
+    )  # noqa: S608
+    frame = read_frame(sql, [edition_id], SCORE_COLUMNS)
+    frame["component_code"] = frame["component_code"].fillna("").astype(str)
+    frame["value"] = pd.to_numeric(frame["value"], errors="coerce").astype(float)
+    for column in (
         "unit_id",
-        "component_id",
-        "component__code",
-        "component__parent_id",
-        "state",
-        "value",
-        "decimals",
         "published_rank",
-        "published_group",
-        "unit__region_id",
-    )
-    frame = pd.DataFrame.from_records(
-        list(rows),
-        columns=[
-            "unit_id",
-            "component_id",
-            "component_code",
-            "parent_id",
-            "state",
-            "value",
-            "decimals",
-            "published_rank",
-            "published_group",
-            "region_id",
-        ],
-    )
-    frame["component_code"] = frame["component_code"].fillna("")
-    frame["value"] = pd.to_numeric(frame["value"].astype(object), errors="coerce").astype(float)
-    for column in ("published_rank", "region_id", "component_id", "parent_id", "decimals"):
+        "region_id",
+        "component_id",
+        "parent_id",
+        "decimals",
+    ):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
+    frame["unit_id"] = frame["unit_id"].astype("int64") if not frame.empty else frame["unit_id"]
     frame["published_group"] = frame["published_group"].fillna("").astype(object)
+    frame["state"] = frame["state"].astype(object)
     return frame
 
 
@@ -569,10 +577,7 @@ def _prepared(frame: pd.DataFrame, run_id: int) -> pd.DataFrame:
 
 
 def _write_results(frame: pd.DataFrame) -> int:
-    if frame.empty:
-        return 0
-    records = frame.astype(object).where(frame.notna(), None).itertuples(index=False, name=None)
-    return copy_rows(RankResult, RESULT_FIELDS, records)
+    return copy_frame(RankResult, RESULT_FIELDS, frame)
 
 
 # Orchestration -----------------------------------------------------------------------------------

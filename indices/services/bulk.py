@@ -43,3 +43,51 @@ def copy_rows(
             buffer,
         )
     return count
+
+
+def copy_frame(model: type[models.Model], fields: Sequence[str], frame: Any) -> int:
+    """A pandas DataFrame (columns named like `fields`) through COPY on PostgreSQL, written by
+    pandas' C CSV writer; bulk_create elsewhere."""
+    if frame.empty:
+        return 0
+    if connection.vendor != "postgresql":
+        records = frame.astype(object).where(frame.notna(), None).itertuples(index=False, name=None)
+        return copy_rows(model, fields, records)
+    columns = [
+        model._meta.get_field(f.removesuffix("_id") if f.endswith("_id") else f).column
+        for f in fields
+    ]
+    buffer = io.StringIO()
+    frame[list(fields)].to_csv(buffer, index=False, header=False, na_rep=NULL)
+    buffer.seek(0)
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    with connection.cursor() as cursor:
+        cursor.copy_expert(
+            f"COPY {model._meta.db_table} ({quoted}) FROM STDIN WITH (FORMAT csv, NULL '{NULL}')",
+            buffer,
+        )
+    return len(frame)
+
+
+def read_frame(sql: str, params: Sequence[Any], columns: Sequence[str]) -> Any:
+    """Rows of a query as a DataFrame: COPY … TO STDOUT and pandas' C parser on PostgreSQL."""
+    import pandas as pd
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            query = cursor.mogrify(sql, params).decode()
+            buffer = io.StringIO()
+            cursor.copy_expert(f"COPY ({query}) TO STDOUT WITH (FORMAT csv)", buffer)
+            buffer.seek(0)
+            if not buffer.getvalue():
+                return pd.DataFrame(columns=list(columns))
+            return pd.read_csv(
+                buffer,
+                header=None,
+                names=list(columns),
+                keep_default_na=False,
+                na_values=[""],
+                dtype=str,
+            )
+        cursor.execute(sql, params)
+        return pd.DataFrame.from_records(cursor.fetchall(), columns=list(columns))
