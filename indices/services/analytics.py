@@ -33,11 +33,9 @@ from indices.models import (
     RankResult,
     RatingBand,
     RatingScheme,
-    Score,
     Target,
 )
 from indices.services.bulk import copy_frame, read_frame
-from units.models import Unit
 
 STALE_SECONDS = getattr(settings, "ANALYTICS_STALE_SECONDS", 60)
 RESULT_FIELDS = [
@@ -168,15 +166,14 @@ SCORE_COLUMNS = [
 
 def _scores_frame(edition_id: int) -> pd.DataFrame:
     """An edition's scores with what ranking needs, read in one query (COPY on PostgreSQL)."""
-    # Table names come from the models, never from input; the edition id is a parameter.
     sql = (
         "SELECT s.unit_id, s.component_id, c.code, c.parent_id, s.state, s.value, s.decimals, "
         "s.published_rank, s.published_group, u.region_id "
-        f"FROM {Score._meta.db_table} s "
-        f"JOIN {Unit._meta.db_table} u ON u.id = s.unit_id "
-        f"LEFT JOIN {Component._meta.db_table} c ON c.id = s.component_id "
+        "FROM indices_score s "
+        "JOIN units_unit u ON u.id = s.unit_id "
+        "LEFT JOIN indices_component c ON c.id = s.component_id "
         "WHERE s.edition_id = %s"
-    )  # noqa: S608
+    )
     frame = read_frame(sql, [edition_id], SCORE_COLUMNS)
     frame["component_code"] = frame["component_code"].fillna("").astype(str)
     frame["value"] = pd.to_numeric(frame["value"], errors="coerce").astype(float)
