@@ -10,6 +10,7 @@ class UnitFilterForm(forms.Form):
         label=_("Loại"), required=False, choices=[("", _("Tất cả")), *list(Unit.Kind.choices)]
     )
     on = forms.DateField(label=_("Tồn tại ngày"), required=False)
+    cha = forms.CharField(label=_("Trực thuộc (mã)"), required=False, max_length=32)
 
 
 class UnitContactForm(forms.Form):

@@ -85,9 +85,11 @@ def home_unit() -> Unit | None:
 
 
 def units_directory(
-    *, kind: str | None = None, query: str = "", on_date: dt.date | None = None
+    *, kind: str | None = None, query: str = "", on_date: dt.date | None = None, parent: str = ""
 ) -> QuerySet[Unit]:
     units = Unit.objects.select_related("region", "parent")
+    if parent:
+        units = units.filter(parent__code=parent)
     if kind:
         units = units.filter(kind=kind)
     if on_date:
@@ -103,6 +105,9 @@ def units_directory(
     return units.order_by("kind", "code")
 
 
+CHILDREN_SHOWN = 60
+
+
 @dataclass
 class UnitHistory:
     unit: Unit
@@ -110,6 +115,7 @@ class UnitHistory:
     successors: list[Succession]
     renames: list[Succession]
     children: list[Unit]
+    children_total: int
 
 
 def unit_history(*, unit: Unit) -> UnitHistory:
@@ -125,5 +131,6 @@ def unit_history(*, unit: Unit) -> UnitHistory:
         predecessors=[s for s in others if s.successor_id == unit.pk],
         successors=[s for s in others if s.predecessor_id == unit.pk],
         renames=renames,
-        children=list(unit.children.order_by("kind", "code")),
+        children=list(unit.children.order_by("kind", "code")[:CHILDREN_SHOWN]),
+        children_total=unit.children.count(),
     )

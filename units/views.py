@@ -21,6 +21,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
         kind=filters.get("kind") or None,
         query=filters.get("q") or "",
         on_date=filters.get("on"),
+        parent=filters.get("cha") or "",
     )
     page = Paginator(units, 50).get_page(request.GET.get("page"))
     return render(request, "units/unit_list.html", {"form": form, "page": page})

@@ -4,7 +4,9 @@ with the real thing. `demo_data_remove` takes the illustrative part out again.""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -359,15 +361,11 @@ def _papi_generated(edition: IndexEdition, rng: random.Random) -> int:
 
 
 def _papi_published(edition: IndexEdition) -> int:
-    """The real PAPI results (papi.org.vn) with the official files' gaps kept as not available."""
-    components = _components(edition)
-    matcher = unit_matcher_build(on_date=edition.reference_date, kinds=["province"])
-    writer = _EditionWriter(
-        edition,
-        is_demo=False,
-        source="papi.org.vn (CECODES, VFF-CRT, RTA, UNDP), tệp dữ liệu cấp tỉnh",
-        name="papi_provinces.csv",
-    )
+    """The real PAPI results (papi.org.vn), loaded through the import pipeline as an admin would
+    load the official file. The compiled dataset leaves missing data blank; written "N/A" here,
+    the gaps are stored as not available, never as zero."""
+    from indices.services.imports.service import scores_import
+
     columns = [
         "d1_participation",
         "d2_transparency",
@@ -378,16 +376,23 @@ def _papi_published(edition: IndexEdition) -> int:
         "d7_environmental_governance",
         "d8_e_governance",
     ]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(
+        ["Tỉnh, thành phố", *[f"Chỉ số nội dung {n}" for n in range(1, 9)], "Tổng điểm"]
+    )
     for row in read_data_csv(PUBLISHED_DIR / "papi_provinces.csv"):
-        if int(row["year"]) != edition.year:
-            continue
-        unit = matcher.resolve(row["province"])
-        total = Decimal(row["total"]) if row["total"] else None
-        writer.add(unit, None, total, decimals=4)
-        for component, column in zip(components, columns, strict=True):
-            value = Decimal(row[column]) if row[column] else None
-            writer.add(unit, component, value, decimals=4)
-    return writer.save()
+        if int(row["year"]) == edition.year:
+            writer.writerow(
+                [row["province"], *[row[c] or "N/A" for c in columns], row["total"] or "N/A"]
+            )
+    scores_import(
+        edition=edition,
+        data=buffer.getvalue().encode("utf-8"),
+        filename=f"papi_{edition.year}_provinces.csv",
+        source_note="papi.org.vn (CECODES, VFF-CRT, RTA, UNDP), tệp dữ liệu cấp tỉnh",
+    )
+    return Score.objects.filter(edition=edition).count()
 
 
 def _par(edition: IndexEdition, rng: random.Random) -> int:
