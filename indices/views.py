@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -9,23 +9,19 @@ from indices import selectors
 from indices.forms import TargetForm
 from indices.models import Index, IndexEdition, Target
 from indices.services.catalogue import target_save
+from reform_portal.permissions import require_perm
 from units.selectors import home_unit
-
-
-def _require(request: HttpRequest, perm: str, obj: object = None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
 
 
 @login_required
 def index_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "indices.view_dashboards")
+    require_perm(request, "indices.view_dashboards")
     return render(request, "indices/index_list.html", {"indices": selectors.indices_list()})
 
 
 @login_required
 def index_detail(request: HttpRequest, code: str) -> HttpResponse:
-    _require(request, "indices.view_dashboards")
+    require_perm(request, "indices.view_dashboards")
     index = get_object_or_404(Index.objects.select_related("rating_scheme"), code=code)
     coverage = selectors.editions_with_coverage(index=index)
     editions = [item.edition for item in coverage]
@@ -78,7 +74,7 @@ def _target_initial(target: Target) -> dict[str, object]:
 
 @login_required
 def target_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    _require(request, "indices.edit_targets")
+    require_perm(request, "indices.edit_targets")
     target = get_object_or_404(Target, pk=pk) if pk else None
     initial = _target_initial(target) if target else {"baseline_year": 2020, "target_year": 2025}
     if not target and request.GET.get("index"):
@@ -116,7 +112,7 @@ def target_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @login_required
 def target_history(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "indices.view_dashboards")
+    require_perm(request, "indices.view_dashboards")
     target = get_object_or_404(Target.objects.select_related("unit", "index"), pk=pk)
     return render(
         request,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from indices import charts
 from indices import selectors_dashboard as dash
 from indices.models import AnalysisRun, ImportBatch, Index, IndexEdition
+from reform_portal.permissions import require_perm
 from reports.exports import table_response
 from units.models import Unit
 from units.selectors import home_unit
@@ -24,11 +24,6 @@ STATUS_LABELS = {
     "off_track": "Chậm tiến độ",
     "no_data": "Chưa có dữ liệu",
 }
-
-
-def _require(request: HttpRequest, perm: str, obj: object = None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
 
 
 def _pick_edition(index: Index, year: str | None) -> IndexEdition:
@@ -54,7 +49,7 @@ def _json(figure: dict[str, Any]) -> dict[str, Any]:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    _require(request, "indices.view_dashboards")
+    require_perm(request, "indices.view_dashboards")
     unit = home_unit()
     if unit is None:
         return render(request, "indices/home.html", {"unit": None})
@@ -98,10 +93,10 @@ LEAGUE_COLUMNS = [
 
 @login_required
 def index_dashboard(request: HttpRequest, code: str) -> HttpResponse:
-    _require(request, "indices.view_dashboards")
+    require_perm(request, "indices.view_dashboards")
     index = get_object_or_404(Index, code=code)
     if index.kind == Index.Kind.INTERNAL:
-        _require(request, "indices.view_internal")
+        require_perm(request, "indices.view_internal")
     edition = _pick_edition(index, request.GET.get("nam"))
     unit = home_unit()
     if edition.level != "province" or unit is None:
@@ -180,7 +175,7 @@ def index_dashboard(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def compare(request: HttpRequest) -> HttpResponse:
-    _require(request, "indices.view_dashboards")
+    require_perm(request, "indices.view_dashboards")
     index = get_object_or_404(
         Index, code=request.GET.get("chi_so", "PCI"), kind=Index.Kind.NATIONAL
     )
@@ -247,7 +242,7 @@ def compare(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def internal(request: HttpRequest) -> HttpResponse:
-    _require(request, "indices.view_internal")
+    require_perm(request, "indices.view_internal")
     internal_indices = Index.objects.filter(
         kind=Index.Kind.INTERNAL, editions__isnull=False
     ).distinct()
@@ -305,7 +300,7 @@ def internal(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def tile_map(request: HttpRequest) -> HttpResponse:
-    _require(request, "indices.view_dashboards")
+    require_perm(request, "indices.view_dashboards")
     index = get_object_or_404(
         Index, code=request.GET.get("chi_so", "PCI"), kind=Index.Kind.NATIONAL
     )

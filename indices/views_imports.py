@@ -24,13 +24,13 @@ from indices.services.imports.service import (
     scores_preview,
 )
 from indices.services.imports.workbook_templates import edition_template_xlsx
+from reform_portal.permissions import require_perm
 
 PREVIEW_ROWS = 100
 
 
 def _require_admin(request: HttpRequest) -> None:
-    if not request.user.has_perm("indices.import_scores"):
-        raise PermissionDenied
+    require_perm(request, "indices.import_scores")
 
 
 @login_required

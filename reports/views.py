@@ -10,15 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from reform_portal.permissions import require_perm
 from reports import selectors, services
 from reports.forms import EvidenceForm, IndicatorValueField, ProgressForm, ReviewForm
 from reports.models import Evidence, QuarterlyReport, ReportingWindow, TaskProgress
 from units.models import Unit
-
-
-def _require(request: HttpRequest, perm: str, obj: object = None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
 
 
 def _window(request: HttpRequest) -> ReportingWindow | None:
@@ -34,7 +30,7 @@ def _window(request: HttpRequest) -> ReportingWindow | None:
 
 @login_required
 def progress_home(request: HttpRequest) -> HttpResponse:
-    _require(request, "reports.view_progress_area")
+    require_perm(request, "reports.view_progress_area")
     window = _window(request)
     membership = getattr(request.user, "membership", None)
     context: dict[str, Any] = {"window": window, "windows": selectors.windows()}
@@ -116,7 +112,7 @@ def report_view(request: HttpRequest, pk: int) -> HttpResponse:
         QuarterlyReport.objects.select_related("unit", "window", "reviewed_by", "submitted_by"),
         pk=pk,
     )
-    _require(request, "reports.view_report", report)
+    require_perm(request, "reports.view_report", report)
     can_edit = request.user.has_perm("reports.edit_report", report) and services.report_is_open(
         report
     )
@@ -167,7 +163,7 @@ def report_view(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, message)
         return redirect("reports:report", pk=report.pk)
     elif action == "reopen":
-        _require(request, "reports.reopen_report", report)
+        require_perm(request, "reports.reopen_report", report)
         services.report_reopen(report=report, user=request.user)
         messages.success(request, _("Đã mở lại báo cáo trong 7 ngày."))
         return redirect("reports:report", pk=report.pk)
@@ -198,7 +194,7 @@ def evidence_upload(request: HttpRequest, progress_pk: int) -> HttpResponse:
     progress = get_object_or_404(
         TaskProgress.objects.select_related("report__window"), pk=progress_pk
     )
-    _require(request, "reports.edit_report", progress.report)
+    require_perm(request, "reports.edit_report", progress.report)
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -217,7 +213,7 @@ def evidence_upload(request: HttpRequest, progress_pk: int) -> HttpResponse:
 @login_required
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     evidence = get_object_or_404(Evidence.objects.select_related("progress__report"), pk=pk)
-    _require(request, "reports.view_report", evidence.progress.report)
+    require_perm(request, "reports.view_report", evidence.progress.report)
     return FileResponse(
         evidence.file.open("rb"),
         as_attachment=True,
@@ -286,7 +282,7 @@ def plan_import_view(request: HttpRequest, pk: int) -> HttpResponse:
     from reports.models import Plan
     from reports.plan_import import plan_import, plan_template_xlsx
 
-    _require(request, "reports.import_plan")
+    require_perm(request, "reports.import_plan")
     plan = get_object_or_404(Plan, pk=pk)
     if request.GET.get("mau"):
         response = HttpResponse(

@@ -104,14 +104,20 @@ def analysis_queue(
     """Record a run and queue its task once the surrounding transaction commits."""
     from indices.tasks import analysis_rebuild_task
 
-    run = AnalysisRun.objects.create(
+    run = _run_create(edition_ids=edition_ids, trigger=trigger, batch_id=batch_id, user=user)
+    transaction.on_commit(lambda: analysis_rebuild_task.delay(run.pk))
+    return run
+
+
+def _run_create(
+    *, edition_ids: list[int] | None, trigger: str, batch_id: int | None, user: Any
+) -> AnalysisRun:
+    return AnalysisRun.objects.create(
         trigger=trigger,
         scope=sorted(edition_ids) if edition_ids is not None else None,
         batch_id=batch_id,
         requested_by=user if getattr(user, "is_authenticated", False) else None,
     )
-    transaction.on_commit(lambda: analysis_rebuild_task.delay(run.pk))
-    return run
 
 
 def editions_touch(*, edition_ids: list[int]) -> None:
@@ -706,12 +712,7 @@ def analysis_rebuild(
     *, edition_ids: list[int] | None, trigger: str, batch_id: int | None = None, user: Any = None
 ) -> AnalysisRun | None:
     """Create a run and execute it now, in this process (commands, beat, tests)."""
-    run = AnalysisRun.objects.create(
-        trigger=trigger,
-        scope=sorted(edition_ids) if edition_ids is not None else None,
-        batch_id=batch_id,
-        requested_by=user if getattr(user, "is_authenticated", False) else None,
-    )
+    run = _run_create(edition_ids=edition_ids, trigger=trigger, batch_id=batch_id, user=user)
     return analysis_run_execute(run_id=run.pk)
 
 

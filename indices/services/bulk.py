@@ -33,8 +33,12 @@ def copy_rows(
             [NULL if v is None else ("t" if v is True else "f" if v is False else v) for v in row]
         )
         count += 1
-    if not count:
-        return 0
+    if count:
+        _copy_in(model, columns, buffer)
+    return count
+
+
+def _copy_in(model: type[models.Model], columns: Sequence[str], buffer: io.StringIO) -> None:
     buffer.seek(0)
     quoted = ", ".join(f'"{c}"' for c in columns)
     with connection.cursor() as cursor:
@@ -42,7 +46,6 @@ def copy_rows(
             f"COPY {model._meta.db_table} ({quoted}) FROM STDIN WITH (FORMAT csv, NULL '{NULL}')",
             buffer,
         )
-    return count
 
 
 def copy_frame(model: type[models.Model], fields: Sequence[str], frame: Any) -> int:
@@ -59,13 +62,7 @@ def copy_frame(model: type[models.Model], fields: Sequence[str], frame: Any) -> 
     ]
     buffer = io.StringIO()
     frame[list(fields)].to_csv(buffer, index=False, header=False, na_rep=NULL)
-    buffer.seek(0)
-    quoted = ", ".join(f'"{c}"' for c in columns)
-    with connection.cursor() as cursor:
-        cursor.copy_expert(
-            f"COPY {model._meta.db_table} ({quoted}) FROM STDIN WITH (FORMAT csv, NULL '{NULL}')",
-            buffer,
-        )
+    _copy_in(model, columns, buffer)
     return len(frame)
 
 

@@ -1,9 +1,6 @@
-import csv
-import json
+from django.core.management.base import BaseCommand, CommandParser
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-
-from indices.models import IndexEdition
+from indices.command_output import edition_for_command, write_rows
 from indices.selectors_analytics import analysis_rows
 
 COLUMNS = [
@@ -39,20 +36,12 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["csv", "json"], default="csv")
 
     def handle(self, *args: object, **options: object) -> None:
-        edition = IndexEdition.objects.filter(
-            index__code=str(options["index"]).upper(), year=options["year"]
-        ).first()
-        if edition is None or (options["level"] and options["level"] != edition.level):
-            raise CommandError(f"Không có kỳ {options['index']} {options['year']} ở cấp này.")
+        edition = edition_for_command(
+            index=str(options["index"]), year=int(options["year"]), level=options["level"]
+        )
         component = "" if options["component"] == "total" else str(options["component"])
         rows = [
             {column: row[column] for column in COLUMNS}
             for row in analysis_rows(edition=edition, component_code=component)
         ]
-        if options["format"] == "json":
-            self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1))
-            return
-        writer = csv.DictWriter(self.stdout, fieldnames=COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: "" if v is None else v for k, v in row.items()})
+        write_rows(self.stdout, rows, COLUMNS, str(options["format"]))

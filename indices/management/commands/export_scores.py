@@ -1,9 +1,7 @@
-import csv
-import json
+from django.core.management.base import BaseCommand, CommandParser
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-
-from indices.models import IndexEdition, Score
+from indices.command_output import edition_for_command, write_rows
+from indices.models import Score
 
 COLUMNS = [
     "unit_code",
@@ -26,11 +24,9 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["csv", "json"], default="csv")
 
     def handle(self, *args: object, **options: object) -> None:
-        edition = IndexEdition.objects.filter(
-            index__code=str(options["index"]).upper(), year=options["year"]
-        ).first()
-        if edition is None or (options["level"] and options["level"] != edition.level):
-            raise CommandError(f"Không có kỳ {options['index']} {options['year']} ở cấp này.")
+        edition = edition_for_command(
+            index=str(options["index"]), year=int(options["year"]), level=options["level"]
+        )
         scores = (
             Score.objects.filter(edition=edition)
             .select_related("unit", "component")
@@ -48,9 +44,4 @@ class Command(BaseCommand):
             }
             for s in scores
         ]
-        if options["format"] == "json":
-            self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1))
-            return
-        writer = csv.DictWriter(self.stdout, fieldnames=COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+        write_rows(self.stdout, rows, COLUMNS, str(options["format"]))

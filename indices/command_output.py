@@ -1,0 +1,29 @@
+"""What the export commands share: finding the edition and printing rows as CSV or JSON."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from django.core.management.base import CommandError
+
+from indices.models import IndexEdition
+
+
+def edition_for_command(*, index: str, year: int, level: str | None) -> IndexEdition:
+    edition = IndexEdition.objects.filter(index__code=index.upper(), year=year).first()
+    if edition is None or (level and level != edition.level):
+        raise CommandError(f"Không có kỳ {index} {year} ở cấp này.")
+    return edition
+
+
+def write_rows(out: TextIO, rows: list[dict[str, Any]], columns: Sequence[str], fmt: str) -> None:
+    if fmt == "json":
+        out.write(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: "" if v is None else v for k, v in row.items()})
