@@ -170,8 +170,23 @@ SCORE_COLUMNS = [
 ]
 
 
-def _scores_frame(edition_id: int) -> pd.DataFrame:
-    """An edition's scores with what ranking needs, read in one query (COPY on PostgreSQL)."""
+FrameCache = dict[int, pd.DataFrame]
+
+
+def _scores_frame(edition_id: int, cache: FrameCache | None = None) -> pd.DataFrame:
+    """An edition's scores with what ranking needs, read in one query (COPY on PostgreSQL).
+    Within one run, the edition built just before (usually the previous year) is kept so the
+    change since the previous edition does not read it again."""
+    if cache is not None and edition_id in cache:
+        return cache[edition_id].copy()
+    frame = _read_scores(edition_id)
+    if cache is not None:
+        cache.clear()  # one edition is enough: editions are built in (index, year) order
+        cache[edition_id] = frame.copy()
+    return frame
+
+
+def _read_scores(edition_id: int) -> pd.DataFrame:
     sql = (
         "SELECT s.unit_id, s.component_id, c.code, c.parent_id, s.state, s.value, s.decimals, "
         "s.published_rank, s.published_group, u.region_id "
@@ -259,10 +274,16 @@ def _groups(frame: pd.DataFrame, ctx: EditionContext) -> pd.Series:
     return groups
 
 
-def _previous_frame(previous: IndexEdition | None) -> pd.DataFrame | None:
+def _previous_frame(
+    previous: IndexEdition | None, cache: FrameCache | None = None
+) -> pd.DataFrame | None:
     if previous is None:
         return None
-    prev = _scores_frame(previous.pk)
+    prev = (
+        cache[previous.pk].copy()
+        if cache is not None and previous.pk in cache
+        else _read_scores(previous.pk)
+    )
     if prev.empty:
         return None
     prev = prev[prev["state"] == "value"].copy()
@@ -357,10 +378,14 @@ def _target_fields(
     return fields | {"target_status": "no_data" if current is None else "off_track"}
 
 
-def edition_results_frame(edition: IndexEdition) -> pd.DataFrame:
+def edition_results_frame(edition: IndexEdition, cache: FrameCache | None = None) -> pd.DataFrame:
     """Every result column for every (unit, component) of one edition, as a DataFrame."""
     ctx = _context(edition)
-    frame = _scores_frame(edition.pk)
+    # Read the previous edition first: it may still be in the run's cache.
+    prev_source = None
+    if not edition.breaks_comparability:
+        prev_source = _previous_frame(ctx.previous, cache)
+    frame = _scores_frame(edition.pk, cache)
     if frame.empty:
         return frame
     has_value = frame["state"] == "value"
@@ -433,7 +458,7 @@ def edition_results_frame(edition: IndexEdition) -> pd.DataFrame:
     if edition.breaks_comparability:
         frame["change_note"] = "break"
     else:
-        prev = _previous_frame(ctx.previous)
+        prev = prev_source
         if prev is not None:
             frame = frame.merge(prev, on=["unit_id", "component_code"], how="left")
             frame["score_change"] = frame["value"] - frame["prev_value"]
@@ -624,7 +649,7 @@ def _switch(edition: IndexEdition, run: AnalysisRun, version: int, frame: pd.Dat
     return written
 
 
-def _build_edition(edition_id: int, run: AnalysisRun) -> int:
+def _build_edition(edition_id: int, run: AnalysisRun, cache: FrameCache | None = None) -> int:
     written = 0
     while True:
         if not _claim_edition(edition_id, run):
@@ -632,7 +657,7 @@ def _build_edition(edition_id: int, run: AnalysisRun) -> int:
         try:
             edition = IndexEdition.objects.select_related("index").get(pk=edition_id)
             version = edition.data_version
-            frame = edition_results_frame(edition)
+            frame = edition_results_frame(edition, cache)
             written += _switch(edition, run, version, frame)
         finally:
             _release_edition(edition_id, run)
@@ -684,8 +709,13 @@ def analysis_run_execute(*, run_id: int) -> AnalysisRun | None:
             edition_ids = list(
                 IndexEdition.objects.filter(pk__in=run.scope).values_list("pk", flat=True)
             )
-        for edition_id in edition_ids:
-            written += _build_edition(edition_id, run)
+        order = dict(
+            IndexEdition.objects.filter(pk__in=edition_ids).values_list("pk", "index__order")
+        )
+        years = dict(IndexEdition.objects.filter(pk__in=edition_ids).values_list("pk", "year"))
+        cache: FrameCache = {}
+        for edition_id in sorted(edition_ids, key=lambda pk: (order[pk], years[pk])):
+            written += _build_edition(edition_id, run, cache)
             built += 1
     except Exception:
         AnalysisRun.objects.filter(pk=run.pk).update(

@@ -245,7 +245,7 @@ def test_failed_rebuild_leaves_the_previous_generation_served(par_like, monkeypa
     Score.objects.filter(edition=edition, unit__code="49").update(value=Decimal("95"))
     analytics.editions_touch(edition_ids=[edition.pk])
 
-    def broken(edition):
+    def broken(edition, cache=None):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(analytics, "edition_results_frame", broken)
