@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db.models import Count, F, Max, Min, Q, QuerySet
 
-from indices.models import Component, ImportBatch, Index, IndexEdition, Score, Target
+from indices.models import Component, Index, IndexEdition, Score, Target
 from units.models import Unit
 
 
@@ -147,16 +145,6 @@ def edition_league(*, edition: IndexEdition) -> list[dict[str, object]]:
     ]
 
 
-def edition_component_values(*, edition: IndexEdition) -> dict[int, dict[int | None, Score]]:
-    """unit id → component id (None = total) → score, in one query."""
-    table: dict[int, dict[int | None, Score]] = defaultdict(dict)
-    for score in Score.objects.filter(edition=edition).only(
-        "unit_id", "component_id", "state", "value", "decimals", "published_rank"
-    ):
-        table[score.unit_id][score.component_id] = score
-    return table
-
-
 def unit_targets(*, unit: Unit) -> QuerySet[Target]:
     return Target.objects.filter(unit=unit).select_related("index").prefetch_related("milestones")
 
@@ -200,13 +188,3 @@ def target_history(*, target: Target) -> list[dict[str, object]]:
             }
         )
     return result
-
-
-def latest_batches(*, limit: int = 10) -> QuerySet[ImportBatch]:
-    return ImportBatch.objects.select_related("edition__index", "uploaded_by").order_by(
-        "-created_at"
-    )[:limit]
-
-
-def percent(part: int, whole: int) -> Decimal:
-    return Decimal(100 * part / whole).quantize(Decimal("0.1")) if whole else Decimal(0)

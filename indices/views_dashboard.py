@@ -17,14 +17,6 @@ from reports.exports import table_response
 from units.models import Unit
 from units.selectors import home_unit
 
-STATUS_LABELS = {
-    "achieved": "Đã đạt",
-    "on_track": "Đúng tiến độ",
-    "at_risk": "Có nguy cơ",
-    "off_track": "Chậm tiến độ",
-    "no_data": "Chưa có dữ liệu",
-}
-
 
 def _pick_edition(index: Index, year: str | None) -> IndexEdition:
     editions = index.editions.filter(status=IndexEdition.Status.PUBLISHED)
@@ -54,13 +46,9 @@ def home(request: HttpRequest) -> HttpResponse:
     if unit is None:
         return render(request, "indices/home.html", {"unit": None})
     overview = dash.home_overview(unit=unit)
-    overdue = []
-    try:
-        from reports.selectors import overdue_reports
+    from reports.selectors import overdue_reports
 
-        overdue = overdue_reports(limit=8)
-    except ImportError:
-        overdue = []
+    overdue = overdue_reports(limit=8)
     context = {
         "unit": unit,
         "cards": overview["cards"],
@@ -69,7 +57,6 @@ def home(request: HttpRequest) -> HttpResponse:
         .filter(status=ImportBatch.Status.COMMITTED)
         .order_by("-committed_at")[:5],
         "last_run": AnalysisRun.objects.order_by("-created_at").first(),
-        "status_labels": STATUS_LABELS,
         "overdue": overdue,
     }
     return render(request, "indices/home.html", context)
@@ -165,7 +152,6 @@ def index_dashboard(request: HttpRequest, code: str) -> HttpResponse:
         "trend_json": _json(trend),
         "components_json": _json(components),
         "whatif_json": whatif or "",
-        "status_labels": STATUS_LABELS,
         "year_editions": [e for e in data["editions"] if e.status == "published"],
         "decimals": decimals,
         "breaks": breaks,

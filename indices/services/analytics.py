@@ -15,7 +15,6 @@ import math
 import time
 import traceback
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -744,13 +743,3 @@ def analysis_rebuild(
     """Create a run and execute it now, in this process (commands, beat, tests)."""
     run = _run_create(edition_ids=edition_ids, trigger=trigger, batch_id=batch_id, user=user)
     return analysis_run_execute(run_id=run.pk)
-
-
-def current_generation() -> int:
-    return AnalyticsGeneration.objects.filter(pk=1).values_list("number", flat=True).first() or 0
-
-
-def decimal_or_none(value: float | None, places: int = 4) -> Decimal | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return Decimal(str(round(value, places)))
