@@ -111,7 +111,8 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
     _require_admin(request)
     batch = get_object_or_404(ImportBatch.objects.select_related("edition"), pk=pk)
     if batch.status != ImportBatch.Status.PREVIEWED:
-        return import_restore_view(request, pk)
+        messages.info(request, _("Lần nhập #%(pk)s đã được xử lý trước đó.") % {"pk": batch.pk})
+        return redirect("indices:import_list")
     overrides = {k: v for k, v in (batch.mapping or {}).items() if v is not None}
     try:
         outcome = scores_import(

@@ -13,7 +13,8 @@ from django.db import transaction
 
 from indices.models import ImportBatch, IndexEdition, Score
 from indices.services.bulk import copy_rows
-from indices.services.imports.parsing import ParseResult, parse_edition_file
+from indices.services.imports.cells import Cell
+from indices.services.imports.parsing import ParseResult, Problem, parse_edition_file
 from indices.services.imports.reading import UnreadableFile, read_spreadsheet
 
 STATE_OF_CELL = {
@@ -51,8 +52,6 @@ def scores_preview(
     try:
         sheets = read_spreadsheet(data=data, filename=filename)
     except UnreadableFile as error:
-        from indices.services.imports.parsing import Problem
-
         result = ParseResult()
         result.problems.append(Problem("error", str(error)))
         return result
@@ -83,8 +82,6 @@ SCORE_FIELDS = [
 
 def _score_rows(result: ParseResult, edition: IndexEdition, batch: ImportBatch):
     """Plain tuples in SCORE_FIELDS order (no model instances: 200,000 of them are slow)."""
-    from indices.services.imports.cells import Cell
-
     component_ids = dict(edition.components.values_list("code", "pk"))
     not_published = Cell("not_published")
     for record in result.records:
