@@ -8,6 +8,8 @@ from typing import Any
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from indices.labels import localized_name
+
 PALETTE = ["#0b4f8a", "#e07b00", "#5b2a86", "#2a9d8f", "#8a6d00", "#6b6b6b"]  # colour-blind safe
 
 
@@ -162,7 +164,7 @@ def trend_figure(
 
 
 def components_figure(*, rows: list[dict[str, Any]], unit_label: str) -> dict[str, Any]:
-    names = [f"{r['component'].code}. {r['component'].name}" for r in rows if r["row"]]
+    names = [f"{r['component'].code}. {localized_name(r['component'])}" for r in rows if r["row"]]
     data = [r["row"] for r in rows if r["row"]]
     traces = [
         {
@@ -194,7 +196,7 @@ def components_figure(*, rows: list[dict[str, Any]], unit_label: str) -> dict[st
                 "type": "scatter",
                 "mode": "markers",
                 "name": _("Mục tiêu"),
-                "x": [f"{r['component'].code}. {r['component'].name}" for r in targets],
+                "x": [f"{r['component'].code}. {localized_name(r['component'])}" for r in targets],
                 "y": [float(r["target"].target_value) for r in targets],
                 "marker": {
                     "symbol": "line-ew-open",

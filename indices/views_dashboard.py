@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from indices import charts
 from indices import selectors_dashboard as dash
+from indices.labels import localized_name
 from indices.models import AnalysisRun, ImportBatch, Index, IndexEdition
 from reform_portal.permissions import require_perm
 from reports.exports import table_response
@@ -132,7 +133,7 @@ def index_dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "components": [
                 {
                     "code": c["component"].code,
-                    "name": f"{c['component'].code}. {c['component'].name}",
+                    "name": f"{c['component'].code}. {localized_name(c['component'])}",
                     "value": c["row"]["value"],
                     "weight": c["weight"],
                     "max": float(
@@ -267,7 +268,7 @@ def internal(request: HttpRequest) -> HttpResponse:
         )
     heat = charts.heatmap_figure(
         units=[e["unit"].display_name for e in data["league"]],
-        components=[f"{c.code}. {c.name}" for c in data["components"]],
+        components=[f"{c.code}. {localized_name(c)}" for c in data["components"]],
         heat=data["heat"],
     )
     return render(

@@ -46,3 +46,10 @@ def score_value(score: object) -> SafeString | str:
 @register.filter
 def get_item(mapping: dict | None, key: object) -> object:
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def localized(obj: object) -> str:
+    from indices.labels import localized_name
+
+    return localized_name(obj)
