@@ -240,13 +240,9 @@ def index_dashboard(
             t.component_code: t
             for t in Target.objects.filter(unit=unit, index=index).exclude(component_code="")
         }
-        from indices.services.analytics import EditionContext, _effective_weights
+        from indices.services.analytics import effective_weights
 
-        weights = _effective_weights(
-            EditionContext(
-                edition=edition, components=comps, scheme=None, bands=[], previous=None, targets=[]
-            )
-        )
+        weights = effective_weights(edition, comps)
         component_rows = []
         for c in comps:
             row = components.get(c.code)

@@ -6,7 +6,8 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from indices import charts
@@ -88,9 +89,7 @@ def index_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     edition = _pick_edition(index, request.GET.get("nam"))
     unit = home_unit()
     if edition.level != "province" or unit is None:
-        from django.shortcuts import redirect
-
-        return redirect(f"/chi-so/noi-bo/?chi_so={index.code}&nam={edition.year}")
+        return redirect(f"{reverse('indices:internal')}?chi_so={index.code}&nam={edition.year}")
     region = request.GET.get("vung", "")
     data = dash.index_dashboard(index=index, edition=edition, unit=unit, region_code=region)
     if request.GET.get("tai") in ("csv", "xlsx"):

@@ -21,6 +21,8 @@ from reports.models import (
 )
 from units.models import Unit
 
+# A report in one of these states is not late, whatever the date.
+SETTLED = {QuarterlyReport.Status.SUBMITTED, QuarterlyReport.Status.APPROVED}
 STATE_LABELS = {
     "not_started": "Chưa bắt đầu",
     "draft": "Đang soạn",
@@ -58,7 +60,7 @@ def completeness(*, window: ReportingWindow) -> list[dict[str, Any]]:
                 "report": report,
                 "state": state,
                 "state_label": STATE_LABELS[state],
-                "late": late_after and state in ("not_started", "draft", "returned"),
+                "late": late_after and state not in SETTLED,
                 "percent": round(report.avg_percent or 0) if report else 0,
             }
         )
@@ -74,10 +76,9 @@ def overdue_reports(*, limit: int = 10) -> list[str]:
         return []
     units = list(Unit.objects.filter(tasks__isnull=False).distinct().order_by("kind", "name"))
     done = set(
-        QuarterlyReport.objects.filter(
-            window__in=windows,
-            status__in=[QuarterlyReport.Status.SUBMITTED, QuarterlyReport.Status.APPROVED],
-        ).values_list("unit_id", "window_id")
+        QuarterlyReport.objects.filter(window__in=windows, status__in=SETTLED).values_list(
+            "unit_id", "window_id"
+        )
     )
     lines = [
         f"{unit.display_name}: {window}"

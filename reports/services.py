@@ -182,27 +182,29 @@ def report_submit(*, report: QuarterlyReport, user: Any) -> QuarterlyReport:
     return report
 
 
-@transaction.atomic
-def report_approve(*, report: QuarterlyReport, user: Any) -> QuarterlyReport:
+def _review(report: QuarterlyReport, user: Any, target: str) -> QuarterlyReport:
+    """Lock a submitted report and record the reviewer's decision (the caller saves)."""
     report = QuarterlyReport.objects.select_for_update().get(pk=report.pk)
-    _transition(report, {Status.SUBMITTED}, Status.APPROVED)
-    report.status = Status.APPROVED
+    _transition(report, {Status.SUBMITTED}, target)
+    report.status = target
     report.reviewed_at = timezone.now()
     report.reviewed_by = user
+    return report
+
+
+@transaction.atomic
+def report_approve(*, report: QuarterlyReport, user: Any) -> QuarterlyReport:
+    report = _review(report, user, Status.APPROVED)
     report.save()
     return report
 
 
 @transaction.atomic
 def report_return(*, report: QuarterlyReport, user: Any, comment: str) -> QuarterlyReport:
-    report = QuarterlyReport.objects.select_for_update().get(pk=report.pk)
-    _transition(report, {Status.SUBMITTED}, Status.RETURNED)
+    report = _review(report, user, Status.RETURNED)
     if not comment.strip():
         raise ValidationError("Khi trả lại báo cáo cần ghi rõ nội dung cần bổ sung.")
-    report.status = Status.RETURNED
     report.review_comment = comment.strip()
-    report.reviewed_at = timezone.now()
-    report.reviewed_by = user
     # The unit gets time to fix it even when the deadline has passed.
     report.reopened_until = timezone.now() + dt.timedelta(days=RETURN_GRACE_DAYS)
     report.save()
@@ -288,13 +290,13 @@ def evidence_add(*, progress: TaskProgress, upload: UploadedFile, user: Any) -> 
 def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
     """E-mail department heads whose report is due in 7 days and not submitted, and reviewers a
     digest of the units whose report is overdue."""
-    from reports.selectors import completeness
+    from reports.selectors import SETTLED, completeness
 
     today = today or timezone.localdate()
     sent = {"heads": 0, "reviewers": 0}
     for window in ReportingWindow.objects.filter(deadline=today + dt.timedelta(days=7)):
         for row in completeness(window=window):
-            if row["state"] in ("submitted", "approved"):
+            if row["state"] in SETTLED:
                 continue
             heads = Membership.objects.filter(
                 role=Membership.Role.DEPARTMENT_HEAD, unit=row["unit"]
@@ -317,7 +319,7 @@ def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
     overdue_lines = []
     for window in ReportingWindow.objects.filter(deadline__lt=today).order_by("-deadline")[:4]:
         for row in completeness(window=window):
-            if row["state"] in ("not_started", "draft", "returned"):
+            if row["state"] not in SETTLED:
                 overdue_lines.append(f"- {row['unit'].name}: {window} ({row['state_label']})")
     if overdue_lines:
         reviewers = Membership.objects.filter(role=Membership.Role.REVIEWER).select_related("user")

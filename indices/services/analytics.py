@@ -212,10 +212,9 @@ def _read_scores(edition_id: int) -> pd.DataFrame:
     return frame
 
 
-def _effective_weights(ctx: EditionContext) -> dict[str, float]:
+def effective_weights(edition: IndexEdition, components: list[Component]) -> dict[str, float]:
     """How many total points one point of each top-level component is worth."""
-    edition = ctx.edition
-    top = [c for c in ctx.components if c.parent_id is None]
+    top = [c for c in components if c.parent_id is None]
     if not top:
         return {}
     aggregation = edition.aggregation
@@ -467,7 +466,7 @@ def edition_results_frame(edition: IndexEdition, cache: FrameCache | None = None
             frame["change_note"] = "no_previous"
 
     # Priorities and what-if: the components that cost the unit the most total points.
-    weights = _effective_weights(ctx)
+    weights = effective_weights(ctx.edition, ctx.components)
     maxima = _component_max(ctx)
     top_codes = set(weights)
     frame["cost"] = np.nan
@@ -699,21 +698,17 @@ def analysis_run_execute(*, run_id: int) -> AnalysisRun | None:
     written = built = 0
     try:
         if run.scope is None:
-            edition_ids = list(
-                IndexEdition.objects.filter(status="published", scores__isnull=False)
-                .distinct()
-                .values_list("pk", flat=True)
-            )
+            editions = IndexEdition.objects.filter(status="published", scores__isnull=False)
         else:
-            edition_ids = list(
-                IndexEdition.objects.filter(pk__in=run.scope).values_list("pk", flat=True)
-            )
-        order = dict(
-            IndexEdition.objects.filter(pk__in=edition_ids).values_list("pk", "index__order")
+            editions = IndexEdition.objects.filter(pk__in=run.scope)
+        # (index, year) order, so the previous edition is still in the cache when it is needed.
+        edition_ids = list(
+            editions.distinct()
+            .order_by("index__order", "index_id", "year")
+            .values_list("pk", flat=True)
         )
-        years = dict(IndexEdition.objects.filter(pk__in=edition_ids).values_list("pk", "year"))
         cache: FrameCache = {}
-        for edition_id in sorted(edition_ids, key=lambda pk: (order[pk], years[pk])):
+        for edition_id in edition_ids:
             written += _build_edition(edition_id, run, cache)
             built += 1
     except Exception:

@@ -147,21 +147,13 @@ def index_definitions_load(*, data_dir: Path = DATA_DIR, update: bool = False) -
     summary = DefinitionSummary()
     for filename in DEFINITION_FILES:
         spec = yaml.safe_load((data_dir / filename).read_text(encoding="utf-8"))
-        trees = spec.get("trees", {})
-        if "indices" in spec:
-            for index_spec in spec["indices"]:
-                _load_index(
-                    spec=index_spec,
-                    trees=trees,
-                    defaults=spec.get("common_edition_defaults", {}),
-                    summary=summary,
-                    update=update,
-                )
-        else:
+        # A file defines one index, or several under "indices" with shared edition defaults;
+        # each index's own "edition_defaults" are merged in _load_index.
+        for index_spec in spec.get("indices", [spec]):
             _load_index(
-                spec=spec,
-                trees=trees,
-                defaults=spec.get("edition_defaults", {}),
+                spec=index_spec,
+                trees=spec.get("trees", {}),
+                defaults=spec.get("common_edition_defaults", {}),
                 summary=summary,
                 update=update,
             )

@@ -120,7 +120,9 @@ def _score_rows(result: ParseResult, edition: IndexEdition, batch: ImportBatch):
             )
 
 
-def _write(*, edition: IndexEdition, batch: ImportBatch, result: ParseResult) -> None:
+def _write(
+    *, edition: IndexEdition, batch: ImportBatch, result: ParseResult, mapping: dict[str, str]
+) -> None:
     ImportBatch.objects.filter(edition=edition, status=ImportBatch.Status.COMMITTED).exclude(
         pk=batch.pk
     ).update(status=ImportBatch.Status.SUPERSEDED)
@@ -131,7 +133,7 @@ def _write(*, edition: IndexEdition, batch: ImportBatch, result: ParseResult) ->
     batch.rows = len(result.records)
     batch.units_matched = len({r.unit.pk for r in result.records})
     batch.values = result.value_count
-    batch.mapping = result.mapping | {"__layout__": result.layout}
+    batch.mapping = mapping
     batch.warnings = [p.as_dict() for p in result.problems if p.severity != "error"]
     batch.errors = []
     batch.save()
@@ -178,27 +180,18 @@ def scores_import(
             if staged and staged.pk != existing.pk:
                 staged.delete()
             return ImportOutcome(result=result, batch=existing, unchanged=True)
-        batch = staged or ImportBatch(
-            edition=edition,
-            level=edition.level,
-            original_name=PurePath(filename).name,
-            sha256=digest,
-            status=ImportBatch.Status.PREVIEWED,
-            uploaded_by=user if getattr(user, "is_authenticated", False) else None,
-            source_note=source_note,
+        batch = staged or import_stage(
+            edition=edition, data=data, filename=filename, user=user, source_note=source_note
         )
-        if not batch.file:
-            batch.file.save(
-                f"{digest[:16]}{PurePath(filename).suffix.lower()}", ContentFile(data), save=False
-            )
-        batch.save()
-        _write(edition=edition, batch=batch, result=result)
+        _write(edition=edition, batch=batch, result=result, mapping=mapping)
     return ImportOutcome(result=result, batch=batch, committed=True)
 
 
 @transaction.atomic
-def import_stage(*, edition: IndexEdition, data: bytes, filename: str, user: Any) -> ImportBatch:
-    """Keep an upload (under a random-looking name) for preview and a later commit."""
+def import_stage(
+    *, edition: IndexEdition, data: bytes, filename: str, user: Any, source_note: str = ""
+) -> ImportBatch:
+    """Keep an upload (stored under its hash, not its name) for preview and a later commit."""
     digest = sha256_of(data)
     batch = ImportBatch(
         edition=edition,
@@ -206,7 +199,8 @@ def import_stage(*, edition: IndexEdition, data: bytes, filename: str, user: Any
         original_name=PurePath(filename).name,
         sha256=digest,
         status=ImportBatch.Status.PREVIEWED,
-        uploaded_by=user,
+        uploaded_by=user if getattr(user, "is_authenticated", False) else None,
+        source_note=source_note,
     )
     batch.file.save(
         f"{digest[:16]}{PurePath(filename).suffix.lower()}", ContentFile(data), save=False
@@ -222,7 +216,7 @@ def batch_data(batch: ImportBatch) -> bytes:
 
 def import_restore(*, batch: ImportBatch, user: Any = None) -> ImportOutcome:
     """Make a superseded batch current again, from its stored file and mapping."""
-    overrides = {k: v for k, v in batch.mapping.items()}
+    overrides = dict(batch.mapping)
     return scores_import(
         edition=batch.edition,
         data=batch_data(batch),
