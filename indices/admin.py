@@ -81,9 +81,9 @@ class ScoreAdmin(admin.ModelAdmin):
         "value",
         "published_rank",
         "published_group",
-        "is_demo",
+        "basis",
     ]
-    list_filter = ["edition__index", "edition__year", "state", "is_demo"]
+    list_filter = ["edition__index", "edition__year", "state", "basis"]
     search_fields = ["unit__name", "unit__code", "component__name"]
     list_select_related = ["unit", "edition__index", "component"]
     raw_id_fields = ["unit", "edition", "component", "batch"]

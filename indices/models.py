@@ -30,6 +30,26 @@ LEVEL_UNIT_KINDS: dict[str, list[str]] = {
 }
 
 
+class Basis(models.TextChoices):
+    """Where a figure comes from. A figure computed from several inputs takes the weakest basis
+    among them (see `basis_combine`): anything touched by an illustrative input is illustrative."""
+
+    PUBLISHED = "published", _("Công bố")
+    DERIVED = "derived", _("Tính từ số công bố")
+    INTERNAL = "internal", _("Đánh giá nội bộ")
+    ILLUSTRATIVE = "illustrative", _("Minh họa")
+
+
+def basis_combine(*bases: str) -> str:
+    """The basis of a figure computed from figures of the given bases."""
+    present = {b for b in bases if b}
+    if Basis.ILLUSTRATIVE in present:
+        return Basis.ILLUSTRATIVE
+    if present and present <= {Basis.INTERNAL}:
+        return Basis.INTERNAL
+    return Basis.DERIVED
+
+
 class Index(models.Model):
     class Kind(models.TextChoices):
         NATIONAL = "national", _("Chỉ số quốc gia")
@@ -43,6 +63,11 @@ class Index(models.Model):
     kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices)
     description = models.TextField(_("mô tả"), blank=True)
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    publishes_ranks = models.BooleanField(
+        _("cơ quan công bố xếp hạng"),
+        default=True,
+        help_text=_("PAPI không công bố thứ hạng: thứ tự của cổng được ghi là số tính toán."),
+    )
 
     class Meta:
         ordering = ["order", "code"]
@@ -108,6 +133,11 @@ class IndexEdition(models.Model):
     )
     published_top_n = models.PositiveSmallIntegerField(
         _("chỉ công bố nhóm đầu"), null=True, blank=True
+    )
+    decimals = models.PositiveSmallIntegerField(
+        _("số chữ số thập phân khi công bố"),
+        default=2,
+        help_text=_("Mọi điểm, khoảng cách và trung bình của kỳ này được làm tròn như vậy."),
     )
     source = models.CharField(_("nguồn"), max_length=300, blank=True)
     notes = models.TextField(_("ghi chú"), blank=True)
@@ -233,7 +263,15 @@ class Score(models.Model):
     batch = models.ForeignKey(
         ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="scores"
     )
-    is_demo = models.BooleanField(_("dữ liệu minh họa"), default=False)
+    basis = models.CharField(
+        _("cơ sở số liệu"), max_length=12, choices=Basis.choices, default=Basis.PUBLISHED
+    )
+    source = models.CharField(
+        _("nguồn của dòng"),
+        max_length=500,
+        blank=True,
+        help_text=_("Văn bản hoặc đường dẫn công bố, khi khác nguồn của lần nhập."),
+    )
 
     class Meta:
         verbose_name = _("điểm số")
@@ -261,10 +299,8 @@ class Score(models.Model):
         return f"{self.unit} · {self.edition} · {self.component or 'total'}"
 
     @property
-    def display_value(self) -> str:
-        if self.value is None:
-            return ""
-        return f"{self.value:.{self.decimals}f}"
+    def is_illustrative(self) -> bool:
+        return self.basis == Basis.ILLUSTRATIVE
 
 
 class RatingScheme(models.Model):
@@ -549,21 +585,18 @@ class RankResult(models.Model):
     score_change = models.FloatField(null=True)
     rank_change = models.IntegerField(null=True)
     change_note = models.CharField(max_length=20, blank=True)
-    target = models.ForeignKey(
-        Target,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
-    target_kind = models.CharField(max_length=6, blank=True)
-    target_value = models.CharField(max_length=20, blank=True)
-    target_gap = models.FloatField(null=True)
-    target_status = models.CharField(max_length=10, blank=True)
-    points_needed = models.FloatField(null=True)
+    # Bases: of the value itself, of the rank shown, and of everything computed across peers
+    # (mean, median, leader, gaps, percentile, priorities), which is illustrative as soon as one
+    # peer's value is.
+    basis = models.CharField(max_length=12, default=Basis.PUBLISHED)
+    rank_basis = models.CharField(max_length=12, blank=True)
+    analysis_basis = models.CharField(max_length=12, blank=True)
+    region_best = models.FloatField(null=True)
+    # Points of the index total that closing the gap to the national (region) best would add,
+    # and the national one as a percentage of the index's own scale.
     cost = models.FloatField(null=True)
+    cost_region = models.FloatField(null=True)
+    cost_share = models.FloatField(null=True)
     rank_if_median = models.PositiveIntegerField(null=True)
     rank_if_leader = models.PositiveIntegerField(null=True)
     priority = models.PositiveSmallIntegerField(null=True)
@@ -583,3 +616,41 @@ class RankResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.edition} {self.unit_id} {self.component_code or 'total'}"
+
+
+class TargetResult(models.Model):
+    """The status of one target in one edition, as computed by one run."""
+
+    class Status(models.TextChoices):
+        ACHIEVED = "achieved", _("Đã đạt")
+        ON_TRACK = "on_track", _("Đúng tiến độ")
+        AT_RISK = "at_risk", _("Có nguy cơ")
+        OFF_TRACK = "off_track", _("Chậm tiến độ")
+        NOT_HELD = "not_held", _("Không giữ được mức")
+        NO_DATA = "no_data", _("Chưa có dữ liệu")
+
+    run = models.ForeignKey(
+        AnalysisRun, on_delete=models.CASCADE, related_name="target_results", db_index=False
+    )
+    edition = models.ForeignKey(IndexEdition, on_delete=models.CASCADE, related_name="+")
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="results")
+    status = models.CharField(max_length=10, choices=Status.choices)
+    # Current minus goal: score points, or places (positive = better than the goal).
+    gap = models.FloatField(null=True)
+    current = models.FloatField(null=True)
+    baseline_year = models.PositiveSmallIntegerField(null=True)
+    baseline = models.FloatField(null=True)
+    rebaselined = models.BooleanField(default=False)
+    points_needed = models.FloatField(null=True)
+    basis = models.CharField(max_length=12, default=Basis.DERIVED)
+
+    class Meta:
+        verbose_name = _("tình trạng mục tiêu")
+        verbose_name_plural = _("tình trạng mục tiêu")
+        indexes = [models.Index(fields=["run", "edition"])]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "edition", "target"], name="target_result_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target} · {self.edition.year}: {self.status}"

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Max, Min, Q, QuerySet
 
+from indices.figures import figure
 from indices.models import Component, Index, IndexEdition, Score, Target
 from units.models import Unit
 
@@ -41,7 +42,7 @@ def editions_with_coverage(*, index: Index) -> list[EditionCoverage]:
             not_published=Count("id", filter=Q(component__isnull=True, state="not_published")),
             not_available=Count("id", filter=Q(component__isnull=True, state="not_available")),
             values=Count("id", filter=Q(state="value")),
-            demo=Count("id", filter=Q(state="value", is_demo=True)),
+            demo=Count("id", filter=Q(state="value", basis="illustrative")),
         )
     )
     for row in counts:
@@ -82,7 +83,7 @@ class ScoreCell:
 
     @property
     def label(self) -> str:
-        return self.score.display_value if self.score else ""
+        return figure(self.score.value, self.edition.decimals) if self.score else ""
 
 
 @dataclass
@@ -103,7 +104,7 @@ def unit_scores_by_index(*, unit: Unit) -> list[UnitIndexSeries]:
             "decimals",
             "published_rank",
             "published_group",
-            "is_demo",
+            "basis",
         )
     }
     editions = IndexEdition.objects.select_related("index").order_by("index__order", "year")

@@ -86,6 +86,7 @@ def _load_index(
         for key in ("name", "name_en", "short_name", "publisher", "kind", "description")
     }
     index_fields["order"] = spec.get("order", 0)
+    index_fields["publishes_ranks"] = spec.get("publishes_ranks", True)
     if update:
         index, _created = Index.objects.update_or_create(code=spec["code"], defaults=index_fields)
     else:

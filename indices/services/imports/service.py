@@ -76,12 +76,18 @@ SCORE_FIELDS = [
     "published_rank",
     "published_group",
     "batch_id",
-    "is_demo",
+    "basis",
 ]
+
+
+def score_basis(edition: IndexEdition) -> str:
+    """What an imported file is: the publisher's figures, or the province's own scoring."""
+    return Basis.INTERNAL if edition.index.kind == Index.Kind.INTERNAL else Basis.PUBLISHED
 
 
 def _score_rows(result: ParseResult, edition: IndexEdition, batch: ImportBatch):
     """Plain tuples in SCORE_FIELDS order (no model instances: 200,000 of them are slow)."""
+    basis = score_basis(edition)
     component_ids = dict(edition.components.values_list("code", "pk"))
     not_published = Cell("not_published")
     for record in result.records:
@@ -101,7 +107,7 @@ def _score_rows(result: ParseResult, edition: IndexEdition, batch: ImportBatch):
                 record.rank if is_total else None,
                 record.group if is_total else "",
                 batch.pk,
-                False,
+                basis,
             )
     if edition.published_top_n:
         # Publishers list only their top N (PCI from 2023): the rest are "not published".
@@ -116,7 +122,7 @@ def _score_rows(result: ParseResult, edition: IndexEdition, batch: ImportBatch):
                 None,
                 "",
                 batch.pk,
-                False,
+                basis,
             )
 
 

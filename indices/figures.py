@@ -1,0 +1,192 @@
+"""How a figure reads, everywhere: pages, chart hover text, downloads and commands.
+
+One rounding rule (half-up with `Decimal`, at the precision the publisher prints for the edition),
+one set of basis marks, and the words for ranks and for the base of every aggregate.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from indices.models import Basis
+
+
+def to_decimal(value: Decimal | float | int | str | None) -> Decimal | None:
+    """A number as an exact decimal. Floats go through their shortest repr, so 6.815 stored as
+    the nearest binary float reads as 6.815 (and rounds to 6.82), never as 6.81499…"""
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else None
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return None
+        return Decimal(repr(value))
+    try:
+        result = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return result if result.is_finite() else None
+
+
+def rounded(value: Decimal | float | int | str | None, decimals: int) -> Decimal | None:
+    """Half-up rounding to `decimals` places (the publisher's convention), as a Decimal."""
+    number = to_decimal(value)
+    if number is None:
+        return None
+    return number.quantize(Decimal(1).scaleb(-int(decimals)), rounding=ROUND_HALF_UP)
+
+
+def figure(
+    value: Decimal | float | int | str | None, decimals: int = 2, *, signed: bool = False
+) -> str:
+    """A number as the reader sees it: rounded half-up, in the active language's format
+    (66,24 in Vietnamese, 66.24 in English); "—" when there is none. `signed` adds "+"."""
+    number = rounded(value, decimals)
+    if number is None:
+        return "—"
+    if number == 0:
+        number = abs(number)  # never "-0,00"
+    text = number_format(number, decimal_pos=int(decimals), use_l10n=True, force_grouping=True)
+    if signed and number > 0:
+        return f"+{text}"
+    return text.replace("-", "−")
+
+
+# Bases -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BasisMark:
+    code: str
+    mark: str
+    label: str
+    explanation: str
+
+
+def basis_mark(basis: str | None) -> BasisMark:
+    """The short mark shown beside a figure and the words that explain it."""
+    marks = {
+        Basis.PUBLISHED: BasisMark(
+            Basis.PUBLISHED,
+            _("CB"),
+            _("Công bố"),
+            _("Số do cơ quan chủ trì chỉ số công bố, lấy nguyên từ văn bản hoặc bảng công bố."),
+        ),
+        Basis.DERIVED: BasisMark(
+            Basis.DERIVED,
+            _("TT"),
+            _("Tính từ số công bố"),
+            _(
+                "Cổng tính từ số công bố (thứ tự theo điểm, khoảng cách, trung bình, thay đổi); "
+                "cơ quan chủ trì không công bố con số này."
+            ),
+        ),
+        Basis.INTERNAL: BasisMark(
+            Basis.INTERNAL,
+            _("NB"),
+            _("Đánh giá nội bộ"),
+            _("Kết quả tỉnh tự chấm cho sở, ban, ngành và cấp huyện, hoặc tính từ các kết quả đó."),
+        ),
+        Basis.ILLUSTRATIVE: BasisMark(
+            Basis.ILLUSTRATIVE,
+            _("MH"),
+            _("Minh họa"),
+            _(
+                "Số minh họa do cổng sinh ra khi chưa có số thật, hoặc tính từ một số minh họa. "
+                "Không dùng để trích dẫn."
+            ),
+        ),
+    }
+    return marks.get(basis or Basis.DERIVED, marks[Basis.DERIVED])
+
+
+def all_basis_marks() -> list[BasisMark]:
+    return [basis_mark(b) for b in Basis.values]
+
+
+# Ranks and bases of aggregates -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How much of its normal field an edition covers, for the words of ranks and aggregates."""
+
+    level: str
+    expected: int  # units the publisher normally ranks (63 provinces before 2025)
+    covered: int  # units with a row in this edition (a value, N/A or not published)
+    top_n: int | None = None
+    publishes_ranks: bool = True
+
+    @property
+    def partial(self) -> bool:
+        return self.covered < self.expected
+
+    def unit_word(self, count: int) -> str:
+        if self.level == "province":
+            return ngettext("tỉnh", "tỉnh", count)
+        return ngettext("đơn vị", "đơn vị", count)
+
+    def aggregate_base(self, peer_count: int) -> str:
+        """What a mean, median or percentile is taken over: only a complete edition is
+        "the whole country"."""
+        if self.top_n:
+            return _("của %(n)s %(unit)s được công bố") % {
+                "n": peer_count,
+                "unit": self.unit_word(peer_count),
+            }
+        if self.level == "province" and not self.partial and peer_count >= self.expected:
+            return _("cả nước")
+        return _("của %(n)s %(unit)s có số liệu") % {
+            "n": peer_count,
+            "unit": self.unit_word(peer_count),
+        }
+
+    def warning(self) -> str:
+        if self.top_n:
+            return _(
+                "Kỳ này chỉ công bố điểm và thứ hạng của %(n)s tỉnh dẫn đầu: các tỉnh khác ở "
+                "“ngoài top %(n)s”, trung bình và trung vị chỉ tính trên %(n)s tỉnh đó."
+            ) % {"n": self.top_n}
+        if self.partial:
+            return _(
+                "Kỳ này mới có số liệu của %(covered)s/%(expected)s %(unit)s: thứ hạng tính lại, "
+                "trung bình và khoảng cách chỉ tính trên những %(unit)s này."
+            ) % {
+                "covered": self.covered,
+                "expected": self.expected,
+                "unit": self.unit_word(self.expected),
+            }
+        return ""
+
+
+def rank_text(row: dict, coverage: Coverage) -> str:
+    """A rank with what it is out of, in the publisher's terms:
+    "19/63", "27/30 tỉnh được công bố", "ngoài top 30", "thứ tự 44/61 (tính theo điểm)"."""
+    rank = row.get("display_rank")
+    if rank is None:
+        if coverage.top_n and row.get("state") == "not_published":
+            return _("ngoài top %(n)s") % {"n": coverage.top_n}
+        return "—"
+    rank = int(rank)
+    peer_count = int(row.get("peer_count") or 0)
+    if row.get("rank_basis") == Basis.PUBLISHED:
+        if coverage.top_n:
+            return _("%(r)s/%(n)s tỉnh được công bố") % {"r": rank, "n": coverage.top_n}
+        return f"{rank}/{max(coverage.expected, peer_count)}"
+    if not coverage.publishes_ranks:
+        return _("thứ tự %(r)s/%(n)s (tính theo điểm)") % {"r": rank, "n": peer_count}
+    if coverage.level == "province" and (coverage.partial or peer_count < coverage.expected):
+        return _("%(r)s/%(n)s tỉnh có số liệu") % {"r": rank, "n": peer_count}
+    return f"{rank}/{peer_count}"
+
+
+def rank_word(coverage: Coverage) -> str:
+    """"hạng" where the publisher ranks, "thứ tự" where the portal orders by score."""
+    return _("hạng") if coverage.publishes_ranks else _("thứ tự")
