@@ -17,6 +17,7 @@ from django.db import transaction
 
 from indices.models import (
     LEVEL_UNIT_KINDS,
+    Basis,
     Component,
     ImportBatch,
     Index,
@@ -141,6 +142,13 @@ class _EditionWriter:
         self.scores: list[Score] = []
         self.units: set[int] = set()
 
+    def basis(self, published: bool) -> str:
+        if self.is_demo and not published:
+            return Basis.ILLUSTRATIVE
+        if self.edition.index.kind == Index.Kind.INTERNAL:
+            return Basis.INTERNAL
+        return Basis.PUBLISHED
+
     def add(
         self,
         unit: Unit,
@@ -167,7 +175,7 @@ class _EditionWriter:
                 published_rank=rank,
                 published_group=group,
                 batch=self.batch,
-                is_demo=self.is_demo and not published,
+                basis=self.basis(published),
             )
         )
 
@@ -614,7 +622,7 @@ def demo_data_load() -> DemoSummary:
 @transaction.atomic
 def demo_data_remove() -> int:
     """Remove the illustrative data (scores, their batches, targets); real figures stay."""
-    deleted, _ = Score.objects.filter(is_demo=True).delete()
+    deleted, _ = Score.objects.filter(basis=Basis.ILLUSTRATIVE).delete()
     ImportBatch.objects.filter(is_demo=True, scores__isnull=True).delete()
     Target.objects.filter(is_demo=True).delete()
     return deleted
