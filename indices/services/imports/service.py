@@ -11,7 +11,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from indices.models import ImportBatch, IndexEdition, Score
+from indices.models import Basis, ImportBatch, Index, IndexEdition, Score
 from indices.services.bulk import copy_rows
 from indices.services.imports.cells import Cell
 from indices.services.imports.parsing import ParseResult, Problem, parse_edition_file
