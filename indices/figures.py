@@ -166,9 +166,10 @@ class Coverage:
         return ""
 
 
-def rank_text(row: dict, coverage: Coverage) -> str:
-    """A rank with what it is out of, in the publisher's terms:
-    "19/63", "27/30 tỉnh được công bố", "ngoài top 30", "thứ tự 44/61 (tính theo điểm)"."""
+def rank_text(row: dict, coverage: Coverage, *, words: bool = True) -> str:
+    """A rank with what it is out of, in the publisher's terms: "hạng 19/63",
+    "hạng 27/30 tỉnh được công bố", "ngoài top 30", "thứ tự 44/61 (tính theo điểm, PAPI không
+    xếp hạng chính thức)". Without `words`, the bare form for a table's rank column."""
     rank = row.get("display_rank")
     if rank is None:
         if coverage.top_n and row.get("state") == "not_published":
@@ -178,15 +179,75 @@ def rank_text(row: dict, coverage: Coverage) -> str:
     peer_count = int(row.get("peer_count") or 0)
     if row.get("rank_basis") == Basis.PUBLISHED:
         if coverage.top_n:
-            return _("%(r)s/%(n)s tỉnh được công bố") % {"r": rank, "n": coverage.top_n}
-        return f"{rank}/{max(coverage.expected, peer_count)}"
+            text = _("%(r)s/%(n)s tỉnh được công bố") % {"r": rank, "n": coverage.top_n}
+        else:
+            text = f"{rank}/{max(coverage.expected, peer_count)}"
+        return _("hạng %(rank)s") % {"rank": text} if words else text
     if not coverage.publishes_ranks:
-        return _("thứ tự %(r)s/%(n)s (tính theo điểm)") % {"r": rank, "n": peer_count}
-    if coverage.level == "province" and (coverage.partial or peer_count < coverage.expected):
-        return _("%(r)s/%(n)s tỉnh có số liệu") % {"r": rank, "n": peer_count}
-    return f"{rank}/{peer_count}"
+        text = f"{rank}/{peer_count}"
+        if not words:
+            return text
+        return _("thứ tự %(rank)s (tính theo điểm; chỉ số này không xếp hạng chính thức)") % {
+            "rank": text
+        }
+    if coverage.level == "province" and peer_count < coverage.expected:
+        text = _("%(r)s/%(n)s tỉnh có số liệu") % {"r": rank, "n": peer_count}
+    else:
+        text = f"{rank}/{peer_count}"
+    return _("hạng %(rank)s") % {"rank": text} if words else text
 
 
-def rank_word(coverage: Coverage) -> str:
-    """"hạng" where the publisher ranks, "thứ tự" where the portal orders by score."""
-    return _("hạng") if coverage.publishes_ranks else _("thứ tự")
+# Downloads ---------------------------------------------------------------------------------------
+
+FIGURE_KEYS = (
+    "value",
+    "leader_value",
+    "mean_value",
+    "median_value",
+    "region_best",
+    "gap_to_leader",
+    "gap_to_mean",
+    "gap_to_median",
+    "gap_to_region_best",
+    "score_change",
+    "cost",
+    "cost_region",
+)
+
+
+def change_label(row: dict) -> str:
+    note = row.get("change_note")
+    if note == "break":
+        return _("Đổi phương pháp: không so sánh với kỳ trước")
+    if note == "illustrative":
+        return _("Không so sánh: một trong hai kỳ là số minh họa")
+    if note == "no_previous":
+        return _("Chưa có kỳ trước")
+    return ""
+
+
+def state_label(state: str | None) -> str:
+    return {
+        "value": _("Có giá trị"),
+        "not_published": _("Không công bố"),
+        "not_available": _("Không có dữ liệu"),
+    }.get(state or "", "")
+
+
+def export_figures(row: dict, decimals: int) -> dict:
+    """A result row for a download: every figure rounded as on the page (a Decimal, so a
+    spreadsheet keeps it a number) and the words of every basis."""
+    out = dict(row)
+    for key in FIGURE_KEYS:
+        if key in out:
+            out[key] = rounded(out[key], decimals)
+    out["basis_label"] = basis_mark(row.get("basis")).label if row.get("value") is not None else ""
+    out["rank_basis_label"] = (
+        basis_mark(row.get("rank_basis")).label if row.get("rank_basis") else ""
+    )
+    out["analysis_basis_label"] = (
+        basis_mark(row.get("analysis_basis")).label if row.get("analysis_basis") else ""
+    )
+    out["state_label"] = state_label(row.get("state"))
+    out["change_label"] = change_label(row)
+    return out

@@ -649,7 +649,9 @@ class TargetResult(models.Model):
         verbose_name_plural = _("tình trạng mục tiêu")
         indexes = [models.Index(fields=["run", "edition"])]
         constraints = [
-            models.UniqueConstraint(fields=["run", "edition", "target"], name="target_result_unique")
+            models.UniqueConstraint(
+                fields=["run", "edition", "target"], name="target_result_unique"
+            )
         ]
 
     def __str__(self) -> str:

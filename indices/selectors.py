@@ -117,11 +117,14 @@ def unit_scores_by_index(*, unit: Unit) -> list[UnitIndexSeries]:
         if edition.index_id not in indices_with_scores:
             continue
         entry = series.setdefault(edition.index_id, UnitIndexSeries(index=edition.index, cells=[]))
+        score = scores.get(edition.pk)
+        if score is not None:
+            score.edition = edition  # its precision and basis are read with it
         entry.cells.append(
             ScoreCell(
                 year=edition.year,
                 edition=edition,
-                score=scores.get(edition.pk),
+                score=score,
                 breaks_comparability=edition.breaks_comparability,
             )
         )
@@ -132,7 +135,7 @@ def edition_league(*, edition: IndexEdition) -> list[dict[str, object]]:
     """Totals of every unit in an edition with its published rank (for the catalogue page)."""
     rows = (
         Score.objects.filter(edition=edition, component__isnull=True)
-        .select_related("unit", "unit__region")
+        .select_related("unit", "unit__region", "edition")
         .order_by(
             F("published_rank").asc(nulls_last=True), F("value").desc(nulls_last=True), "unit__name"
         )

@@ -10,21 +10,27 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import get_language
 
+from indices.figures import Coverage
+from indices.labels import localized_name
 from indices.models import (
+    LEVEL_UNIT_KINDS,
     AnalyticsGeneration,
     Component,
     Index,
     IndexEdition,
     RankResult,
+    Score,
     Target,
+    TargetResult,
 )
+from indices.services.analytics import effective_weights
 from units.models import Region, Unit
 
 T = TypeVar("T")
-NATIONAL = ["PAR", "PAPI", "PCI", "ICT"]
+NATIONAL = ["PAR", "PAPI", "PCI", "ICT", "DTI"]
 CACHE_SECONDS = 6 * 3600
 
 
@@ -51,21 +57,48 @@ class EditionInfo:
     breaks_comparability: bool
     break_note: str
     total_max: float
+    total_min: float
     status: str
     published_top_n: int | None
-    index_name: str = ""
+    decimals: int
+    coverage: Coverage
+    index_name: str
+    short_name: str
+    level: str
+
+
+def _expected_units(level: str, on_date: Any, covered: int, cache: dict) -> int:
+    """How many units the publisher normally ranks: every province valid on the edition's
+    reference date (63, then 34); for the province's own units, those it scored."""
+    if level != "province":
+        return covered
+    if on_date not in cache:
+        cache[on_date] = (
+            Unit.objects.valid_on(on_date).filter(kind__in=LEVEL_UNIT_KINDS[level]).count()
+        )
+    return cache[on_date]
 
 
 def _editions(index_codes: list[str] | None = None) -> list[EditionInfo]:
-    """Every edition with the run readers should use (one query)."""
+    """Every edition with the run readers should use and its coverage (two queries, plus one
+    per distinct reference date)."""
     editions = IndexEdition.objects.select_related("index", "analysis").order_by(
         "index__order", "year"
     )
     if index_codes:
         editions = editions.filter(index__code__in=index_codes)
+    editions = list(editions)
+    covered = dict(
+        Score.objects.filter(edition__in=editions, component__isnull=True)
+        .values("edition_id")
+        .annotate(n=Count("unit_id", distinct=True))
+        .values_list("edition_id", "n")
+    )
+    expected_cache: dict = {}
     result = []
     for e in editions:
         analysis = getattr(e, "analysis", None)
+        n = covered.get(e.pk, 0)
         result.append(
             EditionInfo(
                 pk=e.pk,
@@ -75,11 +108,57 @@ def _editions(index_codes: list[str] | None = None) -> list[EditionInfo]:
                 breaks_comparability=e.breaks_comparability,
                 break_note=e.break_note,
                 total_max=float(e.total_max),
+                total_min=float(e.total_min),
                 status=e.status,
                 published_top_n=e.published_top_n,
+                decimals=e.decimals,
+                coverage=Coverage(
+                    level=e.level,
+                    expected=_expected_units(e.level, e.reference_date, n, expected_cache),
+                    covered=n,
+                    top_n=e.published_top_n,
+                    publishes_ranks=e.index.publishes_ranks,
+                ),
+                index_name=localized_name(e.index),
+                short_name=e.index.short_name,
+                level=e.level,
             )
         )
     return result
+
+
+def target_statuses(*, unit: Unit, editions: list[EditionInfo]) -> dict[int, list[dict]]:
+    """Per edition, the status of each of the unit's targets, from the current generation."""
+    current = [e for e in editions if e.run_id]
+    rows = (
+        TargetResult.objects.filter(
+            target__unit=unit,
+            run_id__in={e.run_id for e in current},
+            edition_id__in=[e.pk for e in current],
+        )
+        .select_related("target")
+        .order_by("target__component_code", "target__kind")
+    )
+    runs = {e.pk: e.run_id for e in current}
+    by_edition: dict[int, list[dict]] = defaultdict(list)
+    for r in rows:
+        if runs.get(r.edition_id) != r.run_id:
+            continue
+        by_edition[r.edition_id].append(
+            {
+                "target": r.target,
+                "status": r.status,
+                "met": r.status == TargetResult.Status.ACHIEVED,
+                "gap": r.gap,
+                "current": r.current,
+                "baseline": r.baseline,
+                "baseline_year": r.baseline_year,
+                "rebaselined": r.rebaselined,
+                "points_needed": r.points_needed,
+                "basis": r.basis,
+            }
+        )
+    return dict(by_edition)
 
 
 def _current(results, editions: list[EditionInfo]):
@@ -118,12 +197,14 @@ def _row(r: RankResult) -> dict[str, Any]:
         "score_change": r.score_change,
         "rank_change": r.rank_change,
         "change_note": r.change_note,
-        "target_kind": r.target_kind,
-        "target_value": r.target_value,
-        "target_gap": r.target_gap,
-        "target_status": r.target_status,
-        "points_needed": r.points_needed,
+        "basis": r.basis,
+        "change_basis": "internal" if r.basis == "internal" else "derived",
+        "rank_basis": r.rank_basis,
+        "analysis_basis": r.analysis_basis,
+        "region_best": r.region_best,
         "cost": r.cost,
+        "cost_region": r.cost_region,
+        "cost_share": r.cost_share,
         "rank_if_median": r.rank_if_median,
         "rank_if_leader": r.rank_if_leader,
         "priority": r.priority,
@@ -137,58 +218,58 @@ def home_overview(*, unit: Unit) -> dict[str, Any]:
     def build() -> dict[str, Any]:
         editions = _editions(NATIONAL)
         by_pk = {e.pk: e for e in editions}
-        names = {e.index_code: e.index_name for e in editions}
         totals = defaultdict(list)
         for r in _current(RankResult.objects.filter(unit=unit, component_code=""), editions):
-            totals[by_pk[r.edition_id].index_code].append((by_pk[r.edition_id].year, _row(r)))
-        targets = {
-            t.index.code: t
-            for t in Target.objects.filter(unit=unit, component_code="")
-            .select_related("index")
-            .order_by("kind")
-        }
+            totals[by_pk[r.edition_id].index_code].append((by_pk[r.edition_id], _row(r)))
+        statuses = target_statuses(unit=unit, editions=editions)
         cards = []
         latest_editions: dict[str, int] = {}
         for code in NATIONAL:
-            series = sorted(totals.get(code, []), key=lambda item: item[0])
+            infos = [e for e in editions if e.index_code == code]
+            if not infos:
+                continue
+            series = sorted(totals.get(code, []), key=lambda item: item[0].year)
             latest = series[-1] if series else None
             with_value = [item for item in series if item[1]["state"] == "value"]
-            card = {
-                "name": names.get(code, code),
+            card: dict[str, Any] = {
+                "name": infos[0].index_name,
+                "short_name": infos[0].short_name,
                 "code": code,
-                "latest": None,
-                "year": None,
+                "info": latest[0] if latest else None,
+                "latest": latest[1] if latest else None,
+                "year": latest[0].year if latest else None,
                 "last_value": None,
-                "target": targets.get(code),
+                "targets": statuses.get(latest[0].pk, []) if latest else [],
+                "trend": [
+                    {"year": e.year, "value": row["value"], "basis": row["basis"]}
+                    for e, row in with_value
+                ],
             }
             if latest:
-                card["year"], card["latest"] = latest
-                latest_editions[code] = next(
-                    e.pk for e in editions if e.index_code == code and e.year == latest[0]
-                )
-            if with_value:
-                card["last_value_year"], card["last_value"] = with_value[-1]
+                latest_editions[code] = latest[0].pk
+            if with_value and (not latest or latest[1]["state"] != "value"):
+                card["last_value_info"], card["last_value"] = with_value[-1]
             cards.append(card)
         costly = [
             {
                 **_row(r),
                 "index_code": by_pk[r.edition_id].index_code,
+                "short_name": by_pk[r.edition_id].short_name,
                 "year": by_pk[r.edition_id].year,
-                "share": r.cost / by_pk[r.edition_id].total_max * 100 if r.cost else 0,
+                "info": by_pk[r.edition_id],
                 "component": r.component,
             }
             for r in _current(
                 RankResult.objects.filter(
-                    unit=unit, edition_id__in=list(latest_editions.values()), cost__gt=0
+                    unit=unit, edition_id__in=list(latest_editions.values()), cost_share__gt=0
                 ),
                 editions,
             )
             .exclude(component_code="")
             .select_related("component")
-            .order_by("-cost")[:40]
+            .order_by("-cost_share")[:3]
         ]
-        costly.sort(key=lambda row: -row["share"])
-        return {"cards": cards, "costly": costly[:3]}
+        return {"cards": cards, "costly": costly}
 
     return cached(f"home:{unit.pk}", build)
 
@@ -236,12 +317,11 @@ def index_dashboard(
             .order_by("kind")
             .first()
         )
+        targets = target_statuses(unit=unit, editions=[info]).get(info.pk, [])
         component_targets = {
             t.component_code: t
             for t in Target.objects.filter(unit=unit, index=index).exclude(component_code="")
         }
-        from indices.services.analytics import effective_weights
-
         weights = effective_weights(edition, comps)
         component_rows = []
         for c in comps:
@@ -268,6 +348,7 @@ def index_dashboard(
             "priorities": priorities,
             "series": sorted(series, key=lambda s: s["year"]),
             "target": target,
+            "targets": targets,
             "milestones": list(target.milestones.all()) if target else [],
             "regions": regions,
             "weights": weights,

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from indices import charts
 from indices import selectors_dashboard as dash
+from indices.figures import all_basis_marks, basis_mark, export_figures, rank_text, rounded
 from indices.labels import localized_name
-from indices.models import AnalysisRun, ImportBatch, Index, IndexEdition
+from indices.models import AnalysisRun, Basis, ImportBatch, Index, IndexEdition, basis_combine
 from reform_portal.permissions import require_perm
 from reports.exports import table_response
 from units.models import Unit
@@ -65,18 +66,22 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 LEAGUE_COLUMNS = [
-    ("display_rank", "Hạng"),
+    ("rank_text", "Hạng"),
+    ("rank_basis_label", "Cơ sở của hạng"),
     ("unit_name", "Đơn vị"),
     ("region_name", "Vùng"),
     ("value", "Điểm"),
-    ("state", "Trạng thái"),
+    ("basis_label", "Cơ sở của điểm"),
+    ("state_label", "Trạng thái"),
     ("published_rank", "Hạng công bố"),
-    ("rank", "Hạng tính lại"),
+    ("rank", "Thứ tự tính theo điểm"),
     ("group", "Xếp loại"),
     ("gap_to_leader", "Cách dẫn đầu"),
     ("gap_to_mean", "Cách trung bình"),
+    ("analysis_basis_label", "Cơ sở của khoảng cách"),
     ("score_change", "Thay đổi điểm"),
     ("rank_change", "Thay đổi hạng"),
+    ("change_label", "Ghi chú thay đổi"),
 ]
 
 
@@ -92,10 +97,12 @@ def index_dashboard(request: HttpRequest, code: str) -> HttpResponse:
         return redirect(f"{reverse('indices:internal')}?chi_so={index.code}&nam={edition.year}")
     region = request.GET.get("vung", "")
     data = dash.index_dashboard(index=index, edition=edition, unit=unit, region_code=region)
+    info = data["edition_info"]
     if request.GET.get("tai") in ("csv", "xlsx"):
         rows = [
             {
-                **row,
+                **export_figures(row, info.decimals),
+                "rank_text": rank_text(row, info.coverage, words=False),
                 "unit_name": row["unit"].name,
                 "region_name": row["region"].name if row["region"] else "",
             }
@@ -108,7 +115,7 @@ def index_dashboard(request: HttpRequest, code: str) -> HttpResponse:
             fmt=request.GET["tai"],
         )
     breaks = {e.year for e in data["editions"] if e.breaks_comparability}
-    decimals = 4 if edition.scale == "unit_interval" else 2
+    decimals = edition.decimals
     trend = charts.trend_figure(
         series=data["series"],
         breaks=breaks,
@@ -129,12 +136,18 @@ def index_dashboard(request: HttpRequest, code: str) -> HttpResponse:
         whatif = {
             "total": home_row["value"],
             "others": totals,
+            "basis_label": basis_mark(
+                basis_combine(home_row["analysis_basis"], Basis.DERIVED)
+            ).label,
             "components": [
                 {
                     "code": c["component"].code,
                     "name": f"{c['component'].code}. {localized_name(c['component'])}",
-                    "value": c["row"]["value"],
+                    "value": float(rounded(c["row"]["value"], decimals)),
                     "weight": c["weight"],
+                    "min": 0.0
+                    if c["component"].max_points is not None
+                    else float(edition.component_min or 0),
                     "max": float(
                         c["component"].max_points or edition.component_max or edition.total_max
                     ),
@@ -157,6 +170,13 @@ def index_dashboard(request: HttpRequest, code: str) -> HttpResponse:
         "breaks": breaks,
     }
     return render(request, "indices/dashboard.html", context)
+
+
+@login_required
+def basis_legend(request: HttpRequest) -> HttpResponse:
+    """The one page that explains the basis marks, rounding and ranks."""
+    require_perm(request, "indices.view_dashboards")
+    return render(request, "indices/basis_legend.html", {"marks": all_basis_marks()})
 
 
 @login_required

@@ -26,6 +26,7 @@ from django.db.models import F, Q
 from indices.models import (
     AnalysisRun,
     AnalyticsGeneration,
+    Basis,
     Component,
     EditionAnalysis,
     IndexEdition,
@@ -33,6 +34,8 @@ from indices.models import (
     RatingBand,
     RatingScheme,
     Target,
+    TargetResult,
+    basis_combine,
 )
 from indices.services.bulk import copy_frame, read_frame
 
@@ -69,13 +72,13 @@ RESULT_FIELDS = [
     "score_change",
     "rank_change",
     "change_note",
-    "target_id",
-    "target_kind",
-    "target_value",
-    "target_gap",
-    "target_status",
-    "points_needed",
+    "basis",
+    "rank_basis",
+    "analysis_basis",
+    "region_best",
     "cost",
+    "cost_region",
+    "cost_share",
     "rank_if_median",
     "rank_if_leader",
     "priority",
@@ -135,6 +138,8 @@ class EditionContext:
     bands: list[RatingBand]
     previous: IndexEdition | None
     targets: list[Target]
+    # Years of this index's editions that start a new methodology (re-baselining of targets).
+    break_years: list[int]
 
 
 def _context(edition: IndexEdition) -> EditionContext:
@@ -152,6 +157,11 @@ def _context(edition: IndexEdition) -> EditionContext:
         bands=list(scheme.bands.order_by("order")) if scheme else [],
         previous=previous,
         targets=list(Target.objects.filter(index=index).prefetch_related("milestones")),
+        break_years=list(
+            IndexEdition.objects.filter(index=index, breaks_comparability=True).values_list(
+                "year", flat=True
+            )
+        ),
     )
 
 
@@ -166,6 +176,7 @@ SCORE_COLUMNS = [
     "published_rank",
     "published_group",
     "region_id",
+    "basis",
 ]
 
 
@@ -188,7 +199,7 @@ def _scores_frame(edition_id: int, cache: FrameCache | None = None) -> pd.DataFr
 def _read_scores(edition_id: int) -> pd.DataFrame:
     sql = (
         "SELECT s.unit_id, s.component_id, c.code, c.parent_id, s.state, s.value, s.decimals, "
-        "s.published_rank, s.published_group, u.region_id "
+        "s.published_rank, s.published_group, u.region_id, s.basis "
         "FROM indices_score s "
         "JOIN units_unit u ON u.id = s.unit_id "
         "LEFT JOIN indices_component c ON c.id = s.component_id "
@@ -209,6 +220,7 @@ def _read_scores(edition_id: int) -> pd.DataFrame:
     frame["unit_id"] = frame["unit_id"].astype("int64") if not frame.empty else frame["unit_id"]
     frame["published_group"] = frame["published_group"].fillna("").astype(object)
     frame["state"] = frame["state"].astype(object)
+    frame["basis"] = frame["basis"].fillna(Basis.PUBLISHED).astype(object)
     return frame
 
 
@@ -272,6 +284,47 @@ def _groups(frame: pd.DataFrame, ctx: EditionContext) -> pd.Series:
     return groups
 
 
+def _combined_basis(own: pd.Series, peers: pd.Series) -> pd.Series:
+    """Vectorised `basis_combine` of a row's own basis and its peers' basis."""
+    out = pd.Series(Basis.DERIVED, index=own.index, dtype=object)
+    out[(own == Basis.INTERNAL) & (peers == Basis.INTERNAL)] = Basis.INTERNAL
+    out[(own == Basis.ILLUSTRATIVE) | (peers == Basis.ILLUSTRATIVE)] = Basis.ILLUSTRATIVE
+    return out
+
+
+def _ranked(frame: pd.DataFrame) -> pd.DataFrame:
+    """Computed ranks, the rank readers see, and the basis of each: a published rank of a real
+    score is published; a computed rank is derived (or internal) unless any peer is
+    illustrative; anything about an illustrative score is illustrative."""
+    has_value = frame["state"] == "value"
+    frame["rank"] = np.nan
+    frame.loc[has_value, "rank"] = _competition_rank(
+        frame.loc[has_value, "value"], frame.loc[has_value, "component_code"]
+    )
+    peers = (
+        frame[has_value]
+        .groupby("component_code")["basis"]
+        .agg(lambda bases: basis_combine(*set(bases)))
+    )
+    peer_basis = frame["component_code"].map(peers).fillna("")
+    frame["analysis_basis"] = np.where(
+        has_value, _combined_basis(frame["basis"], peer_basis), ""
+    ).astype(object)
+    is_total = frame["component_code"] == ""
+    from_published = is_total & frame["published_rank"].notna()
+    frame["display_rank"] = frame["rank"]
+    frame.loc[from_published, "display_rank"] = frame.loc[from_published, "published_rank"]
+    frame["rank_basis"] = np.where(frame["rank"].notna(), frame["analysis_basis"], "").astype(
+        object
+    )
+    frame.loc[from_published, "rank_basis"] = np.where(
+        frame.loc[from_published, "basis"] == Basis.ILLUSTRATIVE,
+        Basis.ILLUSTRATIVE,
+        Basis.PUBLISHED,
+    )
+    return frame
+
+
 def _previous_frame(
     previous: IndexEdition | None, cache: FrameCache | None = None
 ) -> pd.DataFrame | None:
@@ -284,101 +337,209 @@ def _previous_frame(
     )
     if prev.empty:
         return None
-    prev = prev[prev["state"] == "value"].copy()
-    prev["rank"] = _competition_rank(prev["value"], prev["component_code"])
-    is_total = prev["component_code"] == ""
-    prev["display_rank"] = prev["rank"]
-    prev.loc[is_total, "display_rank"] = prev.loc[is_total, "published_rank"].fillna(
-        prev.loc[is_total, "rank"]
-    )
-    return prev[["unit_id", "component_code", "value", "display_rank"]].rename(
-        columns={"value": "prev_value", "display_rank": "prev_rank"}
+    prev = _ranked(prev)
+    prev = prev[prev["state"] == "value"]
+    return prev[
+        ["unit_id", "component_code", "value", "display_rank", "basis", "rank_basis"]
+    ].rename(
+        columns={
+            "value": "prev_value",
+            "display_rank": "prev_rank",
+            "basis": "prev_basis",
+            "rank_basis": "prev_rank_basis",
+        }
     )
 
 
 def _progress_status(observed: float, required: float) -> str:
-    """Open SDG method: the ratio of observed to required progress, bands at 95% and 60%."""
-    if required <= 0:
-        return "on_track"
-    ratio = observed / required
+    """Open SDG method: the ratio of observed to required progress, bands at 95% and 60%.
+    Only called when the goal is not met and the baseline did not meet it either, so the
+    required progress is positive."""
+    ratio = observed / required if required > 0 else 0.0
     if ratio >= 0.95:
-        return "on_track"
+        return TargetResult.Status.ON_TRACK
     if ratio >= 0.6:
-        return "at_risk"
-    return "off_track"
+        return TargetResult.Status.AT_RISK
+    return TargetResult.Status.OFF_TRACK
 
 
-def _baseline(target: Target, kind: str) -> float | None:
-    if kind == "rank":
-        return float(target.baseline_rank) if target.baseline_rank is not None else None
-    return float(target.baseline_value) if target.baseline_value is not None else None
+def target_status(
+    *,
+    current: float | None,
+    goal: float,
+    baseline: float | None,
+    elapsed: float,
+    lower_is_better: bool = False,
+) -> str:
+    """The status of a target, for every case:
+    - no current value → no data;
+    - the goal is met now → achieved (whether or not the baseline met it);
+    - the baseline met the goal and the current value no longer does → not held;
+    - no baseline, or no time elapsed since it (a re-baselined year) → no data;
+    - otherwise the Open SDG ratio of observed to required progress."""
+    if current is None or math.isnan(current):
+        return TargetResult.Status.NO_DATA
+    sign = -1.0 if lower_is_better else 1.0
+    if sign * (current - goal) >= 0:
+        return TargetResult.Status.ACHIEVED
+    if baseline is not None and sign * (baseline - goal) >= 0:
+        return TargetResult.Status.NOT_HELD
+    if baseline is None or elapsed <= 0:
+        return TargetResult.Status.NO_DATA
+    return _progress_status(sign * (current - baseline), sign * (goal - baseline) * elapsed)
 
 
-def _target_fields(
-    target: Target, row: pd.Series, ctx: EditionContext, totals_desc: np.ndarray
-) -> dict[str, Any]:
+def _baseline_for(
+    target: Target, ctx: EditionContext, frame_rank_of: Any
+) -> tuple[int, float | None, float | None, bool]:
+    """(year, value, rank, re-baselined) of the target's baseline for this edition: its own
+    baseline, or the unit's figures in the first edition of a newer methodology."""
     year = ctx.edition.year
-    fields: dict[str, Any] = {"target_id": target.pk, "target_kind": target.kind}
+    breaks = [b for b in ctx.break_years if target.baseline_year < b <= year]
+    if not breaks:
+        value = float(target.baseline_value) if target.baseline_value is not None else None
+        rank = float(target.baseline_rank) if target.baseline_rank is not None else None
+        return target.baseline_year, value, rank, False
+    start = max(breaks)
+    value, rank = frame_rank_of(target, start)
+    return start, value, rank, True
+
+
+def _figures_in_year(target: Target, ctx: EditionContext, year: int, cache: dict) -> tuple:
+    """The unit's value and shown rank on the target's component in another edition."""
+    key = (year, target.unit_id, target.component_code)
+    if key not in cache:
+        value = rank = None
+        edition = IndexEdition.objects.filter(index=ctx.edition.index, year=year).first()
+        if edition is not None:
+            frame = _read_scores(edition.pk)
+            if not frame.empty:
+                frame = _ranked(frame)
+                hit = frame[
+                    (frame["unit_id"] == target.unit_id)
+                    & (frame["component_code"] == target.component_code)
+                    & (frame["state"] == "value")
+                ]
+                if not hit.empty:
+                    value = float(hit.iloc[0]["value"])
+                    shown = hit.iloc[0]["display_rank"]
+                    rank = None if pd.isna(shown) else float(shown)
+        cache[key] = (value, rank)
+    return cache[key]
+
+
+def _elapsed(year: int, start: int, end: int) -> float:
+    return (year - start) / max(1, end - start)
+
+
+def target_results(
+    ctx: EditionContext, frame: pd.DataFrame, figures_cache: dict | None = None
+) -> list[dict[str, Any]]:
+    """One status per target of this index whose period covers the edition's year."""
+    edition = ctx.edition
+    cache = figures_cache if figures_cache is not None else {}
     bands = {b.code: b for b in ctx.bands} | {b.name: b for b in ctx.bands}
-    value = row["value"] if row["state"] == "value" else None
-    if target.kind == Target.Kind.SCORE:
-        goal = float(target.target_value or 0)
-        fields["target_value"] = (
-            f"{target.target_value.normalize():f}" if target.target_value else ""
+    by_key = {
+        (int(u), c): i
+        for i, (u, c) in enumerate(zip(frame["unit_id"], frame["component_code"], strict=True))
+    }
+    results = []
+    for target in ctx.targets:
+        if not target.baseline_year <= edition.year <= target.target_year:
+            continue
+        i = by_key.get((target.unit_id, target.component_code))
+        row = frame.iloc[i] if i is not None else None
+        has_value = row is not None and row["state"] == "value"
+        value = float(row["value"]) if has_value else None
+        shown = row["display_rank"] if row is not None else None
+        rank = None if shown is None or pd.isna(shown) else float(shown)
+        start, base_value, base_rank, rebaselined = _baseline_for(
+            target, ctx, lambda t, y: _figures_in_year(t, ctx, y, cache)
         )
-        if value is None or math.isnan(value):
-            return fields | {"target_status": "no_data"}
-        fields["target_gap"] = round(value - goal, 4)
-        if value >= goal:
-            return fields | {"target_status": "achieved"}
-        base = _baseline(target, "score")
-        if base is None or year <= target.baseline_year:
-            return fields | {"target_status": "no_data"}
-        elapsed = (year - target.baseline_year) / max(1, target.target_year - target.baseline_year)
-        return fields | {"target_status": _progress_status(value - base, (goal - base) * elapsed)}
-    if target.kind == Target.Kind.RANK:
-        goal_rank = int(target.target_rank or 0)
-        fields["target_value"] = str(goal_rank)
-        rank = row["display_rank"]
-        if goal_rank and len(totals_desc) >= goal_rank:
-            fields["points_needed"] = round(float(totals_desc[goal_rank - 1]), 4)
-        if rank is None or (isinstance(rank, float) and math.isnan(rank)):
-            return fields | {"target_status": "no_data"}
-        fields["target_gap"] = goal_rank - int(rank)
-        if rank <= goal_rank:
-            return fields | {"target_status": "achieved"}
-        base = _baseline(target, "rank")
-        if base is None or year <= target.baseline_year:
-            return fields | {"target_status": "no_data"}
-        elapsed = (year - target.baseline_year) / max(1, target.target_year - target.baseline_year)
-        return fields | {
-            "target_status": _progress_status(base - rank, (base - goal_rank) * elapsed)
+        elapsed = _elapsed(edition.year, start, target.target_year)
+        result: dict[str, Any] = {
+            "target_id": target.pk,
+            "baseline_year": start,
+            "rebaselined": rebaselined,
+            "gap": None,
+            "current": None,
+            "baseline": None,
+            "points_needed": None,
         }
-    # Group target: at least the named group.
-    fields["target_value"] = target.target_group
-    band = bands.get(target.target_group)
-    group = row["group"] or row.get("published_group") or ""
-    current = bands.get(group)
-    if band is None:
-        return fields | {"target_status": "no_data"}
-    if current is not None:
-        fields["target_gap"] = band.order - current.order
-        if current.order <= band.order:
-            return fields | {"target_status": "achieved"}
-    if band.min_value is not None and value is not None and not math.isnan(value):
-        goal = float(band.min_value)
-        fields["target_gap"] = round(value - goal, 4)
-        base = _baseline(target, "score")
-        if base is None or year <= target.baseline_year:
-            return fields | {"target_status": "no_data"}
-        elapsed = (year - target.baseline_year) / max(1, target.target_year - target.baseline_year)
-        return fields | {"target_status": _progress_status(value - base, (goal - base) * elapsed)}
-    return fields | {"target_status": "no_data" if current is None else "off_track"}
+        if target.kind == Target.Kind.RANK:
+            goal = float(target.target_rank or 0)
+            same = frame[
+                (frame["component_code"] == target.component_code) & (frame["state"] == "value")
+            ]["value"]
+            ordered = np.sort(same.to_numpy())[::-1]
+            if goal and len(ordered) >= goal:
+                result["points_needed"] = float(ordered[int(goal) - 1])
+            status = target_status(
+                current=rank, goal=goal, baseline=base_rank, elapsed=elapsed, lower_is_better=True
+            )
+            result |= {
+                "current": rank,
+                "baseline": base_rank,
+                "gap": goal - rank if rank is not None else None,
+            }
+            basis_inputs = [row["rank_basis"] if row is not None else ""]
+        elif target.kind == Target.Kind.SCORE:
+            goal = float(target.target_value or 0)
+            status = target_status(current=value, goal=goal, baseline=base_value, elapsed=elapsed)
+            result |= {
+                "current": value,
+                "baseline": base_value,
+                "gap": value - goal if value is not None else None,
+            }
+            basis_inputs = [row["basis"] if row is not None else ""]
+        else:
+            band = bands.get(target.target_group)
+            group = (row["group"] or row["published_group"]) if row is not None else ""
+            current = bands.get(group)
+            basis_inputs = [row["basis"] if row is not None else ""]
+            if band is None or row is None:
+                status = TargetResult.Status.NO_DATA
+            elif band.min_value is not None and value is not None:
+                goal = float(band.min_value)
+                status = target_status(
+                    current=value, goal=goal, baseline=base_value, elapsed=elapsed
+                )
+                result |= {"current": value, "baseline": base_value, "gap": value - goal}
+            elif current is not None:
+                status = (
+                    TargetResult.Status.ACHIEVED
+                    if current.order <= band.order
+                    else TargetResult.Status.OFF_TRACK
+                )
+                result["gap"] = float(band.order - current.order)
+            else:
+                status = TargetResult.Status.NO_DATA
+        if target.is_demo:
+            basis_inputs.append(Basis.ILLUSTRATIVE)
+        if edition.index.kind == "internal":
+            basis_inputs.append(Basis.INTERNAL)
+        result["status"] = status
+        result["basis"] = basis_combine(*basis_inputs)
+        results.append(result)
+    return results
+
+
+def edition_results(
+    edition: IndexEdition, cache: FrameCache | None = None
+) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """Every result column for every (unit, component) of one edition, and the status of every
+    target of the index in that edition."""
+    ctx = _context(edition)
+    frame = _results_frame(ctx, cache)
+    return frame, target_results(ctx, frame) if not frame.empty else []
 
 
 def edition_results_frame(edition: IndexEdition, cache: FrameCache | None = None) -> pd.DataFrame:
-    """Every result column for every (unit, component) of one edition, as a DataFrame."""
-    ctx = _context(edition)
+    return edition_results(edition, cache)[0]
+
+
+def _results_frame(ctx: EditionContext, cache: FrameCache | None) -> pd.DataFrame:
+    edition = ctx.edition
     # Read the previous edition first: it may still be in the run's cache.
     prev_source = None
     if not edition.breaks_comparability:
@@ -386,11 +547,9 @@ def edition_results_frame(edition: IndexEdition, cache: FrameCache | None = None
     frame = _scores_frame(edition.pk, cache)
     if frame.empty:
         return frame
+    frame["decimals"] = edition.decimals
     has_value = frame["state"] == "value"
-    frame["rank"] = np.nan
-    frame.loc[has_value, "rank"] = _competition_rank(
-        frame.loc[has_value, "value"], frame.loc[has_value, "component_code"]
-    )
+    frame = _ranked(frame)
     counts = (
         frame[has_value].groupby("component_code")["value"].agg(["count", "max", "mean", "median"])
     )
@@ -426,14 +585,11 @@ def edition_results_frame(edition: IndexEdition, cache: FrameCache | None = None
         frame["region_count"] = frame["region_count"].fillna(0).astype(int)
     else:
         frame["region_rank"] = np.nan
+        frame["region_best"] = np.nan
         frame["gap_to_region_best"] = np.nan
         frame["gap_to_region_mean"] = np.nan
         frame["region_count"] = 0
     is_total = frame["component_code"] == ""
-    frame["display_rank"] = frame["rank"]
-    frame.loc[is_total, "display_rank"] = frame.loc[is_total, "published_rank"].fillna(
-        frame.loc[is_total, "rank"]
-    )
     frame["rank_mismatch"] = (
         is_total
         & frame["published_rank"].notna()
@@ -449,46 +605,47 @@ def edition_results_frame(edition: IndexEdition, cache: FrameCache | None = None
         & (frame["group"] != frame["published_group"].fillna(""))
     )
 
-    # Change since the previous edition, never across a comparability break.
+    # Change since the previous edition: never across a methodology break, and only between
+    # values (and ranks) that are real on both sides.
     frame["score_change"] = np.nan
     frame["rank_change"] = np.nan
     frame["change_note"] = ""
     if edition.breaks_comparability:
         frame["change_note"] = "break"
+    elif prev_source is None:
+        frame["change_note"] = "no_previous"
     else:
-        prev = prev_source
-        if prev is not None:
-            frame = frame.merge(prev, on=["unit_id", "component_code"], how="left")
-            frame["score_change"] = frame["value"] - frame["prev_value"]
-            frame["rank_change"] = frame["prev_rank"] - frame["display_rank"]
-            frame = frame.drop(columns=["prev_value", "prev_rank"])
-        else:
-            frame["change_note"] = "no_previous"
+        frame = frame.merge(prev_source, on=["unit_id", "component_code"], how="left")
+        fake = Basis.ILLUSTRATIVE
+        values_real = (frame["basis"] != fake) & (frame["prev_basis"] != fake)
+        ranks_real = (frame["rank_basis"] != fake) & (frame["prev_rank_basis"] != fake)
+        frame["score_change"] = (frame["value"] - frame["prev_value"]).where(values_real)
+        frame["rank_change"] = (frame["prev_rank"] - frame["display_rank"]).where(ranks_real)
+        blocked = frame["prev_basis"].notna() & (~values_real | ~ranks_real)
+        frame.loc[blocked & (frame["state"] == "value"), "change_note"] = "illustrative"
+        frame = frame.drop(columns=["prev_value", "prev_rank", "prev_basis", "prev_rank_basis"])
 
-    # Priorities and what-if: the components that cost the unit the most total points.
+    # Priorities: the points of the index total that closing each top-level component's gap to
+    # the best province (and to the region's best) would add, best first.
     weights = effective_weights(ctx.edition, ctx.components)
-    maxima = _component_max(ctx)
     top_codes = set(weights)
-    frame["cost"] = np.nan
-    frame["rank_if_median"] = np.nan
-    frame["rank_if_leader"] = np.nan
+    for column in ("cost", "cost_region", "cost_share", "rank_if_median", "rank_if_leader"):
+        frame[column] = np.nan
     frame["priority"] = np.nan
-    totals = frame[is_total & has_value].set_index("unit_id")["value"]
+    is_total = frame["component_code"] == ""
+    totals = frame[is_total & (frame["state"] == "value")].set_index("unit_id")["value"]
     totals_sorted = np.sort(totals.to_numpy())
     comp = frame["component_code"].isin(top_codes) & frame["value"].notna()
+    span = float(edition.total_max - edition.total_min) or 1.0
     if comp.any() and len(totals_sorted):
         weight = frame.loc[comp, "component_code"].map(weights)
-        relative = ctx.edition.aggregation == "weighted_sum" or (
-            ctx.edition.aggregation == "published_only"
-            and all(c.weight is not None for c in ctx.components if c.code in top_codes)
-        )
-        if relative:
-            frame.loc[comp, "cost"] = weight * (
-                frame.loc[comp, "leader_value"] - frame.loc[comp, "value"]
-            )
-        else:
-            ceiling = frame.loc[comp, "component_code"].map(maxima)
-            frame.loc[comp, "cost"] = weight * (ceiling - frame.loc[comp, "value"])
+        frame.loc[comp, "cost"] = weight * (
+            frame.loc[comp, "leader_value"] - frame.loc[comp, "value"]
+        ).clip(lower=0)
+        frame.loc[comp, "cost_region"] = weight * (
+            frame.loc[comp, "region_best"] - frame.loc[comp, "value"]
+        ).clip(lower=0)
+        frame.loc[comp, "cost_share"] = frame.loc[comp, "cost"] / span * 100
         unit_total = frame.loc[comp, "unit_id"].map(totals)
         for column, reference in (
             ("rank_if_median", "median_value"),
@@ -504,40 +661,6 @@ def edition_results_frame(edition: IndexEdition, cache: FrameCache | None = None
             frame.loc[comp].groupby("unit_id")["cost"].rank(method="first", ascending=False)
         )
 
-    # Targets of this index, for the units and components they name.
-    for column in ("target_id", "target_gap", "points_needed"):
-        frame[column] = np.nan
-    for column in ("target_kind", "target_value", "target_status"):
-        frame[column] = ""
-    totals_desc = np.sort(totals.to_numpy())[::-1]
-    position = {
-        (u, c): i
-        for i, (u, c) in enumerate(zip(frame["unit_id"], frame["component_code"], strict=True))
-    }
-    kind_order = {Target.Kind.SCORE: 0, Target.Kind.RANK: 1, Target.Kind.GROUP: 2}
-    filled: set[int] = set()
-    # One target per row; where a unit has several on one component, a score target is shown
-    # first, then rank, then group.
-    for target in sorted(ctx.targets, key=lambda t: kind_order[t.kind]):
-        if not target.baseline_year <= edition.year <= target.target_year:
-            continue
-        i = position.get((target.unit_id, target.component_code))
-        if i is None or i in filled:
-            continue
-        filled.add(i)
-        row = frame.iloc[i]
-        component_totals = (
-            totals_desc
-            if target.component_code == ""
-            else np.sort(
-                frame[(frame["component_code"] == target.component_code) & frame["value"].notna()][
-                    "value"
-                ].to_numpy()
-            )[::-1]
-        )
-        for key, val in _target_fields(target, row, ctx, component_totals).items():
-            frame.iat[i, frame.columns.get_loc(key)] = val
-
     frame["edition_id"] = edition.pk
     return frame
 
@@ -552,7 +675,6 @@ _INT_FIELDS = {
     "published_rank",
     "display_rank",
     "rank_change",
-    "target_id",
     "rank_if_median",
     "rank_if_leader",
     "priority",
@@ -572,9 +694,10 @@ _FLOAT_FIELDS = {
     "gap_to_region_best",
     "gap_to_region_mean",
     "score_change",
-    "target_gap",
-    "points_needed",
+    "region_best",
     "cost",
+    "cost_region",
+    "cost_share",
 }
 
 
@@ -591,10 +714,10 @@ def _prepared(frame: pd.DataFrame, run_id: int) -> pd.DataFrame:
     for column in (
         "published_group",
         "group",
-        "target_kind",
-        "target_value",
-        "target_status",
         "change_note",
+        "basis",
+        "rank_basis",
+        "analysis_basis",
     ):
         out[column] = out[column].fillna("").astype(str)
     out["rank_mismatch"] = out["rank_mismatch"].fillna(False).astype(bool)
@@ -626,7 +749,13 @@ def _release_edition(edition_id: int, run: AnalysisRun) -> None:
     )
 
 
-def _switch(edition: IndexEdition, run: AnalysisRun, version: int, frame: pd.DataFrame) -> int:
+def _switch(
+    edition: IndexEdition,
+    run: AnalysisRun,
+    version: int,
+    frame: pd.DataFrame,
+    targets: list[dict[str, Any]],
+) -> int:
     """Write this run's rows and point readers at them, in one transaction; the previous
     generation is removed after the switch, in the same transaction."""
     with transaction.atomic():
@@ -639,8 +768,13 @@ def _switch(edition: IndexEdition, run: AnalysisRun, version: int, frame: pd.Dat
         pointer.run = run
         pointer.built_version = version
         pointer.save(update_fields=["run", "built_version"])
+        TargetResult.objects.filter(edition=edition, run=run).delete()
+        TargetResult.objects.bulk_create(
+            TargetResult(run=run, edition=edition, **fields) for fields in targets
+        )
         if old_run and old_run != run.pk:
             RankResult.objects.filter(edition=edition, run_id=old_run).delete()
+            TargetResult.objects.filter(edition=edition, run_id=old_run).delete()
         generation, _created = AnalyticsGeneration.objects.select_for_update().get_or_create(pk=1)
         generation.number += 1
         generation.save(update_fields=["number"])
@@ -655,8 +789,8 @@ def _build_edition(edition_id: int, run: AnalysisRun, cache: FrameCache | None =
         try:
             edition = IndexEdition.objects.select_related("index").get(pk=edition_id)
             version = edition.data_version
-            frame = edition_results_frame(edition, cache)
-            written += _switch(edition, run, version, frame)
+            frame, targets = edition_results(edition, cache)
+            written += _switch(edition, run, version, frame, targets)
         finally:
             _release_edition(edition_id, run)
         AnalysisRun.objects.filter(pk=run.pk).update(heartbeat_at=_now())

@@ -1,22 +1,77 @@
-"""Rendering of scores: published precision, Vietnamese number format, and the states that are
-never a number (not published, not available)."""
+"""Rendering of figures: rounded half-up at the publisher's precision, in the Vietnamese
+number format, with the mark of their basis (published, derived, internal, illustrative), and the
+states that are never a number (not published, not available)."""
 
 from decimal import Decimal
+from typing import Any
 
 from django import template
-from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+
+from indices.figures import Coverage, basis_mark, figure, rank_text
 
 register = template.Library()
 
 
 @register.filter
 def num(value: Decimal | float | None, decimals: int = 2) -> str:
-    if value is None:
-        return "—"
-    return number_format(value, decimal_pos=int(decimals), use_l10n=True, force_grouping=True)
+    return figure(value, int(decimals))
+
+
+@register.filter
+def absolute(value: Any) -> Any:
+    return abs(value) if value is not None else None
+
+
+@register.simple_tag
+def mark(basis: str | None) -> SafeString:
+    """The basis mark alone: CB (published), TT (derived), NB (internal), MH (illustrative)."""
+    m = basis_mark(basis)
+    return format_html(
+        '<abbr class="basis basis-{}" title="{}" data-basis="{}">{}</abbr>',
+        m.code,
+        m.label,
+        m.code,
+        m.mark,
+    )
+
+
+@register.simple_tag
+def fig(
+    value: Any, decimals: int = 2, basis: str | None = "", signed: bool = False, suffix: str = ""
+) -> SafeString:
+    """A figure with its basis mark; "—" (no mark) when there is no figure."""
+    text = figure(value, int(decimals), signed=signed)
+    if text == "—":
+        return format_html('<span class="fig state-na">—</span>')
+    return format_html(
+        '<span class="fig fig-{}">{}{}</span>{}',
+        basis or "derived",
+        text,
+        suffix,
+        mark(basis),
+    )
+
+
+@register.simple_tag
+def rank(row: dict | None, coverage: Coverage | None, words: bool = True) -> SafeString:
+    """A rank with what it is out of and its basis mark."""
+    if not row or coverage is None:
+        return format_html("{}", "—")
+    text = rank_text(row, coverage, words=words)
+    if row.get("display_rank") is None:
+        return format_html('<span class="rank">{}</span>', text)
+    return format_html('<span class="rank">{}</span>{}', text, mark(row.get("rank_basis")))
+
+
+@register.filter
+def base(row: dict | None, coverage: Coverage | None) -> str:
+    """What an aggregate is taken over: "cả nước", "của 30 tỉnh được công bố"…"""
+    if not row or coverage is None:
+        return ""
+    return coverage.aggregate_base(int(row.get("peer_count") or 0))
 
 
 @register.filter
@@ -26,14 +81,7 @@ def score_value(score: object) -> SafeString | str:
         return format_html('<span class="state-na">{}</span>', "—")
     state = score.state
     if state == "value":
-        text = number_format(
-            score.value, decimal_pos=score.decimals, use_l10n=True, force_grouping=True
-        )
-        if score.is_demo:
-            return format_html(
-                '{}<span class="demo-mark" title="{}">*</span>', text, _("Dữ liệu minh họa")
-            )
-        return text
+        return fig(score.value, score.edition.decimals, score.basis)
     if state == "not_published":
         return format_html(
             '<span class="state-np" title="{}">{}</span>', _("Không công bố"), _("KCB")

@@ -80,19 +80,39 @@
     }
     function sync() {
       var component = current();
-      input.value = lang === "vi" ? String(component.value).replace(".", ",") : String(component.value);
+      var text = component.value.toFixed(decimals);
+      input.value = lang === "vi" ? text.replace(".", ",") : text;
+      input.setAttribute("aria-describedby", "whatif-range");
+      var range = document.getElementById("whatif-range");
+      if (range) {
+        range.textContent = form.getAttribute("data-range")
+          .replace("{min}", formatNumber(component.min, 0))
+          .replace("{max}", formatNumber(component.max, 0));
+      }
     }
     function compute(event) {
       if (event) { event.preventDefault(); }
       var component = current();
       var wanted = Number(String(input.value).replace(",", "."));
-      if (isNaN(wanted)) { output.textContent = form.getAttribute("data-invalid"); return; }
+      if (String(input.value).trim() === "" || isNaN(wanted)) {
+        output.textContent = form.getAttribute("data-invalid");
+        output.removeAttribute("data-rank");
+        return;
+      }
+      if (wanted < component.min || wanted > component.max) {
+        output.textContent = form.getAttribute("data-out-of-range")
+          .replace("{min}", formatNumber(component.min, 0))
+          .replace("{max}", formatNumber(component.max, 0));
+        output.removeAttribute("data-rank");
+        return;
+      }
       var total = data.total + component.weight * (wanted - component.value);
       var rank = 1 + data.others.filter(function (other) { return other > total; }).length;
       output.textContent = form.getAttribute("data-template")
         .replace("{total}", formatNumber(total, decimals))
         .replace("{rank}", String(rank))
-        .replace("{count}", String(data.others.length + 1));
+        .replace("{count}", String(data.others.length + 1))
+        .replace("{basis}", data.basis_label);
       output.setAttribute("data-rank", String(rank));
     }
     select.addEventListener("change", function () { sync(); compute(); });
