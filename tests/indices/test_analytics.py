@@ -11,6 +11,7 @@ from indices.models import (
     RatingScheme,
     Score,
     Target,
+    TargetResult,
 )
 from indices.selectors_analytics import analysis_rows
 from indices.services import analytics
@@ -112,6 +113,44 @@ def test_change_is_not_computed_across_a_methodology_break():
     assert row_2019["change_note"] == ""
 
 
+def _status(edition, target) -> TargetResult:
+    run_id = EditionAnalysis.objects.get(edition=edition).run_id
+    return TargetResult.objects.get(run_id=run_id, edition=edition, target=target)
+
+
+@pytest.mark.parametrize(
+    ("case", "current", "goal", "baseline", "elapsed", "lower", "status"),
+    [
+        ("no current value", None, 90, 80, 0.6, False, "no_data"),
+        ("goal met now", 91, 90, 80, 0.6, False, "achieved"),
+        ("goal met exactly", 90, 90, 80, 0.6, False, "achieved"),
+        ("baseline met and still holding", 92, 90, 91, 0.6, False, "achieved"),
+        ("baseline met, now slipped below", 89, 90, 91, 0.6, False, "not_held"),
+        ("no baseline", 85, 90, None, 0.6, False, "no_data"),
+        ("re-baselined this year: nothing elapsed", 85, 90, 85, 0.0, False, "no_data"),
+        ("observed ≥ 95% of required", 86, 90, 80, 0.6, False, "on_track"),
+        ("observed 60–95% of required", 84, 90, 80, 0.6, False, "at_risk"),
+        ("observed < 60% of required", 82, 90, 80, 0.6, False, "off_track"),
+        ("went backwards", 78, 90, 80, 0.6, False, "off_track"),
+        ("rank: goal met", 9, 10, 13, 0.2, True, "achieved"),
+        ("rank: baseline in top 10, slipped to 12", 12, 10, 8, 0.2, True, "not_held"),
+        ("rank: 13 → 12 of 3 × 0.4 due", 12, 10, 13, 0.4, True, "at_risk"),
+        ("rank: 13 → 19", 19, 10, 13, 0.2, True, "off_track"),
+    ],
+)
+def test_target_status_table(case, current, goal, baseline, elapsed, lower, status):
+    assert (
+        analytics.target_status(
+            current=current,
+            goal=goal,
+            baseline=baseline,
+            elapsed=elapsed,
+            lower_is_better=lower,
+        )
+        == status
+    ), case
+
+
 @pytest.mark.parametrize(
     ("value", "status", "gap"),
     [
@@ -126,7 +165,7 @@ def test_score_target_status_bands(par_like, value, status, gap):
     # Baseline 80 in 2020, target 90 in 2025: by 2023 three fifths of the way, 6 points needed.
     # 86 → 6/6 = 100% on track; 84 → 67% at risk; 82 → 33% off track (bands at 95% and 60%).
     edition = _edition_with(par_like, 2023, {"49": value, "48": 95})
-    Target.objects.create(
+    target = Target.objects.create(
         unit=_units()["49"],
         index=par_like,
         kind="score",
@@ -136,13 +175,73 @@ def test_score_target_status_bands(par_like, value, status, gap):
         target_year=2025,
     )
     analysis_rebuild(edition_ids=[edition.pk], trigger="admin")
-    row = _rows(edition)["49"]
-    assert (row["target_kind"], row["target_value"], row["target_status"]) == (
-        "score",
-        "90",
-        status,
+    result = _status(edition, target)
+    assert result.status == status
+    assert result.gap == gap
+    assert result.basis == "derived"
+
+
+def test_a_baseline_that_met_the_goal_and_slipped_is_not_held(par_like):
+    edition = _edition_with(par_like, 2023, {"49": 84, "48": 95})
+    target = Target.objects.create(
+        unit=_units()["49"],
+        index=par_like,
+        kind="score",
+        target_value=Decimal("85"),
+        baseline_year=2020,
+        baseline_value=Decimal("86"),
+        target_year=2025,
     )
-    assert row["target_gap"] == gap
+    analysis_rebuild(edition_ids=[edition.pk], trigger="admin")
+    assert _status(edition, target).status == "not_held"
+
+
+def test_a_baseline_across_a_methodology_break_is_rebased(par_like):
+    """PAR 2020 → 2022: progress is measured from the first edition of the new methodology."""
+    old = _edition_with(par_like, 2020, {"49": 70, "48": 90})
+    new = _edition_with(
+        par_like, 2022, {"49": 80, "48": 92}, breaks_comparability=True, break_note="QĐ 876"
+    )
+    later = _edition_with(par_like, 2024, {"49": 84, "48": 93})
+    target = Target.objects.create(
+        unit=_units()["49"],
+        index=par_like,
+        kind="score",
+        target_value=Decimal("85"),
+        baseline_year=2020,
+        baseline_value=Decimal("70"),
+        target_year=2025,
+    )
+    analysis_rebuild(edition_ids=[old.pk, new.pk, later.pk], trigger="admin")
+    first = _status(new, target)
+    assert (first.rebaselined, first.baseline_year, first.baseline) == (True, 2022, 80.0)
+    assert first.status == "no_data"  # nothing elapsed since the new baseline
+    result = _status(later, target)
+    # From 80 in 2022 to 85 in 2025: 2/3 of 5 points due by 2024, 4 gained → 120%: on track.
+    # Measured from 70 in 2020 it would also be on track, but against the wrong scale.
+    assert (result.rebaselined, result.baseline_year, result.baseline) == (True, 2022, 80.0)
+    assert result.status == "on_track"
+    assert not _status(old, target).rebaselined
+
+
+def test_every_target_of_an_index_has_its_own_status(par_like):
+    edition = _edition_with(par_like, 2023, {"49": 84, "48": 95, "51": 90})
+    units = _units()
+    score = Target.objects.create(
+        unit=units["49"],
+        index=par_like,
+        kind="score",
+        target_value=Decimal("85"),
+        baseline_year=2020,
+        baseline_value=Decimal("80"),
+    )
+    group = Target.objects.create(
+        unit=units["49"], index=par_like, kind="group", target_group="B", baseline_year=2020
+    )
+    analysis_rebuild(edition_ids=[edition.pk], trigger="admin")
+    # 80 → 84 by 2023 where 3 of the 5 points were due: on track, though the goal is not met.
+    assert _status(edition, score).status == "on_track"
+    assert _status(edition, group).status == "achieved"  # 84 is in group B (≥ 80)
 
 
 @pytest.mark.parametrize(
@@ -156,7 +255,7 @@ def test_rank_target_places_and_points_needed(par_like, rank_of_49, status, gap)
     totals = {"49": slots.pop(rank_of_49 - 1)}
     totals.update(zip(["48", "51", "52", "01"], slots, strict=True))
     edition = _edition_with(par_like, 2022, totals)
-    Target.objects.create(
+    target = Target.objects.create(
         unit=_units()["49"],
         index=par_like,
         kind="rank",
@@ -166,15 +265,15 @@ def test_rank_target_places_and_points_needed(par_like, rank_of_49, status, gap)
         target_year=2023,
     )
     analysis_rebuild(edition_ids=[edition.pk], trigger="admin")
-    row = _rows(edition)["49"]
-    assert row["rank"] == rank_of_49
-    assert (row["target_status"], row["target_gap"]) == (status, gap)
-    assert row["points_needed"] == 99.0  # the score of the unit ranked 1st
+    assert _rows(edition)["49"]["rank"] == rank_of_49
+    result = _status(edition, target)
+    assert (result.status, result.gap) == (status, gap)
+    assert result.points_needed == 99.0  # the score of the unit ranked 1st
 
 
 def test_group_target(par_like):
     edition = _edition_with(par_like, 2023, {"49": 84, "48": 92})
-    Target.objects.create(
+    target = Target.objects.create(
         unit=_units()["49"],
         index=par_like,
         kind="group",
@@ -184,14 +283,9 @@ def test_group_target(par_like):
         target_year=2025,
     )
     analysis_rebuild(edition_ids=[edition.pk], trigger="admin")
-    row = _rows(edition)["49"]
+    result = _status(edition, target)
     # Group A needs 90: from 78 in 2020, 12 points by 2025; 6 gained of 7.2 due by 2023 = 83%.
-    assert (row["target_kind"], row["target_value"], row["target_status"]) == (
-        "group",
-        "A",
-        "at_risk",
-    )
-    assert row["target_gap"] == -6.0
+    assert (result.status, result.gap) == ("at_risk", -6.0)
 
 
 def test_priorities_and_what_if_on_a_weighted_index(reference_units):
@@ -248,7 +342,7 @@ def test_failed_rebuild_leaves_the_previous_generation_served(par_like, monkeypa
     def broken(edition, cache=None):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(analytics, "edition_results_frame", broken)
+    monkeypatch.setattr(analytics, "edition_results", broken)
     with pytest.raises(RuntimeError):
         analysis_rebuild(edition_ids=[edition.pk], trigger="admin")
     failed = AnalysisRun.objects.filter(pk__gt=good.pk).get()
@@ -288,7 +382,7 @@ def test_an_older_result_never_replaces_a_newer_one(par_like):
     EditionAnalysis.objects.filter(edition=edition).update(built_version=5)
     frame = analytics.edition_results_frame(edition)
     stale = AnalysisRun.objects.create(trigger="admin")
-    assert analytics._switch(edition, stale, 3, frame) == 0
+    assert analytics._switch(edition, stale, 3, frame, []) == 0
     assert EditionAnalysis.objects.get(edition=edition).run_id == newer.pk
     assert not RankResult.objects.filter(run=stale).exists()
     del pointer
