@@ -67,16 +67,16 @@ class EditionInfo:
     level: str
 
 
-def _expected_units(level: str, on_date: Any, covered: int, cache: dict) -> int:
+def _expected_units(level: str, on_date: Any, covered: int, spans: list[tuple]) -> int:
     """How many units the publisher normally ranks: every province valid on the edition's
     reference date (63, then 34); for the province's own units, those it scored."""
     if level != "province":
         return covered
-    if on_date not in cache:
-        cache[on_date] = (
-            Unit.objects.valid_on(on_date).filter(kind__in=LEVEL_UNIT_KINDS[level]).count()
-        )
-    return cache[on_date]
+    return sum(
+        1
+        for start, end in spans
+        if (start is None or start <= on_date) and (end is None or end >= on_date)
+    )
 
 
 def _editions(index_codes: list[str] | None = None) -> list[EditionInfo]:
@@ -94,7 +94,11 @@ def _editions(index_codes: list[str] | None = None) -> list[EditionInfo]:
         .annotate(n=Count("unit_id", distinct=True))
         .values_list("edition_id", "n")
     )
-    expected_cache: dict = {}
+    spans = list(
+        Unit.objects.filter(kind__in=LEVEL_UNIT_KINDS["province"]).values_list(
+            "valid_from", "valid_to"
+        )
+    )
     result = []
     for e in editions:
         analysis = getattr(e, "analysis", None)
@@ -114,7 +118,7 @@ def _editions(index_codes: list[str] | None = None) -> list[EditionInfo]:
                 decimals=e.decimals,
                 coverage=Coverage(
                     level=e.level,
-                    expected=_expected_units(e.level, e.reference_date, n, expected_cache),
+                    expected=_expected_units(e.level, e.reference_date, n, spans),
                     covered=n,
                     top_n=e.published_top_n,
                     publishes_ranks=e.index.publishes_ranks,
