@@ -24,7 +24,7 @@ from indices.models import (
 from units.models import Unit
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-DEFINITION_FILES = ["par.yaml", "papi.yaml", "pci.yaml", "ict.yaml", "internal.yaml"]
+DEFINITION_FILES = ["par.yaml", "papi.yaml", "pci.yaml", "ict.yaml", "dti.yaml", "internal.yaml"]
 _EDITION_FIELDS = {f.name for f in IndexEdition._meta.concrete_fields} - {"id", "index"}
 
 

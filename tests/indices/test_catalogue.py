@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
 from indices.aggregation import total_from_components
-from indices.models import Component, Index, IndexEdition, Score, Target
+from indices.models import Basis, Component, Index, IndexEdition, Score, Target
 from indices.services.catalogue import edition_copy, index_definitions_load, target_save
 from tests.factories import ComponentFactory, EditionFactory
 from units.models import Unit
@@ -84,6 +84,7 @@ def test_editions_carry_scale_breaks_and_not_run_years():
         "PAPI",
         "PCI",
         "ICT",
+        "DTI",
         "PAR_DEPT",
         "PAR_DISTRICT",
         "PAR_COMMUNE",
@@ -260,12 +261,16 @@ def test_demo_uses_real_published_figures():
     assert total("PCI", 2021).value == Decimal("66.24")
     assert total("PCI", 2021).published_rank == 19
     assert total("PCI", 2021).published_group == "Khá"
-    assert not total("PCI", 2021).is_demo
+    assert total("PCI", 2021).basis == Basis.PUBLISHED
+    assert (total("PCI", 2015).value, total("PCI", 2015).published_rank) == (Decimal("61.06"), 8)
     assert (total("PCI", 2019).value, total("PCI", 2019).published_rank) == (Decimal("69.42"), 6)
     assert total("PAR", 2023).value == Decimal("84.60")
     assert total("PAR", 2023).published_rank == 56
+    assert total("PAR", 2023).basis == Basis.PUBLISHED
+    assert total("PAR", 2023).source.startswith("https://www.vietnam.vn/")
     assert total("PAPI", 2022).value == Decimal("42.2377")
     assert total("PAPI", 2017).value == Decimal("37.08")
+    assert total("PAPI", 2017).basis == Basis.PUBLISHED
     # The real PAPI files' gaps are kept as not available, never as zero.
     matcher = unit_matcher_build(on_date=_edition("PAPI", 2021).reference_date, kinds=["province"])
     bac_giang = matcher.resolve("Bắc Giang")
@@ -305,7 +310,12 @@ def test_loading_demo_again_adds_nothing_and_remove_keeps_real_figures():
     before = Score.objects.count()
     call_command("load_demo_data", stdout=io.StringIO())
     assert Score.objects.count() == before
+    published = Score.objects.filter(basis=Basis.PUBLISHED).count()
     call_command("remove_demo_data", stdout=io.StringIO())
-    assert not Score.objects.filter(is_demo=True).exists()
+    assert not Score.objects.filter(basis=Basis.ILLUSTRATIVE).exists()
+    assert Score.objects.filter(basis=Basis.PUBLISHED).count() == published
     assert Score.objects.filter(edition__index__code="PAPI", edition__year=2024).count() == 63 * 9
     assert not Target.objects.filter(is_demo=True).exists()
+    # Loading again puts the same illustrative fill back around the real figures.
+    call_command("load_demo_data", stdout=io.StringIO())
+    assert Score.objects.count() == before
