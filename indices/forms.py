@@ -125,6 +125,8 @@ class MappingForm(forms.Form):
         if layout == "long":
             choices += [("component_label", _("Tên thành phần")), ("value", _("Giá trị"))]
         choices += [("total", _("Điểm tổng")), ("rank", _("Thứ hạng")), ("group", _("Xếp loại"))]
+        if layout != "transposed":
+            choices.append(("year", _("Năm đánh giá")))
         choices += [(f"component:{c.code}", f"{c.code}. {c.name}") for c in components]
         self.column_keys = []
         for column in columns:
@@ -139,3 +141,12 @@ class MappingForm(forms.Form):
 
     def overrides(self) -> dict[str, str]:
         return {column.key: self.cleaned_data[name] for name, column in self.column_keys}
+
+
+class ImportConfirmForm(forms.Form):
+    """The commit (or restore) of a file that leaves out units with stored values needs this."""
+
+    allow_missing = forms.BooleanField(
+        label=_("Tôi xác nhận xóa giá trị của các đơn vị không có trong tệp mới"),
+        required=False,
+    )

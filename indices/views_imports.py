@@ -11,10 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from indices.forms import ImportUploadForm, MappingForm
+from indices.forms import ImportConfirmForm, ImportUploadForm, MappingForm
 from indices.models import AnalysisRun, ImportBatch, IndexEdition
 from indices.services.analytics import analysis_queue
 from indices.services.imports.service import (
+    ConfirmationRequired,
     ImportRejected,
     batch_data,
     current_batch,
@@ -101,6 +102,27 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
             "more": max(0, len(result.records) - PREVIEW_ROWS),
             "same_as_current": same_as_current,
             "current": current,
+            "confirm_form": ImportConfirmForm(),
+        },
+    )
+
+
+def _allow_missing(request: HttpRequest) -> bool:
+    form = ImportConfirmForm(request.POST)
+    return form.is_valid() and bool(form.cleaned_data["allow_missing"])
+
+
+def _confirmation_message(request: HttpRequest, refused: ConfirmationRequired) -> None:
+    messages.error(
+        request,
+        _(
+            "Tệp mới không có %(n)s đơn vị đang có giá trị lưu trữ (%(names)s). Đánh dấu ô xác "
+            "nhận xóa giá trị của các đơn vị này rồi bấm lại; chưa ghi dữ liệu nào."
+        )
+        % {
+            "n": len(refused.dropped),
+            "names": ", ".join(d.unit.display_name for d in refused.dropped[:10])
+            + ("…" if len(refused.dropped) > 10 else ""),
         },
     )
 
@@ -122,12 +144,16 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
             user=request.user,
             overrides=overrides,
             staged=batch,
+            allow_missing=_allow_missing(request),
         )
     except ImportRejected as rejected:
         messages.error(
             request,
             _("Tệp còn %(n)s lỗi; chưa ghi dữ liệu nào.") % {"n": len(rejected.result.errors)},
         )
+        return redirect("indices:import_preview", pk=batch.pk)
+    except ConfirmationRequired as refused:
+        _confirmation_message(request, refused)
         return redirect("indices:import_preview", pk=batch.pk)
     if outcome.unchanged:
         messages.info(
@@ -148,9 +174,13 @@ def import_restore_view(request: HttpRequest, pk: int) -> HttpResponse:
     if batch.status != ImportBatch.Status.SUPERSEDED:
         raise PermissionDenied
     try:
-        import_restore(batch=batch, user=request.user)
+        import_restore(batch=batch, user=request.user, allow_missing=_allow_missing(request))
     except ImportRejected:
         messages.error(request, _("Không khôi phục được lần nhập này: tệp không còn hợp lệ."))
+    except ConfirmationRequired as refused:
+        # The preview of the batch lists the values that would go, with the confirmation.
+        _confirmation_message(request, refused)
+        return redirect("indices:import_preview", pk=batch.pk)
     else:
         messages.success(request, _("Đã khôi phục lần nhập #%(pk)s.") % {"pk": batch.pk})
     return redirect("indices:import_list")

@@ -3,7 +3,11 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from indices.models import IndexEdition
-from indices.services.imports.service import ImportRejected, scores_import
+from indices.services.imports.service import (
+    ConfirmationRequired,
+    ImportRejected,
+    scores_import,
+)
 
 
 class Command(BaseCommand):
@@ -15,6 +19,11 @@ class Command(BaseCommand):
         parser.add_argument("--year", required=True, type=int)
         parser.add_argument("--level", help="province, department, district or commune")
         parser.add_argument("--dry-run", action="store_true", help="validate only, write nothing")
+        parser.add_argument(
+            "--allow-missing",
+            action="store_true",
+            help="confirm removing the stored values of units that the new file leaves out",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         path = Path(str(options["path"]))
@@ -38,12 +47,23 @@ class Command(BaseCommand):
                 filename=path.name,
                 dry_run=bool(options["dry_run"]),
                 source_note=f"manage.py import_scores {path.name}",
+                allow_missing=bool(options["allow_missing"]),
             )
         except ImportRejected as rejected:
             for problem in rejected.result.errors:
                 self.stderr.write(problem.as_line())
             self.stderr.write(f"{len(rejected.result.errors)} lỗi; không ghi dữ liệu nào.")
             raise SystemExit(2) from rejected
+        except ConfirmationRequired as refused:
+            for dropped in refused.dropped:
+                self.stderr.write(
+                    f"{dropped.unit.display_name}: {len(dropped.values)} giá trị đang lưu "
+                    f"({dropped.summary()})"
+                )
+            self.stderr.write(
+                f"{refused} Chạy lại với --allow-missing để xác nhận xóa các giá trị này."
+            )
+            raise SystemExit(2) from refused
         result = outcome.result
         self.stdout.write(
             f"{edition}: bố cục {result.layout}, trang “{result.sheet}”, dòng tiêu đề "

@@ -3,15 +3,18 @@
 Checks happen before any parser sees the bytes: a size limit, the archive's total uncompressed
 size and compression ratio (real index sheets compress about 3:1; a zip bomb compresses
 thousands to one), macro-enabled workbooks, and XML entity declarations (defusedxml). Cells are
-read as values: calamine never evaluates formulas or follows external links.
+read as values: calamine never evaluates formulas or follows external links. It reads a formula
+as the result Excel stored with it; a formula saved without one (a workbook written by a program
+and never opened in Excel) reads as an empty cell, so those cells are listed on the sheet.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
@@ -19,6 +22,7 @@ import defusedxml.ElementTree as SafeET
 import pandas as pd
 from defusedxml import DefusedXmlException
 from django.conf import settings
+from openpyxl import load_workbook
 
 SUPPORTED = {".xlsx", ".xls", ".ods", ".csv"}
 MACRO_CONTENT_TYPES = ("macroEnabled", "vbaProject")
@@ -32,6 +36,8 @@ class UnreadableFile(ValueError):
 class Sheet:
     name: str
     rows: list[list[Any]]  # cells as read: str, int, float, datetime or None
+    # Formulas with no stored result, which read as None: (row index, column index) → formula.
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 def _limits() -> tuple[int, int, int]:
@@ -125,6 +131,69 @@ def _read_workbook(data: bytes) -> list[Sheet]:
     return sheets
 
 
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formulas(data: bytes) -> bool:
+    """A cheap first look: does any worksheet hold a formula at all? Most files do not."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                with archive.open(name) as handle:
+                    if _FORMULA_TAG.search(handle.read()):
+                        return True
+    return False
+
+
+def _note_uncached_formulas(data: bytes, sheets: list[Sheet]) -> None:
+    """Find the formula cells that read as empty because no result was stored with them.
+
+    openpyxl shows formulas with data_only=False and stored results with data_only=True; a
+    formula whose stored result is an empty string (Excel's `=IF(…;"";…)`) is typed "str" and
+    is a real empty result, not a missing one."""
+    if not _has_formulas(data):
+        return
+    by_name = {sheet.name: sheet for sheet in sheets}
+    candidates: dict[str, dict[tuple[int, int], str]] = {}
+    formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        for worksheet in formulas.worksheets:
+            sheet = by_name.get(worksheet.title)
+            if sheet is None:
+                continue
+            for row in worksheet.iter_rows():
+                for cell in row:
+                    if getattr(cell, "data_type", None) != "f":
+                        continue
+                    index = (cell.row - 1, cell.column - 1)
+                    if _grid_value(sheet, *index) is None:
+                        text = getattr(cell.value, "text", cell.value)
+                        candidates.setdefault(sheet.name, {})[index] = str(text)
+    finally:
+        formulas.close()
+    if not candidates:
+        return
+    results = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        for worksheet in results.worksheets:
+            wanted = candidates.get(worksheet.title)
+            if not wanted:
+                continue
+            for row in worksheet.iter_rows():
+                for cell in row:
+                    index = (getattr(cell, "row", 0) - 1, getattr(cell, "column", 0) - 1)
+                    if index in wanted and cell.value is None and cell.data_type != "str":
+                        by_name[worksheet.title].formulas[index] = wanted[index]
+    finally:
+        results.close()
+
+
+def _grid_value(sheet: Sheet, row: int, column: int) -> Any:
+    if row >= len(sheet.rows) or column >= len(sheet.rows[row]):
+        return None
+    return sheet.rows[row][column]
+
+
 def read_spreadsheet(*, data: bytes, filename: str) -> list[Sheet]:
     """Every sheet of the file as rows of raw cells. Raises UnreadableFile with a reason."""
     max_upload, _max_uncompressed, _ratio = _limits()
@@ -150,7 +219,11 @@ def read_spreadsheet(*, data: bytes, filename: str) -> list[Sheet]:
         elif not data.startswith(b"\xd0\xcf\x11\xe0"):
             raise UnreadableFile("Tệp không phải bảng tính .xls hợp lệ.")
         sheets = _read_workbook(data)
-    sheets = [s for s in sheets if any(any(c is not None for c in row) for row in s.rows)]
+        if suffix == ".xlsx":
+            _note_uncached_formulas(data, sheets)
+    sheets = [
+        s for s in sheets if s.formulas or any(any(c is not None for c in row) for row in s.rows)
+    ]
     if not sheets:
         raise UnreadableFile("Tệp trống, không có dòng dữ liệu nào.")
     return sheets

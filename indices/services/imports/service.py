@@ -14,7 +14,13 @@ from django.db import transaction
 from indices.models import Basis, ImportBatch, Index, IndexEdition, Score
 from indices.services.bulk import copy_rows
 from indices.services.imports.cells import Cell
-from indices.services.imports.parsing import ParseResult, Problem, parse_edition_file
+from indices.services.imports.parsing import (
+    DroppedUnit,
+    ParseResult,
+    Problem,
+    dropped_units,
+    parse_edition_file,
+)
 from indices.services.imports.reading import UnreadableFile, read_spreadsheet
 
 STATE_OF_CELL = {
@@ -30,6 +36,21 @@ class ImportRejected(Exception):
     def __init__(self, result: ParseResult) -> None:
         self.result = result
         super().__init__(f"{len(result.errors)} lỗi")
+
+
+class ConfirmationRequired(Exception):
+    """The file leaves out units that have stored values in the edition; committing it would
+    remove them. Nothing was written: the caller must confirm (allow_missing=True)."""
+
+    def __init__(self, result: ParseResult, dropped: list[DroppedUnit]) -> None:
+        self.result = result
+        self.dropped = dropped
+        names = ", ".join(d.unit.display_name for d in dropped[:10])
+        more = "…" if len(dropped) > 10 else ""
+        super().__init__(
+            f"Tệp mới không có {len(dropped)} đơn vị đang có giá trị lưu trữ ({names}{more}); "
+            "cần xác nhận xóa giá trị của các đơn vị này trước khi ghi. Chưa ghi dữ liệu nào."
+        )
 
 
 @dataclass
@@ -160,6 +181,7 @@ def scores_import(
     dry_run: bool = False,
     staged: ImportBatch | None = None,
     source_note: str = "",
+    allow_missing: bool = False,
 ) -> ImportOutcome:
     """Validate and commit a file to an edition in one transaction.
 
@@ -167,6 +189,9 @@ def scores_import(
     same file with the same mapping as the edition's current batch changes nothing
     (`unchanged`). A different file replaces the edition's scores as a new batch; the previous
     batch is kept (superseded) and can be restored. The analytics rebuild is queued after commit.
+
+    A file that leaves out units with stored values would remove those values: unless
+    `allow_missing` confirms it, ConfirmationRequired is raised and nothing is written.
     """
     result = scores_preview(edition=edition, data=data, filename=filename, overrides=overrides)
     if result.errors:
@@ -186,6 +211,11 @@ def scores_import(
             if staged and staged.pk != existing.pk:
                 staged.delete()
             return ImportOutcome(result=result, batch=existing, unchanged=True)
+        # Checked again under the lock: the preview may be older than the stored values.
+        present = {record.unit.pk for record in result.records}
+        dropped = dropped_units(edition=edition, present=present)
+        if dropped and not allow_missing:
+            raise ConfirmationRequired(result, dropped)
         batch = staged or import_stage(
             edition=edition, data=data, filename=filename, user=user, source_note=source_note
         )
@@ -220,8 +250,11 @@ def batch_data(batch: ImportBatch) -> bytes:
         return handle.read()
 
 
-def import_restore(*, batch: ImportBatch, user: Any = None) -> ImportOutcome:
-    """Make a superseded batch current again, from its stored file and mapping."""
+def import_restore(
+    *, batch: ImportBatch, user: Any = None, allow_missing: bool = False
+) -> ImportOutcome:
+    """Make a superseded batch current again, from its stored file and mapping. Like any
+    import, it asks for confirmation before removing the values of units its file lacks."""
     overrides = dict(batch.mapping)
     return scores_import(
         edition=batch.edition,
@@ -230,4 +263,5 @@ def import_restore(*, batch: ImportBatch, user: Any = None) -> ImportOutcome:
         user=user,
         overrides=overrides,
         staged=batch,
+        allow_missing=allow_missing,
     )
