@@ -9,6 +9,7 @@ from units.models import Membership
 
 pytestmark = pytest.mark.browser
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+UPLOAD = "pci_2021_unrecognised_column.csv"
 
 
 def test_admin_uploads_fixes_mapping_commits_and_sees_history(
@@ -21,7 +22,7 @@ def test_admin_uploads_fixes_mapping_commits_and_sees_history(
     page.select_option("#id_index", "PCI")
     page.fill("#id_year", "2021")
     page.select_option("#id_level", "province")
-    page.set_input_files("#id_file", str(FIXTURES / "pci_2021_unrecognised_column.csv"))
+    page.set_input_files("#id_file", str(FIXTURES / UPLOAD))
     page.click("#upload-form button[type=submit]")
     page.wait_for_load_state("networkidle")
 
@@ -39,15 +40,24 @@ def test_admin_uploads_fixes_mapping_commits_and_sees_history(
     assert not page.locator("#commit-button").is_disabled()
     watched_page.screenshot("import-preview-fixed")
 
+    # The demo data scores all 63 provinces; this file has 21: their values would go.
+    dropped = page.locator("#dropped-units")
+    assert "42 đơn vị đang có giá trị lưu trữ không có trong tệp này" in dropped.inner_text()
+    page.click("#commit-button")
+    page.wait_for_load_state("networkidle")
+    assert "Đánh dấu ô xác nhận xóa" in page.locator(".messages").inner_text()
+    assert ImportBatch.objects.get(original_name=UPLOAD).status == ImportBatch.Status.PREVIEWED
+    page.get_by_label("Tôi xác nhận xóa giá trị của các đơn vị không có trong tệp mới").check()
+    watched_page.screenshot("import-preview-confirm")
     page.click("#commit-button")
     page.wait_for_load_state("networkidle")
     assert "Đã ghi 231 giá trị" in page.locator(".messages").inner_text()
     history = page.locator("#batch-history")
-    assert "pci_2021_unrecognised_column.csv" in history.inner_text()
+    assert UPLOAD in history.inner_text()
     assert "Đã ghi" in history.inner_text()
     watched_page.screenshot("import-history")
 
-    batch = ImportBatch.objects.get(original_name="pci_2021_unrecognised_column.csv")
+    batch = ImportBatch.objects.get(original_name=UPLOAD)
     assert batch.status == ImportBatch.Status.COMMITTED
     transparency = Score.objects.get(edition=batch.edition, unit__code="49", component__code="3")
     assert str(transparency.value) == "5.3200"
