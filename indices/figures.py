@@ -177,11 +177,11 @@ def rank_text(row: dict, coverage: Coverage, *, words: bool = True) -> str:
         return "—"
     rank = int(rank)
     peer_count = int(row.get("peer_count") or 0)
+    if coverage.top_n:
+        text = _("%(r)s/%(n)s tỉnh được công bố") % {"r": rank, "n": coverage.top_n}
+        return _("hạng %(rank)s") % {"rank": text} if words else text
     if row.get("rank_basis") == Basis.PUBLISHED:
-        if coverage.top_n:
-            text = _("%(r)s/%(n)s tỉnh được công bố") % {"r": rank, "n": coverage.top_n}
-        else:
-            text = f"{rank}/{max(coverage.expected, peer_count)}"
+        text = f"{rank}/{max(coverage.expected, peer_count)}"
         return _("hạng %(rank)s") % {"rank": text} if words else text
     if not coverage.publishes_ranks:
         text = f"{rank}/{peer_count}"

@@ -190,6 +190,9 @@ def _row(r: RankResult) -> dict[str, Any]:
         "region_count": r.region_count,
         "percentile": r.percentile,
         "group": r.group or r.published_group,
+        # A computed group (thresholds, quartiles) is as good as what it was computed from; a
+        # published tier is as good as the row it came with.
+        "group_basis": (r.analysis_basis or r.basis) if r.group else r.basis,
         "rank_mismatch": r.rank_mismatch,
         "leader_value": r.leader_value,
         "mean_value": r.mean_value,
@@ -271,9 +274,12 @@ def home_overview(*, unit: Unit) -> dict[str, Any]:
             )
             .exclude(component_code="")
             .select_related("component")
-            .order_by("-cost_share")[:3]
+            .order_by("-cost_share")[:60]
         ]
-        return {"cards": cards, "costly": costly}
+        # Real figures first: a priority computed from illustrative values is shown only where
+        # no real one is left to show.
+        costly.sort(key=lambda row: (row["analysis_basis"] == "illustrative", -row["cost_share"]))
+        return {"cards": cards, "costly": costly[:3]}
 
     return cached(f"home:{unit.pk}", build)
 
