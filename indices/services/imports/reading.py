@@ -131,16 +131,21 @@ def _read_workbook(data: bytes) -> list[Sheet]:
     return sheets
 
 
-_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+# A formula element closing its cell with no stored result after it (none, or an empty <v>).
+_FORMULA_WITHOUT_RESULT = re.compile(
+    rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*"
+    rb"(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>"
+)
 
 
-def _has_formulas(data: bytes) -> bool:
-    """A cheap first look: does any worksheet hold a formula at all? Most files do not."""
+def _may_miss_results(data: bytes) -> bool:
+    """A cheap first look at the worksheets' XML: is any formula stored without its result?
+    Most files have no formula, and Excel stores a result with every one."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for name in archive.namelist():
             if name.startswith("xl/worksheets/") and name.endswith(".xml"):
                 with archive.open(name) as handle:
-                    if _FORMULA_TAG.search(handle.read()):
+                    if _FORMULA_WITHOUT_RESULT.search(handle.read()):
                         return True
     return False
 
@@ -151,7 +156,7 @@ def _note_uncached_formulas(data: bytes, sheets: list[Sheet]) -> None:
     openpyxl shows formulas with data_only=False and stored results with data_only=True; a
     formula whose stored result is an empty string (Excel's `=IF(…;"";…)`) is typed "str" and
     is a real empty result, not a missing one."""
-    if not _has_formulas(data):
+    if not _may_miss_results(data):
         return
     by_name = {sheet.name: sheet for sheet in sheets}
     candidates: dict[str, dict[tuple[int, int], str]] = {}
