@@ -590,11 +590,15 @@ def _results_frame(ctx: EditionContext, cache: FrameCache | None) -> pd.DataFram
         frame["gap_to_region_mean"] = np.nan
         frame["region_count"] = 0
     is_total = frame["component_code"] == ""
+    # A computed rank can be compared with the published one only when every unit the
+    # publisher ranked has its score here (not when some ranks come without a score).
+    rank_only = (is_total & (frame["state"] != "value") & frame["published_rank"].notna()).any()
     frame["rank_mismatch"] = (
         is_total
         & frame["published_rank"].notna()
         & frame["rank"].notna()
         & (frame["published_rank"] != frame["rank"])
+        & (not rank_only)
     )
     frame["group"] = _groups(frame, ctx)
     computed_scheme = ctx.scheme is not None and ctx.scheme.method != "published"
