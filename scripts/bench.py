@@ -231,10 +231,13 @@ def step_load_analytics_scores() -> None:
         for unit_id in unit_ids:
             values = [round(rng.uniform(40, 100), 2) for _ in comp_ids]
             buffer.write(
-                f"{unit_id}\t{edition.pk}\t\\N\tvalue\t{sum(values) / len(values):.2f}\t2\tf\t\n"
+                f"{unit_id}\t{edition.pk}\t\\N\tvalue\t{sum(values) / len(values):.2f}\t2\t"
+                "internal\t\t\n"
             )
             for comp_id, value in zip(comp_ids, values, strict=True):
-                buffer.write(f"{unit_id}\t{edition.pk}\t{comp_id}\tvalue\t{value:.2f}\t2\tf\t\n")
+                buffer.write(
+                    f"{unit_id}\t{edition.pk}\t{comp_id}\tvalue\t{value:.2f}\t2\tinternal\t\t\n"
+                )
     buffer.seek(0)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -244,7 +247,7 @@ def step_load_analytics_scores() -> None:
         )
         cursor.copy_expert(
             "COPY indices_score (unit_id, edition_id, component_id, state, value, decimals, "
-            "is_demo, published_group) FROM STDIN",
+            "basis, published_group, source) FROM STDIN",
             buffer,
         )
         cursor.execute("ANALYZE indices_score")
