@@ -1,16 +1,26 @@
 """Plotly figure specs (plain dicts) built from dashboard selector data. Labels are translated
-here; the page's one script draws them with the plotly.js file served from static/."""
+here; the page's one script draws them with the plotly.js file served from static/.
+
+Hover text is formatted here, never by d3 in the browser: every figure goes through
+`indices.figures.figure` (half-up at the edition's precision) and says its basis in words, so a
+chart reads exactly like the table beside it. Illustrative points get their own hollow-marker
+trace named "… (minh họa)", so the legend tells them apart from real ones."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from indices.figures import Coverage, basis_mark, figure, rank_text
 from indices.labels import localized_name
+from indices.models import Basis
 
 PALETTE = ["#0b4f8a", "#e07b00", "#5b2a86", "#2a9d8f", "#8a6d00", "#6b6b6b"]  # colour-blind safe
+ILLUSTRATIVE_LINE = "#9aa0a6"
+ILLUSTRATIVE_MARK = "#8a3b00"
 
 
 def separators() -> str:
@@ -39,6 +49,152 @@ def _segments(points: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     return segments
 
 
+# Words ------------------------------------------------------------------------------------------
+
+
+def value_words(value: Any, decimals: int, basis: str | None) -> str:
+    """ "6,82 (Công bố)": the figure as the table shows it and its basis in words."""
+    text = figure(value, decimals)
+    if text == "—":
+        return text
+    return f"{text} ({basis_mark(basis).label})"
+
+
+def rank_words(row: dict[str, Any], coverage: Coverage | None = None) -> str:
+    """A rank in the publisher's terms. With the edition's coverage, as on the pages ("hạng
+    19/63"); without it, "hạng 19" for a published rank and "thứ tự 44/61 (tính theo điểm)" for
+    one the portal computed."""
+    if row.get("display_rank") is None:
+        return rank_text(row, coverage) if coverage is not None else "—"
+    if coverage is not None:
+        return rank_text(row, coverage)
+    rank = int(row["display_rank"])
+    if row.get("rank_basis") == Basis.PUBLISHED:
+        return _("hạng %(rank)s") % {"rank": rank}
+    return _("thứ tự %(rank)s/%(n)s (tính theo điểm)") % {
+        "rank": rank,
+        "n": int(row.get("peer_count") or 0),
+    }
+
+
+def rank_with_basis(row: dict[str, Any], coverage: Coverage | None = None) -> str:
+    text = rank_words(row, coverage)
+    if row.get("display_rank") is None:
+        return text
+    return f"{text} ({basis_mark(row.get('rank_basis')).label})"
+
+
+def publishes_ranks(rows: Iterable[dict[str, Any]]) -> bool:
+    """Whether any rank in these rows is the publisher's: PAPI's never are."""
+    return any(row.get("rank_basis") == Basis.PUBLISHED for row in rows)
+
+
+def rank_title(published: bool) -> str:
+    if published:
+        return _("Thứ hạng (1 = cao nhất)")
+    return _("Thứ tự tính theo điểm (1 = cao nhất)")
+
+
+def _rank_axis(ranks: Iterable[Any], *, published: bool, **extra: Any) -> dict[str, Any]:
+    """Whole places only: integer ticks at a step of at least 1, rank 1 at the top."""
+    top = max((int(r) for r in ranks if r is not None), default=1)
+    step = next((s for s in (1, 2, 5, 10, 20, 50) if top / s <= 10), 100)
+    axis = {
+        "title": {"text": rank_title(published)},
+        "autorange": "reversed",
+        "rangemode": "tozero",
+        "autorangeoptions": {"minallowed": 0.5},
+        "tickmode": "linear",
+        "tick0": 0,
+        "dtick": step,
+        "tickformat": "d",
+    }
+    axis.update(extra)
+    return axis
+
+
+def _illustrative(point: dict[str, Any], basis_key: str) -> bool:
+    return point.get(basis_key) == Basis.ILLUSTRATIVE
+
+
+def _series_traces(
+    segment: list[dict[str, Any]],
+    *,
+    y_key: str,
+    basis_key: str,
+    words: Callable[[dict[str, Any]], str],
+    name: str,
+    group: str,
+    color: str,
+    shown: set[str],
+    yaxis: str | None = None,
+    line: dict[str, Any] | None = None,
+    symbol: str = "circle",
+) -> list[dict[str, Any]]:
+    """One segment of a series: real points on a solid line; illustrative ones, if any, as
+    hollow markers in their own legend entry, tied to the line by a dotted grey connector."""
+    x = [p["year"] for p in segment]
+    real = {
+        "type": "scatter",
+        "mode": "lines+markers",
+        "name": name,
+        "legendgroup": group,
+        "showlegend": group not in shown,
+        "x": x,
+        "y": [None if _illustrative(p, basis_key) else p.get(y_key) for p in segment],
+        "customdata": [words(p) for p in segment],
+        "line": {"color": color, **(line or {})},
+        "marker": {"symbol": symbol, "color": color},
+        "hovertemplate": f"%{{x}}: %{{customdata}}<extra>{name}</extra>",
+    }
+    shown.add(group)
+    traces = [real]
+    fake = [p for p in segment if _illustrative(p, basis_key) and p.get(y_key) is not None]
+    if fake:
+        fake_group = f"{group}-illustrative"
+        fake_name = _("%(name)s (minh họa)") % {"name": name}
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": fake_name,
+                "legendgroup": fake_group,
+                "showlegend": False,
+                "hoverinfo": "skip",
+                "x": x,
+                "y": [p.get(y_key) for p in segment],
+                "line": {"color": ILLUSTRATIVE_LINE, "dash": "dot", "width": 1.5},
+            }
+        )
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": fake_name,
+                "legendgroup": fake_group,
+                "showlegend": fake_group not in shown,
+                "x": [p["year"] for p in fake],
+                "y": [p[y_key] for p in fake],
+                "customdata": [words(p) for p in fake],
+                "marker": {
+                    "symbol": f"{symbol}-open",
+                    "size": 9,
+                    "color": color,
+                    "line": {"width": 2},
+                },
+                "hovertemplate": f"%{{x}}: %{{customdata}}<extra>{fake_name}</extra>",
+            }
+        )
+        shown.add(fake_group)
+    for trace in traces:
+        if yaxis:
+            trace["yaxis"] = yaxis
+    return traces
+
+
+# Figures ----------------------------------------------------------------------------------------
+
+
 def trend_figure(
     *,
     series: list[dict[str, Any]],
@@ -47,39 +203,51 @@ def trend_figure(
     milestones: Any = None,
     value_label: str,
     decimals: int = 2,
+    coverages: dict[int, Coverage] | None = None,
+    ranks_published: bool | None = None,
 ) -> dict[str, Any]:
-    """Score (left axis) and rank (right axis, inverted) over time; breaks never joined."""
+    """Score (left axis) and rank (right axis, inverted) over time; breaks never joined.
+
+    `coverages` (edition id → coverage) lets rank hover text read as on the page ("hạng 19/63");
+    `ranks_published` (the index's `publishes_ranks`) names the rank trace; by default it is
+    read off the rows (no published rank at all means the publisher ranks nobody)."""
     points = [{**p, "break": p["year"] in breaks} for p in series]
+    published = publishes_ranks(series) if ranks_published is None else ranks_published
+    rank_name = _("Thứ hạng") if published else _("Thứ tự (tính theo điểm)")
+    coverages = coverages or {}
+
+    def value_text(p: dict[str, Any]) -> str:
+        return value_words(p.get("value"), p.get("decimals", decimals), p.get("basis"))
+
+    def rank_hover(p: dict[str, Any]) -> str:
+        return rank_with_basis(p, coverages.get(p.get("edition_id")))
+
     traces: list[dict[str, Any]] = []
-    for number, segment in enumerate(_segments(points)):
-        valued = [p for p in segment]
-        traces.append(
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": value_label,
-                "legendgroup": "score",
-                "showlegend": number == 0,
-                "x": [p["year"] for p in valued],
-                "y": [p["value"] for p in valued],
-                "line": {"color": PALETTE[0], "width": 3},
-                "hovertemplate": f"%{{x}}: %{{y:.{decimals}f}}<extra>{value_label}</extra>",
-            }
+    shown: set[str] = set()
+    for segment in _segments(points):
+        traces += _series_traces(
+            segment,
+            y_key="value",
+            basis_key="basis",
+            words=value_text,
+            name=value_label,
+            group="score",
+            color=PALETTE[0],
+            shown=shown,
+            line={"width": 3},
         )
-        traces.append(
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": _("Thứ hạng"),
-                "yaxis": "y2",
-                "legendgroup": "rank",
-                "showlegend": number == 0,
-                "x": [p["year"] for p in valued],
-                "y": [p["display_rank"] for p in valued],
-                "line": {"color": PALETTE[1], "dash": "dot"},
-                "marker": {"symbol": "diamond"},
-                "hovertemplate": "%{x}: " + _("hạng") + " %{y}<extra></extra>",
-            }
+        traces += _series_traces(
+            segment,
+            y_key="display_rank",
+            basis_key="rank_basis",
+            words=rank_hover,
+            name=rank_name,
+            group="rank",
+            color=PALETTE[1],
+            shown=shown,
+            yaxis="y2",
+            line={"dash": "dot"},
+            symbol="diamond",
         )
     shapes = []
     annotations = []
@@ -108,7 +276,9 @@ def trend_figure(
                 "yanchor": "bottom",
             }
         )
+    ranks = [p.get("display_rank") for p in series]
     if target is not None and target.kind == "score" and target.target_value is not None:
+        goal = figure(target.target_value, decimals)
         traces.append(
             {
                 "type": "scatter",
@@ -116,11 +286,13 @@ def trend_figure(
                 "name": _("Mục tiêu"),
                 "x": [target.baseline_year, target.target_year],
                 "y": [float(target.target_value)] * 2,
+                "customdata": [goal, goal],
                 "line": {"color": "#2a9d8f", "dash": "dash"},
-                "hovertemplate": _("Mục tiêu") + ": %{y}<extra></extra>",
+                "hovertemplate": _("Mục tiêu") + ": %{customdata}<extra></extra>",
             }
         )
     if target is not None and target.kind == "rank" and target.target_rank:
+        ranks.append(target.target_rank)
         traces.append(
             {
                 "type": "scatter",
@@ -130,19 +302,28 @@ def trend_figure(
                 "x": [target.baseline_year, target.target_year],
                 "y": [target.target_rank] * 2,
                 "line": {"color": "#2a9d8f", "dash": "dash"},
+                "hovertemplate": _("Mục tiêu thứ hạng") + ": %{y:d}<extra></extra>",
             }
         )
     if milestones:
         is_rank = target is not None and target.kind == "rank"
+        marks = [m for m in milestones if (m.rank if is_rank else m.value) is not None]
+        if is_rank:
+            ranks += [m.rank for m in marks]
         traces.append(
             {
                 "type": "scatter",
                 "mode": "markers",
                 "name": _("Mốc"),
-                "x": [m.year for m in milestones],
-                "y": [m.rank if is_rank else float(m.value) for m in milestones],
+                "x": [m.year for m in marks],
+                "y": [m.rank if is_rank else float(m.value) for m in marks],
+                "customdata": [
+                    _("hạng %(rank)s") % {"rank": m.rank} if is_rank else figure(m.value, decimals)
+                    for m in marks
+                ],
                 "yaxis": "y2" if is_rank else "y",
                 "marker": {"symbol": "x", "size": 9, "color": "#2a9d8f"},
+                "hovertemplate": _("Mốc") + " %{x}: %{customdata}<extra></extra>",
             }
         )
     return {
@@ -150,46 +331,68 @@ def trend_figure(
         "layout": _base_layout(
             xaxis={"title": {"text": _("Năm")}, "dtick": 1},
             yaxis={"title": {"text": value_label}},
-            yaxis2={
-                "title": {"text": _("Thứ hạng (1 = cao nhất)")},
-                "overlaying": "y",
-                "side": "right",
-                "autorange": "reversed",
-                "rangemode": "tozero",
-            },
+            yaxis2=_rank_axis(ranks, published=published, overlaying="y", side="right"),
             shapes=shapes,
             annotations=annotations,
         ),
     }
 
 
-def components_figure(*, rows: list[dict[str, Any]], unit_label: str) -> dict[str, Any]:
-    names = [f"{r['component'].code}. {localized_name(r['component'])}" for r in rows if r["row"]]
-    data = [r["row"] for r in rows if r["row"]]
+def components_figure(
+    *, rows: list[dict[str, Any]], unit_label: str, coverage: Coverage | None = None
+) -> dict[str, Any]:
+    """The unit's components beside the leader and the mean. Bars of illustrative figures are
+    hatched, and the legend says so."""
+    shown = [r for r in rows if r["row"]]
+    names = [f"{r['component'].code}. {localized_name(r['component'])}" for r in shown]
+    data = [r["row"] for r in shown]
+    peers = max((int(d.get("peer_count") or 0) for d in data), default=0)
+    if coverage is not None:
+        mean_name = _("Trung bình %(base)s") % {"base": coverage.aggregate_base(peers)}
+    else:
+        mean_name = _("Trung bình của %(n)s đơn vị có số liệu") % {"n": peers}
+
+    def bar(name: str, key: str, basis_key: str, color: str) -> dict[str, Any]:
+        return {
+            "type": "bar",
+            "name": name,
+            "x": names,
+            "y": [d[key] for d in data],
+            "customdata": [
+                value_words(d[key], d.get("decimals", 2), d.get(basis_key)) for d in data
+            ],
+            "marker": {
+                "color": color,
+                "pattern": {
+                    "shape": ["/" if _illustrative(d, basis_key) else "" for d in data],
+                    "fgcolor": ILLUSTRATIVE_MARK,
+                },
+            },
+            "hovertemplate": f"%{{x}}: %{{customdata}}<extra>{name}</extra>",
+        }
+
     traces = [
-        {
-            "type": "bar",
-            "name": unit_label,
-            "x": names,
-            "y": [d["value"] for d in data],
-            "marker": {"color": PALETTE[0]},
-        },
-        {
-            "type": "bar",
-            "name": _("Dẫn đầu"),
-            "x": names,
-            "y": [d["leader_value"] for d in data],
-            "marker": {"color": PALETTE[1]},
-        },
-        {
-            "type": "bar",
-            "name": _("Trung bình cả nước"),
-            "x": names,
-            "y": [d["mean_value"] for d in data],
-            "marker": {"color": "#9aa6b2"},
-        },
+        bar(unit_label, "value", "basis", PALETTE[0]),
+        bar(_("Dẫn đầu"), "leader_value", "analysis_basis", PALETTE[1]),
+        bar(mean_name, "mean_value", "analysis_basis", "#9aa6b2"),
     ]
-    targets = [r for r in rows if r["row"] and r["target"] and r["target"].target_value]
+    if any(_illustrative(d, "basis") or _illustrative(d, "analysis_basis") for d in data):
+        # A legend-only entry: the hatch is what marks an illustrative bar.
+        traces.append(
+            {
+                "type": "bar",
+                "name": _("Gạch chéo: số minh họa"),
+                "x": [None],
+                "y": [None],
+                "marker": {
+                    "color": "#ffffff",
+                    "pattern": {"shape": "/", "fgcolor": ILLUSTRATIVE_MARK},
+                    "line": {"color": ILLUSTRATIVE_MARK, "width": 1},
+                },
+                "hoverinfo": "skip",
+            }
+        )
+    targets = [r for r in shown if r["target"] and r["target"].target_value]
     if targets:
         traces.append(
             {
@@ -198,12 +401,16 @@ def components_figure(*, rows: list[dict[str, Any]], unit_label: str) -> dict[st
                 "name": _("Mục tiêu"),
                 "x": [f"{r['component'].code}. {localized_name(r['component'])}" for r in targets],
                 "y": [float(r["target"].target_value) for r in targets],
+                "customdata": [
+                    figure(r["target"].target_value, r["row"].get("decimals", 2)) for r in targets
+                ],
                 "marker": {
                     "symbol": "line-ew-open",
                     "size": 22,
                     "color": "#2a9d8f",
                     "line": {"width": 3},
                 },
+                "hovertemplate": "%{x}: %{customdata}<extra>" + _("Mục tiêu") + "</extra>",
             }
         )
     return {
@@ -218,26 +425,41 @@ def components_figure(*, rows: list[dict[str, Any]], unit_label: str) -> dict[st
 
 
 def multi_trend_figure(
-    *, series: dict[str, list[dict[str, Any]]], labels: dict[str, str], rank: bool = True
+    *,
+    series: dict[str, list[dict[str, Any]]],
+    labels: dict[str, str],
+    rank: bool = True,
+    coverages: dict[int, Coverage] | None = None,
+    ranks_published: bool | None = None,
 ) -> dict[str, Any]:
-    traces = []
+    """Several units (or indices) over time, by rank or by score."""
+    everything = [p for points in series.values() for p in points]
+    published = publishes_ranks(everything) if ranks_published is None else ranks_published
+    coverages = coverages or {}
+
+    def hover(p: dict[str, Any]) -> str:
+        if rank:
+            return rank_with_basis(p, coverages.get(p.get("edition_id")))
+        return value_words(p.get("value"), p.get("decimals", 2), p.get("basis"))
+
+    traces: list[dict[str, Any]] = []
+    shown: set[str] = set()
     for number, (key, points) in enumerate(series.items()):
-        for part, segment in enumerate(_segments(points)):
-            traces.append(
-                {
-                    "type": "scatter",
-                    "mode": "lines+markers",
-                    "name": labels.get(key, key),
-                    "legendgroup": key,
-                    "showlegend": part == 0,
-                    "x": [p["year"] for p in segment],
-                    "y": [p["display_rank"] if rank else p["value"] for p in segment],
-                    "line": {"color": PALETTE[number % len(PALETTE)]},
-                }
+        for segment in _segments(points):
+            traces += _series_traces(
+                segment,
+                y_key="display_rank" if rank else "value",
+                basis_key="rank_basis" if rank else "basis",
+                words=hover,
+                name=labels.get(key, key),
+                group=str(key),
+                color=PALETTE[number % len(PALETTE)],
+                shown=shown,
             )
-    axis = {"title": {"text": _("Thứ hạng (1 = cao nhất)") if rank else _("Điểm")}}
     if rank:
-        axis["autorange"] = "reversed"
+        axis = _rank_axis([p.get("display_rank") for p in everything], published=published)
+    else:
+        axis = {"title": {"text": _("Điểm")}}
     return {
         "data": traces,
         "layout": _base_layout(
@@ -247,27 +469,77 @@ def multi_trend_figure(
 
 
 def heatmap_figure(
-    *, units: list[str], components: list[str], heat: list[list[float | None]]
+    *,
+    units: list[str],
+    components: list[str],
+    heat: list[list[float | None]],
+    rows: list[list[dict[str, Any] | None]] | None = None,
 ) -> dict[str, Any]:
-    return {
-        "data": [
+    """Gap to the best unit per component. With `rows` (the component result behind each cell)
+    the hover gives the unit's score and the basis of both; cells computed from illustrative
+    scores are ringed, with a legend entry."""
+
+    def cell_text(i: int, j: int) -> str:
+        gap = heat[i][j]
+        row = rows[i][j] if rows else None
+        if gap is None:
+            return _("không có dữ liệu")
+        text = _("%(gap)s%% điểm tối đa") % {"gap": figure(gap, 1, signed=True)}
+        if row is None:
+            return text
+        return _("%(gap)s (%(basis)s); điểm %(value)s") % {
+            "gap": text,
+            "basis": basis_mark(row.get("analysis_basis")).label,
+            "value": value_words(row.get("value"), row.get("decimals", 2), row.get("basis")),
+        }
+
+    customdata = [[cell_text(i, j) for j in range(len(cells))] for i, cells in enumerate(heat)]
+    traces: list[dict[str, Any]] = [
+        {
+            "type": "heatmap",
+            "x": components,
+            "y": units,
+            "z": heat,
+            "customdata": customdata,
+            "colorscale": "Cividis",
+            "reversescale": False,
+            "zmax": 0,
+            "colorbar": {"title": {"text": _("Cách đơn vị tốt nhất (% điểm tối đa)")}},
+            "hovertemplate": "%{y}<br>%{x}: %{customdata}<extra></extra>",
+        }
+    ]
+    fake = [
+        (components[j], units[i])
+        for i, cells in enumerate(rows or [])
+        for j, row in enumerate(cells)
+        if row is not None and heat[i][j] is not None and _illustrative(row, "analysis_basis")
+    ]
+    if fake:
+        traces.append(
             {
-                "type": "heatmap",
-                "x": components,
-                "y": units,
-                "z": heat,
-                "colorscale": "Cividis",
-                "reversescale": False,
-                "zmax": 0,
-                "colorbar": {"title": {"text": _("Cách đơn vị tốt nhất (% điểm tối đa)")}},
-                "hovertemplate": "%{y}<br>%{x}: %{z}%<extra></extra>",
+                "type": "scatter",
+                "mode": "markers",
+                "name": _("Ô tính từ số minh họa"),
+                "x": [x for x, _y in fake],
+                "y": [y for _x, y in fake],
+                "marker": {
+                    "symbol": "circle-open",
+                    "size": 12,
+                    "color": ILLUSTRATIVE_MARK,
+                    "line": {"width": 2},
+                },
+                "hoverinfo": "skip",
+                "showlegend": True,
             }
-        ],
+        )
+    return {
+        "data": traces,
         "layout": _base_layout(
             hovermode="closest",
             yaxis={"autorange": "reversed", "automargin": True},
             xaxis={"automargin": True},
             margin={"l": 200, "r": 24, "t": 24, "b": 80},
             height=max(320, 26 * len(units) + 140),
+            legend={"orientation": "h", "y": -0.25},
         ),
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any, TextIO
 
 from django.core.management.base import CommandError
@@ -19,11 +20,18 @@ def edition_for_command(*, index: str, year: int, level: str | None) -> IndexEdi
     return edition
 
 
+def _text(value: Any) -> Any:
+    """Rounded figures are Decimals: printed as written ("66.20"), never through a float."""
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
 def write_rows(out: TextIO, rows: list[dict[str, Any]], columns: Sequence[str], fmt: str) -> None:
     if fmt == "json":
-        out.write(json.dumps(rows, ensure_ascii=False, indent=1))
+        out.write(json.dumps(rows, ensure_ascii=False, indent=1, default=_text))
         return
     writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+        writer.writerow({k: "" if v is None else _text(v) for k, v in row.items()})

@@ -4,11 +4,39 @@ from __future__ import annotations
 
 from typing import Any
 
-from indices.models import EditionAnalysis, IndexEdition, RankResult
+from indices import selectors_dashboard as dash
+from indices.figures import Coverage
+from indices.models import EditionAnalysis, IndexEdition, RankResult, TargetResult
 
 
 def current_run_id(*, edition: IndexEdition) -> int | None:
     return EditionAnalysis.objects.filter(edition=edition).values_list("run_id", flat=True).first()
+
+
+def edition_info(*, edition: IndexEdition) -> dash.EditionInfo:
+    """The edition as the dashboards see it (precision, coverage, run), cached under the
+    current generation like every dashboard read."""
+
+    def build() -> dash.EditionInfo:
+        # The dashboards' own reading of editions, so precision and coverage never differ.
+        infos = dash._editions([edition.index.code])
+        return next(info for info in infos if info.pk == edition.pk)
+
+    return dash.cached(f"edition-info:{edition.pk}", build)
+
+
+def tiles_coverage(*, edition: IndexEdition, regions: list[dict[str, Any]]) -> Coverage:
+    """The coverage of a map's edition, read off its tiles (every province valid on the
+    reference date, with its result row if it has one) rather than queried again: the same
+    count `dash.EditionInfo.coverage` makes."""
+    tiles = [tile for region in regions for tile in region["tiles"]]
+    return Coverage(
+        level=edition.level,
+        expected=len(tiles),
+        covered=sum(1 for tile in tiles if tile["row"]),
+        top_n=edition.published_top_n,
+        publishes_ranks=edition.index.publishes_ranks,
+    )
 
 
 def _clean(value: Any) -> Any:
@@ -18,8 +46,10 @@ def _clean(value: Any) -> Any:
 
 
 def analysis_rows(*, edition: IndexEdition, component_code: str = "") -> list[dict[str, Any]]:
-    """Per unit: value, ranks, percentile, group, gaps, change and target, from the generation
-    the edition currently points at (empty before the first rebuild)."""
+    """Per unit: value, ranks, percentile, group, gaps and change, with the basis of the value,
+    of the rank shown and of everything computed across peers, from the generation the edition
+    currently points at (empty before the first rebuild). Figures are unrounded: callers round
+    them at `decimals` (the publisher's precision) for display."""
     run_id = current_run_id(edition=edition)
     if run_id is None:
         return []
@@ -34,26 +64,29 @@ def analysis_rows(*, edition: IndexEdition, component_code: str = "") -> list[di
             {
                 "unit_code": r.unit.code,
                 "unit_name": r.unit.name,
+                "state": r.state,
                 "value": _clean(r.value),
+                "decimals": r.decimals,
+                "basis": r.basis if r.value is not None else "",
                 "rank": r.rank,
-                "region_rank": r.region_rank,
-                "percentile": None if r.percentile is None else round(r.percentile, 1),
-                "group": r.group,
-                "published_rank": r.published_rank,
                 "display_rank": r.display_rank,
+                "published_rank": r.published_rank,
+                "rank_basis": r.rank_basis,
+                "peer_count": r.peer_count,
+                "region_rank": r.region_rank,
+                "percentile": r.percentile,
+                "group": r.group,
+                "leader_value": _clean(r.leader_value),
+                "mean_value": _clean(r.mean_value),
+                "median_value": _clean(r.median_value),
                 "gap_to_leader": _clean(r.gap_to_leader),
                 "gap_to_mean": _clean(r.gap_to_mean),
                 "gap_to_median": _clean(r.gap_to_median),
                 "gap_to_region_best": _clean(r.gap_to_region_best),
+                "analysis_basis": r.analysis_basis,
                 "rank_change": r.rank_change,
                 "score_change": _clean(r.score_change),
                 "change_note": r.change_note,
-                "target_kind": r.target_kind,
-                "target_value": r.target_value,
-                "target_gap": _clean(r.target_gap),
-                "target_status": r.target_status,
-                "points_needed": _clean(r.points_needed),
-                "state": r.state,
                 "rank_mismatch": r.rank_mismatch,
             }
         )
@@ -61,3 +94,36 @@ def analysis_rows(*, edition: IndexEdition, component_code: str = "") -> list[di
         key=lambda row: (row["display_rank"] is None, row["display_rank"] or 0, row["unit_code"])
     )
     return rows
+
+
+def target_rows(*, edition: IndexEdition) -> list[dict[str, Any]]:
+    """Per target of the edition's index: its status in this edition, from the current
+    generation (empty before the first rebuild)."""
+    run_id = current_run_id(edition=edition)
+    if run_id is None:
+        return []
+    results = (
+        TargetResult.objects.filter(edition=edition, run_id=run_id)
+        .select_related("target", "target__unit")
+        .order_by("target__unit__code", "target__component_code", "target__kind")
+    )
+    return [
+        {
+            "unit_code": r.target.unit.code,
+            "unit_name": r.target.unit.name,
+            "component": r.target.component_code or "total",
+            "kind": r.target.kind,
+            "target_value": r.target.target_value,
+            "target_rank": r.target.target_rank,
+            "target_year": r.target.target_year,
+            "status": r.status,
+            "gap": r.gap,
+            "current": r.current,
+            "baseline_year": r.baseline_year,
+            "baseline": r.baseline,
+            "rebaselined": r.rebaselined,
+            "points_needed": r.points_needed,
+            "basis": r.basis,
+        }
+        for r in results
+    ]

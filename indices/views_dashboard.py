@@ -15,6 +15,7 @@ from indices import selectors_dashboard as dash
 from indices.figures import all_basis_marks, basis_mark, export_figures, rank_text, rounded
 from indices.labels import localized_name
 from indices.models import AnalysisRun, Basis, ImportBatch, Index, IndexEdition, basis_combine
+from indices.selectors_analytics import edition_info, tiles_coverage
 from reform_portal.permissions import require_perm
 from reports.exports import table_response
 from units.models import Unit
@@ -179,6 +180,43 @@ def basis_legend(request: HttpRequest) -> HttpResponse:
     return render(request, "indices/basis_legend.html", {"marks": all_basis_marks()})
 
 
+def _component_columns(components: list[Any]) -> list[tuple[str, str]]:
+    """A value column and a basis column for each component."""
+    columns: list[tuple[str, str]] = []
+    for c in components:
+        columns.append((c.code, f"{c.code}. {c.name}"))
+        columns.append((f"{c.code}__basis_label", _("%(code)s: cơ sở") % {"code": c.code}))
+    return columns
+
+
+def _component_cells(values: dict[str, dict], components: list[Any]) -> dict[str, Any]:
+    cells: dict[str, Any] = {}
+    for c in components:
+        row = values.get(c.code) or {}
+        cells[c.code] = rounded(row.get("value"), row.get("decimals", 2))
+        cells[f"{c.code}__basis_label"] = (
+            basis_mark(row.get("basis")).label if row.get("value") is not None else ""
+        )
+    return cells
+
+
+def _rank_header(index: Index) -> str:
+    return _("Hạng") if index.publishes_ranks else _("Thứ tự (tính theo điểm)")
+
+
+def _basis_counts(rows: list[dict | None], key: str) -> list[dict[str, Any]]:
+    """How many of the rows' figures are of each basis, for a legend ("21 CB, 42 MH")."""
+    counts: dict[str, int] = {}
+    for row in rows:
+        if row and row.get(key) and (key != "basis" or row.get("value") is not None):
+            counts[row[key]] = counts.get(row[key], 0) + 1
+    return [
+        {"basis": code, "label": basis_mark(code).label, "count": counts[code]}
+        for code in Basis.values
+        if counts.get(code)
+    ]
+
+
 @login_required
 def compare(request: HttpRequest) -> HttpResponse:
     require_perm(request, "indices.view_dashboards")
@@ -196,22 +234,28 @@ def compare(request: HttpRequest) -> HttpResponse:
     if len(units) < 2 and codes:
         raise Http404
     data = dash.compare_data(index=index, edition=edition, units=units)
+    info = next(e for e in data["editions"] if e.pk == edition.pk)
     if request.GET.get("tai") in ("csv", "xlsx"):
-        columns = [("unit", _("Đơn vị")), ("total", _("Tổng")), ("rank", _("Hạng"))] + [
-            (c.code, f"{c.code}. {c.name}") for c in data["components"]
+        columns = [
+            ("unit", _("Đơn vị")),
+            ("value", _("Tổng")),
+            ("basis_label", _("Cơ sở của điểm tổng")),
+            ("state_label", _("Trạng thái")),
+            ("rank_text", _rank_header(index)),
+            ("rank_basis_label", _("Cơ sở của hạng")),
+            *_component_columns(data["components"]),
         ]
         rows = []
         for entry in data["table"]:
             total = entry["values"].get("", {})
-            row = {
-                "unit": entry["unit"].name,
-                "total": total.get("value"),
-                "rank": total.get("display_rank"),
-            }
-            row.update(
-                {c.code: entry["values"].get(c.code, {}).get("value") for c in data["components"]}
+            rows.append(
+                {
+                    **export_figures(total, total.get("decimals", info.decimals)),
+                    "unit": entry["unit"].name,
+                    "rank_text": rank_text(total, info.coverage, words=False) if total else "",
+                    **_component_cells(entry["values"], data["components"]),
+                }
             )
-            rows.append(row)
         return table_response(
             columns=columns,
             rows=rows,
@@ -219,10 +263,13 @@ def compare(request: HttpRequest) -> HttpResponse:
             fmt=request.GET["tai"],
         )
     labels = {str(u.pk): u.display_name for u in units}
+    by_rank = request.GET.get("theo") != "diem"
     trend = charts.multi_trend_figure(
         series={str(k): v for k, v in data["series"].items()},
         labels=labels,
-        rank=request.GET.get("theo") != "diem",
+        rank=by_rank,
+        coverages={e.pk: e.coverage for e in data["editions"]},
+        ranks_published=index.publishes_ranks,
     )
     provinces = (
         Unit.objects.valid_on(edition.reference_date)
@@ -235,8 +282,10 @@ def compare(request: HttpRequest) -> HttpResponse:
         {
             "index": index,
             "edition": edition,
+            "edition_info": info,
             "units": units,
             **data,
+            "by_rank": by_rank,
             "trend_json": _json(trend),
             "provinces": provinces,
             "selected_codes": [u.code for u in units],
@@ -255,30 +304,32 @@ def internal(request: HttpRequest) -> HttpResponse:
     index = get_object_or_404(internal_indices, code=request.GET.get("chi_so", "PAR_DEPT"))
     edition = _pick_edition(index, request.GET.get("nam"))
     data = dash.internal_league(edition=edition)
+    info = edition_info(edition=edition)
     if request.GET.get("tai") in ("csv", "xlsx"):
         columns = [
-            ("rank", _("Hạng")),
+            ("rank_text", _rank_header(index)),
+            ("rank_basis_label", _("Cơ sở của hạng")),
             ("unit", _("Đơn vị")),
             ("value", _("Điểm (%)")),
+            ("basis_label", _("Cơ sở của điểm")),
+            ("state_label", _("Trạng thái")),
             ("group", _("Xếp loại")),
             ("score_change", _("Thay đổi điểm")),
             ("rank_change", _("Thay đổi hạng")),
-        ] + [(c.code, f"{c.code}. {c.name}") for c in data["components"]]
+            ("change_label", _("Ghi chú thay đổi")),
+            *_component_columns(data["components"]),
+        ]
         rows = []
         for entry in data["league"]:
             total = entry["total"] or {}
-            row = {
-                "rank": total.get("display_rank"),
-                "unit": entry["unit"].name,
-                "value": total.get("value"),
-                "group": total.get("group"),
-                "score_change": total.get("score_change"),
-                "rank_change": total.get("rank_change"),
-            }
-            row.update(
-                {c.code: entry["values"].get(c.code, {}).get("value") for c in data["components"]}
+            rows.append(
+                {
+                    **export_figures(total, total.get("decimals", info.decimals)),
+                    "rank_text": rank_text(total, info.coverage, words=False) if total else "",
+                    "unit": entry["unit"].name,
+                    **_component_cells(entry["values"], data["components"]),
+                }
             )
-            rows.append(row)
         return table_response(
             columns=columns,
             rows=rows,
@@ -289,6 +340,7 @@ def internal(request: HttpRequest) -> HttpResponse:
         units=[e["unit"].display_name for e in data["league"]],
         components=[f"{c.code}. {localized_name(c)}" for c in data["components"]],
         heat=data["heat"],
+        rows=[[e["values"].get(c.code) for c in data["components"]] for e in data["league"]],
     )
     return render(
         request,
@@ -296,7 +348,9 @@ def internal(request: HttpRequest) -> HttpResponse:
         {
             "index": index,
             "edition": edition,
+            "edition_info": info,
             **data,
+            "bases": _basis_counts([e["total"] for e in data["league"]], "basis"),
             "heat_json": _json(heat),
             "indices": internal_indices,
             "years": index.editions.filter(status="published").order_by("-year"),
@@ -312,6 +366,7 @@ def tile_map(request: HttpRequest) -> HttpResponse:
     )
     edition = _pick_edition(index, request.GET.get("nam"))
     data = dash.map_tiles(edition=edition)
+    coverage = tiles_coverage(edition=edition, regions=data["regions"])
     by = "rank" if request.GET.get("theo") == "hang" else "score"
     values = [
         t["row"]["value"]
@@ -320,25 +375,31 @@ def tile_map(request: HttpRequest) -> HttpResponse:
         if t["row"] and t["row"]["value"] is not None
     ]
     low, high = (min(values), max(values)) if values else (0, 1)
+    regions = []
     for region in data["regions"]:
+        tiles = []
         for tile in region["tiles"]:
             row = tile["row"]
+            level = None
             if row and row["value"] is not None:
                 if by == "rank" and row["display_rank"]:
                     share = 1 - (row["display_rank"] - 1) / max(1, row["peer_count"] - 1)
                 else:
                     share = (row["value"] - low) / (high - low) if high > low else 1
-                tile["level"] = min(4, int(share * 5))
-            else:
-                tile["level"] = None
+                level = min(4, int(share * 5))
+            tiles.append({**tile, "level": level})
+        regions.append({**region, "tiles": tiles})
+    rows = [t["row"] for r in data["regions"] for t in r["tiles"]]
     return render(
         request,
         "indices/map.html",
         {
             "index": index,
             "edition": edition,
-            **data,
+            "coverage": coverage,
+            "regions": regions,
             "by": by,
+            "bases": _basis_counts(rows, "rank_basis" if by == "rank" else "basis"),
             "indices": Index.objects.filter(kind=Index.Kind.NATIONAL),
             "years": index.editions.filter(status="published").order_by("-year"),
             "home_code": (home_unit() or Unit()).code,
@@ -346,9 +407,28 @@ def tile_map(request: HttpRequest) -> HttpResponse:
     )
 
 
-def profile_context(*, unit: Unit) -> dict[str, Any]:
-    """The dashboard part of a unit's page (charts, strengths and weaknesses)."""
+def profile_context(
+    *, unit: Unit, ranks_published: dict[str, bool] | None = None
+) -> dict[str, Any]:
+    """The dashboard part of a unit's page (charts, strengths and weaknesses). An index that
+    publishes no ranks (PAPI; `ranks_published` by index code, else read off the rows) is
+    labelled as an order computed from scores."""
     profile = dash.unit_profile(unit=unit)
-    labels = {code: code for code in profile["series"]}
+    known = ranks_published or {}
+    labels = {
+        code: code
+        if known.get(code, charts.publishes_ranks(points))
+        else _("%(code)s: thứ tự tính theo điểm") % {"code": code}
+        for code, points in profile["series"].items()
+    }
     figure = charts.multi_trend_figure(series=profile["series"], labels=labels, rank=True)
+
+    def with_rank(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{**item, "rank_label": charts.rank_words(item)} for item in items]
+
+    profile = {
+        **profile,
+        "strengths": with_rank(profile["strengths"]),
+        "weaknesses": with_rank(profile["weaknesses"]),
+    }
     return {"profile": profile, "profile_json": _json(figure) if profile["series"] else ""}

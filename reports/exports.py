@@ -1,5 +1,7 @@
-"""Every dashboard table can be taken away as .csv or .xlsx. Text cells that a spreadsheet
-would read as a formula (=, +, -, @, tab, CR) are neutralised with a leading apostrophe."""
+"""Every dashboard table can be taken away as .csv or .xlsx, and says where its figures come
+from: each download carries at least one basis column (the callers put one beside each figure
+column) and the .xlsx a second sheet that explains the bases. Text cells that a spreadsheet would
+read as a formula (=, +, -, @, tab, CR) are neutralised with a leading apostrophe."""
 
 from __future__ import annotations
 
@@ -10,8 +12,11 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from indices.figures import all_basis_marks
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[+-]?\d+([.,]\d+)?$")
@@ -23,20 +28,49 @@ def neutralise(value: Any) -> Any:
     return value
 
 
+def is_basis_column(key: str) -> bool:
+    return key.endswith(("basis", "basis_label"))
+
+
+def _legend_sheet(book: Workbook) -> None:
+    sheet = book.create_sheet(_("Cơ sở số liệu"))
+    sheet.append([_("Dấu"), _("Cơ sở"), _("Ý nghĩa")])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for mark in all_basis_marks():
+        sheet.append([mark.mark, mark.label, mark.explanation])
+    sheet.append([])
+    sheet.append(
+        [
+            "",
+            _("Làm tròn"),
+            _(
+                "Mọi số được làm tròn nửa lên đến số chữ số thập phân mà cơ quan chủ trì dùng "
+                "khi công bố kỳ đó, như trên trang."
+            ),
+        ]
+    )
+
+
 def table_response(
     *, columns: Sequence[tuple[str, str]], rows: Iterable[dict[str, Any]], filename: str, fmt: str
 ) -> HttpResponse:
-    """`columns` are (key, header) pairs; `fmt` is "csv" or "xlsx"."""
+    """`columns` are (key, header) pairs, at least one of them a basis column (a key ending in
+    "basis" or "basis_label"); `fmt` is "csv" or "xlsx"."""
     keys = [key for key, _label in columns]
+    if not any(is_basis_column(key) for key in keys):
+        raise ValueError("A download must say where its figures come from: add a basis column.")
     headers = [label for _key, label in columns]
     if fmt == "xlsx":
         book = Workbook()
         sheet = book.active
+        sheet.title = _("Số liệu")
         sheet.append([neutralise(h) for h in headers])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
             sheet.append([neutralise(row.get(key)) for key in keys])
+        _legend_sheet(book)
         buffer = io.BytesIO()
         book.save(buffer)
         response = HttpResponse(

@@ -39,15 +39,17 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     from indices.selectors import unit_scores_by_index, unit_targets
     from indices.views_dashboard import profile_context
 
+    score_series = unit_scores_by_index(unit=unit)
+    ranks_published = {s.index.code: s.index.publishes_ranks for s in score_series}
     return render(
         request,
         "units/unit_detail.html",
         {
             "unit": unit,
             "history": history,
-            "score_series": unit_scores_by_index(unit=unit),
+            "score_series": score_series,
             "targets": unit_targets(unit=unit),
-            **profile_context(unit=unit),
+            **profile_context(unit=unit, ranks_published=ranks_published),
             "can_edit_contact": request.user.has_perm("units.change_unit_contact", unit),
         },
     )

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandParser
 
 from indices.command_output import edition_for_command, write_rows
+from indices.figures import rounded
 from indices.models import Score
 
 COLUMNS = [
@@ -8,6 +9,7 @@ COLUMNS = [
     "unit_name",
     "component",
     "value",
+    "basis",
     "state",
     "published_rank",
     "published_group",
@@ -15,7 +17,11 @@ COLUMNS = [
 
 
 class Command(BaseCommand):
-    help = "Print an edition's stored scores, one line per unit and component."
+    help = (
+        "Print an edition's stored scores, one line per unit and component: values rounded "
+        "half-up at the publisher's precision, with their basis (published, derived, internal, "
+        "illustrative)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--index", required=True)
@@ -37,7 +43,8 @@ class Command(BaseCommand):
                 "unit_code": s.unit.code,
                 "unit_name": s.unit.name,
                 "component": s.component.code if s.component else "total",
-                "value": s.display_value if s.state == Score.State.VALUE else "",
+                "value": rounded(s.value, edition.decimals) if s.state == Score.State.VALUE else "",
+                "basis": s.basis,
                 "state": s.state,
                 "published_rank": s.published_rank if s.published_rank is not None else "",
                 "published_group": s.published_group,
