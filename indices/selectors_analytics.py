@@ -4,39 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from indices import selectors_dashboard as dash
-from indices.figures import Coverage
 from indices.models import EditionAnalysis, IndexEdition, RankResult, TargetResult
 
 
 def current_run_id(*, edition: IndexEdition) -> int | None:
     return EditionAnalysis.objects.filter(edition=edition).values_list("run_id", flat=True).first()
-
-
-def edition_info(*, edition: IndexEdition) -> dash.EditionInfo:
-    """The edition as the dashboards see it (precision, coverage, run), cached under the
-    current generation like every dashboard read."""
-
-    def build() -> dash.EditionInfo:
-        # The dashboards' own reading of editions, so precision and coverage never differ.
-        infos = dash._editions([edition.index.code])
-        return next(info for info in infos if info.pk == edition.pk)
-
-    return dash.cached(f"edition-info:{edition.pk}", build)
-
-
-def tiles_coverage(*, edition: IndexEdition, regions: list[dict[str, Any]]) -> Coverage:
-    """The coverage of a map's edition, read off its tiles (every province valid on the
-    reference date, with its result row if it has one) rather than queried again: the same
-    count `dash.EditionInfo.coverage` makes."""
-    tiles = [tile for region in regions for tile in region["tiles"]]
-    return Coverage(
-        level=edition.level,
-        expected=len(tiles),
-        covered=sum(1 for tile in tiles if tile["row"]),
-        top_n=edition.published_top_n,
-        publishes_ranks=edition.index.publishes_ranks,
-    )
 
 
 def _clean(value: Any) -> Any:

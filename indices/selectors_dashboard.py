@@ -507,11 +507,12 @@ def internal_league(*, edition: IndexEdition) -> dict[str, Any]:
                 row = entry["values"].get(c.code)
                 if row and row["value"] is not None and row["leader_value"] is not None:
                     scale = maxima.get(c.code) or row["leader_value"] or 1
-                    cells.append(round((row["value"] - row["leader_value"]) / scale * 100, 1))
+                    cells.append((row["value"] - row["leader_value"]) / scale * 100)
                 else:
                     cells.append(None)
             heat.append(cells)
-        return {"league": league, "components": comps, "heat": heat}
+        info = next(e for e in editions if e.pk == edition.pk)
+        return {"league": league, "components": comps, "heat": heat, "edition_info": info}
 
     return cached(f"internal:{edition.pk}", build)
 
@@ -537,6 +538,7 @@ def map_tiles(*, edition: IndexEdition) -> dict[str, Any]:
             by_region[unit.region_id].append({"unit": unit, "row": rows.get(unit.pk)})
         for region in Region.objects.order_by("order"):
             regions.append({"region": region, "tiles": by_region.get(region.pk, [])})
-        return {"regions": regions}
+        info = next(e for e in editions if e.pk == edition.pk)
+        return {"regions": regions, "edition_info": info}
 
     return cached(f"map:{edition.pk}", build)

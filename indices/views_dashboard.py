@@ -15,7 +15,6 @@ from indices import selectors_dashboard as dash
 from indices.figures import all_basis_marks, basis_mark, export_figures, rank_text, rounded
 from indices.labels import localized_name
 from indices.models import AnalysisRun, Basis, ImportBatch, Index, IndexEdition, basis_combine
-from indices.selectors_analytics import edition_info, tiles_coverage
 from reform_portal.permissions import require_perm
 from reports.exports import table_response
 from units.models import Unit
@@ -304,7 +303,7 @@ def internal(request: HttpRequest) -> HttpResponse:
     index = get_object_or_404(internal_indices, code=request.GET.get("chi_so", "PAR_DEPT"))
     edition = _pick_edition(index, request.GET.get("nam"))
     data = dash.internal_league(edition=edition)
-    info = edition_info(edition=edition)
+    info = data["edition_info"]
     if request.GET.get("tai") in ("csv", "xlsx"):
         columns = [
             ("rank_text", _rank_header(index)),
@@ -348,7 +347,6 @@ def internal(request: HttpRequest) -> HttpResponse:
         {
             "index": index,
             "edition": edition,
-            "edition_info": info,
             **data,
             "bases": _basis_counts([e["total"] for e in data["league"]], "basis"),
             "heat_json": _json(heat),
@@ -366,7 +364,7 @@ def tile_map(request: HttpRequest) -> HttpResponse:
     )
     edition = _pick_edition(index, request.GET.get("nam"))
     data = dash.map_tiles(edition=edition)
-    coverage = tiles_coverage(edition=edition, regions=data["regions"])
+    coverage = data["edition_info"].coverage
     by = "rank" if request.GET.get("theo") == "hang" else "score"
     values = [
         t["row"]["value"]

@@ -21,7 +21,7 @@ def test_catalogue_pages_stay_within_query_budget(
     client, official, url, django_assert_max_num_queries
 ):
     client.force_login(official)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(18):
         response = client.get(url)
     assert response.status_code == 200
 
