@@ -98,6 +98,7 @@ SCORE_FIELDS = [
     "published_group",
     "batch_id",
     "basis",
+    "source",
 ]
 
 
@@ -129,6 +130,7 @@ def _score_rows(result: ParseResult, edition: IndexEdition, batch: ImportBatch):
                 record.group if is_total else "",
                 batch.pk,
                 basis,
+                "",
             )
     if edition.published_top_n:
         # Publishers list only their top N (PCI from 2023): the rest are "not published".
@@ -144,6 +146,7 @@ def _score_rows(result: ParseResult, edition: IndexEdition, batch: ImportBatch):
                 "",
                 batch.pk,
                 basis,
+                "",
             )
 
 
