@@ -523,6 +523,25 @@ def test_english_papi_dimensions_by_province_with_an_indicator_corner():
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("text", "layout"),
+    [
+        ("Tỉnh,Chỉ số nội dung 1,Tổng điểm\nQuảng Nam,5,40\n", "wide"),
+        ("Chỉ số nội dung,Quảng Nam\nChỉ số nội dung 1,5\nTổng điểm,40\n", "transposed"),
+    ],
+)
+def test_one_province_alone_is_read_the_right_way_round(text, layout):
+    result = scores_preview(edition=_edition("PAPI", 2022), data=text.encode(), filename="p.csv")
+    assert result.layout == layout
+    record = result.records[0]
+    assert (record.unit.code, record.values["1"].value, record.values[None].value) == (
+        "49",
+        Decimal(5),
+        Decimal(40),
+    )
+
+
+@pytest.mark.django_db
 def test_unit_column_is_found_by_its_names_whatever_its_header():
     csv_text = "Địa bàn,Điểm số PCI,Xếp hạng\nQuảng Ninh,72,1\nĐà Nẵng,70,2\nQuảng Nam,66,3\n"
     result = scores_preview(edition=_edition("PCI", 2022), data=csv_text.encode(), filename="p.csv")

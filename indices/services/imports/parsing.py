@@ -525,7 +525,9 @@ class EditionParser:
         if row_count == column_count:
             # One unit only: the header above a column names score columns, the labels beside
             # a row name components.
-            wide_known = self._known_roles(rows[header], skip=unit_column) if header else 0
+            wide_known = (
+                self._known_roles(rows[header], skip=unit_column) if header is not None else 0
+            )
             transposed_known = self._label_count(rows[best_row + 1 :], hits[best_row])
             transposed = transposed_known > wide_known
         if transposed:
