@@ -51,9 +51,11 @@ def _create_components(
     nodes: list[dict[str, Any]],
     parent: Component | None,
     summary: DefinitionSummary,
+    update: bool = False,
 ) -> None:
     for order, node in enumerate(nodes, start=1):
-        component, created = Component.objects.get_or_create(
+        write = Component.objects.update_or_create if update else Component.objects.get_or_create
+        component, created = write(
             edition=edition,
             code=str(node["code"]),
             defaults={
@@ -69,7 +71,11 @@ def _create_components(
         summary.components_created += int(created)
         if node.get("children"):
             _create_components(
-                edition=edition, nodes=node["children"], parent=component, summary=summary
+                edition=edition,
+                nodes=node["children"],
+                parent=component,
+                summary=summary,
+                update=update,
             )
 
 
@@ -137,6 +143,7 @@ def _load_index(
                 nodes=_expand_tree(trees, tree_name),
                 parent=None,
                 summary=summary,
+                update=update,
             )
 
 

@@ -319,3 +319,16 @@ def test_loading_demo_again_adds_nothing_and_remove_keeps_real_figures():
     # Loading again puts the same illustrative fill back around the real figures.
     call_command("load_demo_data", stdout=io.StringIO())
     assert Score.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_component_names_with_commas_load_whole():
+    """Flow-style YAML splits an unquoted value at its comma: every name must load in full."""
+    papi = Component.objects.get(edition__index__code="PAPI", edition__year=2024, code="2")
+    assert papi.name == "Công khai, minh bạch"
+    par = Component.objects.get(edition__index__code="PAR", edition__year=2023, code="1")
+    assert par.name == "Công tác chỉ đạo, điều hành cải cách hành chính"
+    Component.objects.filter(pk=papi.pk).update(name="Công khai")
+    call_command("load_index_definitions", "--update", stdout=io.StringIO())
+    papi.refresh_from_db()
+    assert papi.name == "Công khai, minh bạch"  # --update rewrites an existing tree's names
