@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import npgettext
 
 from indices.models import Basis
 
@@ -130,8 +130,8 @@ class Coverage:
 
     def unit_word(self, count: int) -> str:
         if self.level == "province":
-            return ngettext("tỉnh", "tỉnh", count)
-        return ngettext("đơn vị", "đơn vị", count)
+            return npgettext("units counted", "tỉnh", "tỉnh", count)
+        return npgettext("units counted", "đơn vị", "đơn vị", count)
 
     def aggregate_base(self, peer_count: int) -> str:
         """What a mean, median or percentile is taken over: only a complete edition is
