@@ -219,6 +219,8 @@ def change_label(row: dict) -> str:
     note = row.get("change_note")
     if note == "break":
         return _("Đổi phương pháp: không so sánh với kỳ trước")
+    if note == "illustrative" and row.get("score_change") is not None:
+        return _("Thứ hạng không so sánh: thứ tự kỳ trước tính giữa các số minh họa")
     if note == "illustrative":
         return _("Không so sánh: một trong hai kỳ là số minh họa")
     if note == "no_previous":
@@ -248,6 +250,10 @@ def export_figures(row: dict, decimals: int) -> dict:
     out["analysis_basis_label"] = (
         basis_mark(row.get("analysis_basis")).label if row.get("analysis_basis") else ""
     )
+    for key in ("gap_basis", "group_basis", "leader_basis"):
+        out[f"{key}_label"] = basis_mark(row.get(key)).label if row.get(key) else ""
+    if row.get("basis") == Basis.ILLUSTRATIVE:
+        out["published_rank"] = None  # an illustrative row's "published" rank was never published
     out["state_label"] = state_label(row.get("state"))
     out["change_label"] = change_label(row)
     return out

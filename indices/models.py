@@ -591,6 +591,12 @@ class RankResult(models.Model):
     basis = models.CharField(max_length=12, default=Basis.PUBLISHED)
     rank_basis = models.CharField(max_length=12, blank=True)
     analysis_basis = models.CharField(max_length=12, blank=True)
+    # The leader's (and the region's best) own value keeps its own basis: a published 92,18 is
+    # published even when an illustrative province sits lower in the table. A gap to it is
+    # derived from the two values it compares.
+    leader_basis = models.CharField(max_length=12, blank=True)
+    region_best_basis = models.CharField(max_length=12, blank=True)
+    group_basis = models.CharField(max_length=12, blank=True)
     region_best = models.FloatField(null=True)
     # Points of the index total that closing the gap to the national (region) best would add,
     # and the national one as a percentage of the index's own scale.
@@ -627,6 +633,7 @@ class TargetResult(models.Model):
         AT_RISK = "at_risk", _("Có nguy cơ")
         OFF_TRACK = "off_track", _("Chậm tiến độ")
         NOT_HELD = "not_held", _("Không giữ được mức")
+        NEW_BASELINE = "new_baseline", _("Mốc cơ sở mới")
         NO_DATA = "no_data", _("Chưa có dữ liệu")
 
     run = models.ForeignKey(
@@ -634,7 +641,7 @@ class TargetResult(models.Model):
     )
     edition = models.ForeignKey(IndexEdition, on_delete=models.CASCADE, related_name="+")
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="results")
-    status = models.CharField(max_length=10, choices=Status.choices)
+    status = models.CharField(max_length=12, choices=Status.choices)
     # Current minus goal: score points, or places (positive = better than the goal).
     gap = models.FloatField(null=True)
     current = models.FloatField(null=True)

@@ -25,6 +25,7 @@ from indices.models import (
     Score,
     Target,
     TargetResult,
+    basis_combine,
 )
 from indices.services.analytics import effective_weights
 from units.models import Region, Unit
@@ -190,9 +191,7 @@ def _row(r: RankResult) -> dict[str, Any]:
         "region_count": r.region_count,
         "percentile": r.percentile,
         "group": r.group or r.published_group,
-        # A computed group (thresholds, quartiles) is as good as what it was computed from; a
-        # published tier is as good as the row it came with.
-        "group_basis": (r.analysis_basis or r.basis) if r.group else r.basis,
+        "group_basis": r.group_basis,
         "rank_mismatch": r.rank_mismatch,
         "leader_value": r.leader_value,
         "mean_value": r.mean_value,
@@ -208,6 +207,13 @@ def _row(r: RankResult) -> dict[str, Any]:
         "change_basis": "internal" if r.basis == "internal" else "derived",
         "rank_basis": r.rank_basis,
         "analysis_basis": r.analysis_basis,
+        "leader_basis": r.leader_basis,
+        "region_best_basis": r.region_best_basis,
+        # A gap is as good as the two values it compares.
+        "gap_basis": basis_combine(r.basis, r.leader_basis) if r.leader_basis else "",
+        "region_gap_basis": (
+            basis_combine(r.basis, r.region_best_basis) if r.region_best_basis else ""
+        ),
         "region_best": r.region_best,
         "cost": r.cost,
         "cost_region": r.cost_region,

@@ -75,6 +75,9 @@ RESULT_FIELDS = [
     "basis",
     "rank_basis",
     "analysis_basis",
+    "leader_basis",
+    "region_best_basis",
+    "group_basis",
     "region_best",
     "cost",
     "cost_region",
@@ -325,6 +328,41 @@ def _ranked(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _best_basis(
+    valued: pd.DataFrame, keys: list[str], frame: pd.DataFrame, best_column: str
+) -> pd.Series:
+    """The basis of the best value of each group (the leader's own basis; several units tied
+    at the top combine theirs), aligned to `frame`'s rows."""
+    if valued.empty:
+        return pd.Series("", index=frame.index, dtype=object)
+    best = valued["value"] == valued.groupby(keys)["value"].transform("max")
+    bases = (
+        valued[best].groupby(keys)["basis"].agg(lambda b: basis_combine(*set(b))).rename("_best")
+    )
+    joined = frame[keys].join(bases, on=keys)["_best"]
+    return joined.where(frame[best_column].notna(), "").fillna("").astype(object)
+
+
+def _group_basis(frame: pd.DataFrame, ctx: EditionContext) -> pd.Series:
+    """A published tier is as good as its row; a group from thresholds depends on the unit's
+    own value only; a quartile group on every peer."""
+    out = pd.Series("", index=frame.index, dtype=object)
+    has_group = (frame["group"] != "") | (frame["published_group"].fillna("") != "")
+    method = ctx.scheme.method if ctx.scheme else "published"
+    if method == "quartiles":
+        out[has_group] = frame.loc[has_group, "analysis_basis"]
+    elif method == "thresholds":
+        own = frame.loc[has_group, "basis"]
+        out[has_group] = np.where(
+            own == Basis.ILLUSTRATIVE,
+            Basis.ILLUSTRATIVE,
+            np.where(own == Basis.INTERNAL, Basis.INTERNAL, Basis.DERIVED),
+        )
+    else:
+        out[has_group] = frame.loc[has_group, "basis"]
+    return out
+
+
 def _previous_frame(
     previous: IndexEdition | None, cache: FrameCache | None = None
 ) -> pd.DataFrame | None:
@@ -514,6 +552,14 @@ def target_results(
                 result["gap"] = float(band.order - current.order)
             else:
                 status = TargetResult.Status.NO_DATA
+        if (
+            rebaselined
+            and elapsed <= 0
+            and status == TargetResult.Status.NO_DATA
+            and (result["current"] is not None)
+        ):
+            # The first edition of a new methodology: a new baseline, progress is judged later.
+            status = TargetResult.Status.NEW_BASELINE
         if target.is_demo:
             basis_inputs.append(Basis.ILLUSTRATIVE)
         if edition.index.kind == "internal":
@@ -563,6 +609,7 @@ def _results_frame(ctx: EditionContext, cache: FrameCache | None) -> pd.DataFram
         }
     )
     frame["peer_count"] = frame["peer_count"].fillna(0).astype(int)
+    frame["leader_basis"] = _best_basis(frame[has_value], ["component_code"], frame, "leader_value")
     n = frame["peer_count"]
     spread = 100 * (n - frame["rank"]) / (n - 1).clip(lower=1)
     frame["percentile"] = np.where(frame["rank"].notna(), np.where(n > 1, spread, 100.0), np.nan)
@@ -580,12 +627,16 @@ def _results_frame(ctx: EditionContext, cache: FrameCache | None) -> pd.DataFram
         )
         stats.columns = ["region_best", "region_mean", "region_count"]
         frame = frame.join(stats, on=["component_code", "region_id"])
+        frame["region_best_basis"] = _best_basis(
+            regional, ["component_code", "region_id"], frame, "region_best"
+        )
         frame["gap_to_region_best"] = frame["value"] - frame["region_best"]
         frame["gap_to_region_mean"] = frame["value"] - frame["region_mean"]
         frame["region_count"] = frame["region_count"].fillna(0).astype(int)
     else:
         frame["region_rank"] = np.nan
         frame["region_best"] = np.nan
+        frame["region_best_basis"] = ""
         frame["gap_to_region_best"] = np.nan
         frame["gap_to_region_mean"] = np.nan
         frame["region_count"] = 0
@@ -601,6 +652,7 @@ def _results_frame(ctx: EditionContext, cache: FrameCache | None) -> pd.DataFram
         & (not rank_only)
     )
     frame["group"] = _groups(frame, ctx)
+    frame["group_basis"] = _group_basis(frame, ctx)
     computed_scheme = ctx.scheme is not None and ctx.scheme.method != "published"
     frame["group_mismatch"] = (
         computed_scheme
@@ -722,6 +774,9 @@ def _prepared(frame: pd.DataFrame, run_id: int) -> pd.DataFrame:
         "basis",
         "rank_basis",
         "analysis_basis",
+        "leader_basis",
+        "region_best_basis",
+        "group_basis",
     ):
         out[column] = out[column].fillna("").astype(str)
     out["rank_mismatch"] = out["rank_mismatch"].fillna(False).astype(bool)

@@ -62,7 +62,10 @@ def rank(row: dict | None, coverage: Coverage | None, words: bool = True) -> Saf
         return format_html("{}", "—")
     text = rank_text(row, coverage, words=words)
     if row.get("display_rank") is None:
-        return format_html('<span class="rank">{}</span>', text)
+        if text == "—":
+            return format_html('<span class="rank">{}</span>', text)
+        # "ngoài top 30" is a state of its row, as good as the row it comes with.
+        return format_html('<span class="rank">{}</span>{}', text, mark(row.get("basis")))
     return format_html('<span class="rank">{}</span>{}', text, mark(row.get("rank_basis")))
 
 

@@ -215,7 +215,7 @@ def test_a_baseline_across_a_methodology_break_is_rebased(par_like):
     analysis_rebuild(edition_ids=[old.pk, new.pk, later.pk], trigger="admin")
     first = _status(new, target)
     assert (first.rebaselined, first.baseline_year, first.baseline) == (True, 2022, 80.0)
-    assert first.status == "no_data"  # nothing elapsed since the new baseline
+    assert first.status == "new_baseline"  # nothing elapsed since the new baseline
     result = _status(later, target)
     # From 80 in 2022 to 85 in 2025: 2/3 of 5 points due by 2024, 4 gained → 120%: on track.
     # Measured from 70 in 2020 it would also be on track, but against the wrong scale.

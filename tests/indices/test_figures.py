@@ -285,3 +285,23 @@ def test_papi_2024_priorities_point_at_gains_against_the_best_province(reference
     assert order[0] != "8"
     assert order.index("5") < order.index("7")
     assert rows["5"].rank == 60
+
+
+def test_a_published_leader_stays_published_beside_an_illustrative_peer(reference_units):
+    """PAR 2023: Quảng Ninh's 92,18 is published; an illustrative province lower in the table
+    makes the mean illustrative, not the leader nor the gap to it."""
+    index = IndexFactory(code="TB4", short_name="TB4")
+    edition = _edition(
+        index,
+        2023,
+        {"22": ("92.18", "published"), "49": ("84.60", "published"), "48": ("88", "illustrative")},
+    )
+    analysis_rebuild(edition_ids=[edition.pk], trigger="admin")
+    quang_nam = _result(edition, "49")
+    assert quang_nam.leader_basis == "published"
+    assert quang_nam.analysis_basis == "illustrative"  # the mean takes in the illustrative 88
+    run_id = EditionAnalysis.objects.get(edition=edition).run_id
+    from indices.selectors_dashboard import _row
+
+    row = _row(RankResult.objects.get(run_id=run_id, unit__code="49", component_code=""))
+    assert row["gap_basis"] == "derived"
