@@ -328,6 +328,11 @@ def _ranked(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _same_or_combined(bases: pd.Series) -> str:
+    distinct = set(bases)
+    return distinct.pop() if len(distinct) == 1 else basis_combine(*distinct)
+
+
 def _best_basis(
     valued: pd.DataFrame, keys: list[str], frame: pd.DataFrame, best_column: str
 ) -> pd.Series:
@@ -336,9 +341,7 @@ def _best_basis(
     if valued.empty:
         return pd.Series("", index=frame.index, dtype=object)
     best = valued["value"] == valued.groupby(keys)["value"].transform("max")
-    bases = (
-        valued[best].groupby(keys)["basis"].agg(lambda b: basis_combine(*set(b))).rename("_best")
-    )
+    bases = valued[best].groupby(keys)["basis"].agg(_same_or_combined).rename("_best")
     joined = frame[keys].join(bases, on=keys)["_best"]
     return joined.where(frame[best_column].notna(), "").fillna("").astype(object)
 
