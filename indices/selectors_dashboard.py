@@ -262,6 +262,15 @@ def home_overview(*, unit: Unit) -> dict[str, Any]:
                 latest_editions[code] = latest[0].pk
             if with_value and (not latest or latest[1]["state"] != "value"):
                 card["last_value_info"], card["last_value"] = with_value[-1]
+            # When the latest figure is illustrative, the latest real one is what can be quoted.
+            real = [
+                item
+                for item in series
+                if item[1]["basis"] != "illustrative"
+                and (item[1]["state"] == "value" or item[1]["rank_basis"] == "published")
+            ]
+            if latest and latest[1]["basis"] == "illustrative" and real:
+                card["last_real_info"], card["last_real"] = real[-1]
             cards.append(card)
         costly = [
             {
