@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils.translation import get_language
 
+from indices.aggregation import effective_weights
 from indices.figures import Coverage
 from indices.labels import localized_name
 from indices.models import (
@@ -27,7 +28,6 @@ from indices.models import (
     TargetResult,
     basis_combine,
 )
-from indices.services.analytics import effective_weights
 from units.models import Region, Unit
 
 T = TypeVar("T")

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 
+from indices.aggregation import effective_weights
 from indices.models import (
     AnalysisRun,
     AnalyticsGeneration,
@@ -225,27 +226,6 @@ def _read_scores(edition_id: int) -> pd.DataFrame:
     frame["state"] = frame["state"].astype(object)
     frame["basis"] = frame["basis"].fillna(Basis.PUBLISHED).astype(object)
     return frame
-
-
-def effective_weights(edition: IndexEdition, components: list[Component]) -> dict[str, float]:
-    """How many total points one point of each top-level component is worth."""
-    top = [c for c in components if c.parent_id is None]
-    if not top:
-        return {}
-    aggregation = edition.aggregation
-    weights = [float(c.weight) for c in top if c.weight is not None]
-    if aggregation == "sum":
-        return {c.code: 1.0 for c in top}
-    if weights and len(weights) == len(top) and sum(weights) > 0:
-        # Weighted sum (PCI), or published-only editions that still carry weights (approximate).
-        scale = float(edition.total_max) / float(edition.component_max or 10)
-        return {c.code: float(c.weight) / sum(weights) * scale for c in top}  # type: ignore[arg-type]
-    maxima = [c.max_points for c in top]
-    if all(m is not None for m in maxima):
-        total_max = float(sum(m for m in maxima if m is not None))
-        return {c.code: float(edition.total_max) / total_max for c in top}
-    # Areas scored on the total's own scale (PAR INDEX %): equal shares.
-    return {c.code: 1.0 / len(top) for c in top}
 
 
 def _component_max(ctx: EditionContext) -> dict[str, float]:
