@@ -21,6 +21,7 @@ from indices.models import Basis
 PALETTE = ["#0b4f8a", "#e07b00", "#5b2a86", "#2a9d8f", "#8a6d00", "#6b6b6b"]  # colour-blind safe
 ILLUSTRATIVE_LINE = "#9aa0a6"
 ILLUSTRATIVE_MARK = "#8a3b00"
+MEAN_COLOR = "#9aa6b2"
 
 
 def separators() -> str:
@@ -96,18 +97,22 @@ def rank_title(published: bool) -> str:
 
 
 def _rank_axis(ranks: Iterable[Any], *, published: bool, **extra: Any) -> dict[str, Any]:
-    """Whole places only: integer ticks at a step of at least 1, rank 1 at the top."""
+    """Whole places only, rank 1 at the top. The range reaches beyond rank 1 and the last rank
+    (by half a place, or 6% of the places on a long axis), so no point sits on an edge; ticks
+    are listed (1, then multiples of a step of at least 1), so no "0" is ever shown."""
     top = max((int(r) for r in ranks if r is not None), default=1)
     step = next((s for s in (1, 2, 5, 10, 20, 50) if top / s <= 10), 100)
+    ticks = sorted({1, *range(step, top + 1, step)})
+    pad = max(0.5, top * 0.06)
     axis = {
         "title": {"text": rank_title(published)},
         "autorange": "reversed",
-        "rangemode": "tozero",
-        "autorangeoptions": {"minallowed": 0.5},
-        "tickmode": "linear",
-        "tick0": 0,
+        "autorangeoptions": {"include": [1 - pad, top + pad]},
+        "tickmode": "array",
+        "tickvals": ticks,
         "dtick": step,
         "tickformat": "d",
+        "zeroline": False,
     }
     axis.update(extra)
     return axis
@@ -145,6 +150,7 @@ def _series_traces(
         "customdata": [words(p) for p in segment],
         "line": {"color": color, **(line or {})},
         "marker": {"symbol": symbol, "color": color},
+        "cliponaxis": False,  # a point at rank 1 or at the last rank is drawn whole
         "hovertemplate": f"%{{x}}: %{{customdata}}<extra>{name}</extra>",
     }
     shown.add(group)
@@ -182,6 +188,7 @@ def _series_traces(
                     "color": color,
                     "line": {"width": 2},
                 },
+                "cliponaxis": False,
                 "hovertemplate": f"%{{x}}: %{{customdata}}<extra>{fake_name}</extra>",
             }
         )
@@ -222,62 +229,43 @@ def trend_figure(
     def rank_hover(p: dict[str, Any]) -> str:
         return rank_with_basis(p, coverages.get(p.get("edition_id")))
 
+    has_scores = any(p.get("value") is not None for p in series)
+    has_ranks = any(p.get("display_rank") is not None for p in series)
     traces: list[dict[str, Any]] = []
     shown: set[str] = set()
     for segment in _segments(points):
-        traces += _series_traces(
-            segment,
-            y_key="value",
-            basis_key="basis",
-            words=value_text,
-            name=value_label,
-            group="score",
-            color=PALETTE[0],
-            shown=shown,
-            line={"width": 3},
-        )
-        traces += _series_traces(
-            segment,
-            y_key="display_rank",
-            basis_key="rank_basis",
-            words=rank_hover,
-            name=rank_name,
-            group="rank",
-            color=PALETTE[1],
-            shown=shown,
-            yaxis="y2",
-            line={"dash": "dot"},
-            symbol="diamond",
-        )
-    shapes = []
-    annotations = []
-    for year in sorted(breaks):
-        shapes.append(
-            {
-                "type": "line",
-                "xref": "x",
-                "yref": "paper",
-                "x0": year - 0.5,
-                "x1": year - 0.5,
-                "y0": 0,
-                "y1": 1,
-                "line": {"color": "#5b2a86", "dash": "dash", "width": 1},
-            }
-        )
-        annotations.append(
-            {
-                "x": year - 0.5,
-                "y": 1,
-                "xref": "x",
-                "yref": "paper",
-                "text": _("Đổi phương pháp"),
-                "showarrow": False,
-                "font": {"color": "#5b2a86", "size": 10},
-                "yanchor": "bottom",
-            }
-        )
+        if has_scores:  # DTI 2022 published ranks only: no empty score line, no empty axis
+            traces += _series_traces(
+                segment,
+                y_key="value",
+                basis_key="basis",
+                words=value_text,
+                name=value_label,
+                group="score",
+                color=PALETTE[0],
+                shown=shown,
+                line={"width": 3},
+            )
+        if has_ranks:
+            traces += _series_traces(
+                segment,
+                y_key="display_rank",
+                basis_key="rank_basis",
+                words=rank_hover,
+                name=rank_name,
+                group="rank",
+                color=PALETTE[1],
+                shown=shown,
+                yaxis="y2",
+                line={"dash": "dot"},
+                symbol="diamond",
+            )
+    years = [p["year"] for p in series]
     ranks = [p.get("display_rank") for p in series]
+    score_axis = has_scores
     if target is not None and target.kind == "score" and target.target_value is not None:
+        score_axis = True
+        years += [target.baseline_year, target.target_year]
         goal = figure(target.target_value, decimals)
         traces.append(
             {
@@ -292,6 +280,8 @@ def trend_figure(
             }
         )
     if target is not None and target.kind == "rank" and target.target_rank:
+        has_ranks = True
+        years += [target.baseline_year, target.target_year]
         ranks.append(target.target_rank)
         traces.append(
             {
@@ -308,8 +298,11 @@ def trend_figure(
     if milestones:
         is_rank = target is not None and target.kind == "rank"
         marks = [m for m in milestones if (m.rank if is_rank else m.value) is not None]
+        years += [m.year for m in marks]
         if is_rank:
             ranks += [m.rank for m in marks]
+        elif marks:
+            score_axis = True
         traces.append(
             {
                 "type": "scatter",
@@ -323,28 +316,96 @@ def trend_figure(
                 ],
                 "yaxis": "y2" if is_rank else "y",
                 "marker": {"symbol": "x", "size": 9, "color": "#2a9d8f"},
+                "cliponaxis": False,
                 "hovertemplate": _("Mốc") + " %{x}: %{customdata}<extra></extra>",
             }
         )
+    shapes, annotations = _break_marks(breaks, [p["year"] for p in series])
+    xaxis: dict[str, Any] = {"title": {"text": _("Năm")}, "dtick": 1}
+    if years:
+        # Half a year either side: a single edition sits in the middle, not on an edge.
+        xaxis["range"] = [min(years) - 0.5, max(years) + 0.5]
+        xaxis["autorange"] = False
+    yaxis: dict[str, Any] = {"title": {"text": value_label}}
+    if not score_axis:
+        yaxis = {"visible": False}
+    yaxis2 = _rank_axis(ranks, published=published, overlaying="y", side="right")
+    if not has_ranks:
+        yaxis2["visible"] = False
     return {
         "data": traces,
         "layout": _base_layout(
-            xaxis={"title": {"text": _("Năm")}, "dtick": 1},
-            yaxis={"title": {"text": value_label}},
-            yaxis2=_rank_axis(ranks, published=published, overlaying="y", side="right"),
+            xaxis=xaxis,
+            yaxis=yaxis,
+            yaxis2=yaxis2,
             shapes=shapes,
             annotations=annotations,
         ),
     }
 
 
+def _break_marks(breaks: set[int], years: list[int]) -> tuple[list[dict], list[dict]]:
+    """A dashed line where the methodology changed: between the last year before the change and
+    the change, or on the year of the change itself when the series starts there (DTI has no
+    score before its 2022 method). Changes outside the years shown are not drawn."""
+    shapes: list[dict] = []
+    annotations: list[dict] = []
+    if not years:
+        return shapes, annotations
+    for year in sorted(breaks):
+        if not min(years) <= year <= max(years):
+            continue
+        x = year - 0.5 if any(y < year for y in years) else year
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": x,
+                "x1": x,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": "#5b2a86", "dash": "dash", "width": 1},
+            }
+        )
+        annotations.append(
+            {
+                "x": x,
+                "y": 1,
+                "xref": "x",
+                "yref": "paper",
+                "text": _("Đổi phương pháp"),
+                "showarrow": False,
+                "font": {"color": "#5b2a86", "size": 10},
+                "yanchor": "bottom",
+            }
+        )
+    return shapes, annotations
+
+
+def short_label(code: str, name: str, limit: int = 16) -> str:
+    """ "1. Gia nhập thị…": the code and the first words of the name, for an axis that has room
+    for a few words only; the full name goes in the hover text."""
+    if len(name) <= limit:
+        return f"{code}. {name}"
+    words: list[str] = []
+    for word in name.split():
+        if len(" ".join([*words, word])) > limit - 1:
+            break
+        words.append(word)
+    return f"{code}. {' '.join(words) or name[: limit - 1]}…"
+
+
 def components_figure(
     *, rows: list[dict[str, Any]], unit_label: str, coverage: Coverage | None = None
 ) -> dict[str, Any]:
-    """The unit's components beside the leader and the mean. Bars of illustrative figures are
-    hatched, and the legend says so."""
+    """The unit's components beside the leader and the mean. Each series keeps its colour; a bar
+    of an illustrative figure is hatched over that colour, and the legend says so. The leader
+    bar is as good as the leader's own value; the mean is as good as the peers it is taken
+    over. Axis labels are short ("1. Gia nhập thị…"); the hover gives the full name."""
     shown = [r for r in rows if r["row"]]
-    names = [f"{r['component'].code}. {localized_name(r['component'])}" for r in shown]
+    labels = [short_label(r["component"].code, localized_name(r["component"])) for r in shown]
+    full = [f"{r['component'].code}. {localized_name(r['component'])}" for r in shown]
     data = [r["row"] for r in shown]
     peers = max((int(d.get("peer_count") or 0) for d in data), default=0)
     if coverage is not None:
@@ -352,32 +413,43 @@ def components_figure(
     else:
         mean_name = _("Trung bình của %(n)s đơn vị có số liệu") % {"n": peers}
 
-    def bar(name: str, key: str, basis_key: str, color: str) -> dict[str, Any]:
+    def hatch(fake: list[bool], ink: str) -> dict[str, Any]:
+        # "overlay": the bar keeps its own colour and the stripes are drawn over it.
+        return {
+            "shape": ["/" if f else "" for f in fake],
+            "fillmode": "overlay",
+            "fgcolor": ink,
+            "fgopacity": 0.9,
+            "size": 7,
+            "solidity": 0.35,
+        }
+
+    def bar(name: str, key: str, basis_key: str, color: str, ink: str) -> dict[str, Any]:
+        fake = [_illustrative(d, basis_key) and d.get(key) is not None for d in data]
         return {
             "type": "bar",
             "name": name,
-            "x": names,
+            "x": labels,
             "y": [d[key] for d in data],
+            "hovertext": full,
             "customdata": [
                 value_words(d[key], d.get("decimals", 2), d.get(basis_key)) for d in data
             ],
             "marker": {
                 "color": color,
-                "pattern": {
-                    "shape": ["/" if _illustrative(d, basis_key) else "" for d in data],
-                    "fgcolor": ILLUSTRATIVE_MARK,
-                },
+                "line": {"color": color, "width": 1},
+                "pattern": hatch(fake, ink),
             },
-            "hovertemplate": f"%{{x}}: %{{customdata}}<extra>{name}</extra>",
+            "hovertemplate": f"%{{hovertext}}: %{{customdata}}<extra>{name}</extra>",
         }
 
     traces = [
-        bar(unit_label, "value", "basis", PALETTE[0]),
-        bar(_("Dẫn đầu"), "leader_value", "analysis_basis", PALETTE[1]),
-        bar(mean_name, "mean_value", "analysis_basis", "#9aa6b2"),
+        bar(unit_label, "value", "basis", PALETTE[0], "#ffffff"),
+        bar(_("Dẫn đầu"), "leader_value", "leader_basis", PALETTE[1], "#ffffff"),
+        bar(mean_name, "mean_value", "analysis_basis", MEAN_COLOR, "#1d2733"),
     ]
-    if any(_illustrative(d, "basis") or _illustrative(d, "analysis_basis") for d in data):
-        # A legend-only entry: the hatch is what marks an illustrative bar.
+    if any(any(t["marker"]["pattern"]["shape"]) for t in traces):
+        # A legend-only entry: the stripes, whatever the bar's colour, mark an illustrative bar.
         traces.append(
             {
                 "type": "bar",
@@ -386,23 +458,32 @@ def components_figure(
                 "y": [None],
                 "marker": {
                     "color": "#ffffff",
-                    "pattern": {"shape": "/", "fgcolor": ILLUSTRATIVE_MARK},
-                    "line": {"color": ILLUSTRATIVE_MARK, "width": 1},
+                    "pattern": {"shape": "/", "fgcolor": "#1d2733", "size": 7, "solidity": 0.35},
+                    "line": {"color": "#1d2733", "width": 1},
                 },
                 "hoverinfo": "skip",
             }
         )
-    targets = [r for r in shown if r["target"] and r["target"].target_value]
+    targets = [
+        (label, r)
+        for label, r in zip(labels, shown, strict=True)
+        if r["target"] and r["target"].target_value
+    ]
     if targets:
         traces.append(
             {
                 "type": "scatter",
                 "mode": "markers",
                 "name": _("Mục tiêu"),
-                "x": [f"{r['component'].code}. {localized_name(r['component'])}" for r in targets],
-                "y": [float(r["target"].target_value) for r in targets],
+                "x": [label for label, _r in targets],
+                "y": [float(r["target"].target_value) for _label, r in targets],
+                "hovertext": [
+                    f"{r['component'].code}. {localized_name(r['component'])}"
+                    for _label, r in targets
+                ],
                 "customdata": [
-                    figure(r["target"].target_value, r["row"].get("decimals", 2)) for r in targets
+                    figure(r["target"].target_value, r["row"].get("decimals", 2))
+                    for _label, r in targets
                 ],
                 "marker": {
                     "symbol": "line-ew-open",
@@ -410,7 +491,8 @@ def components_figure(
                     "color": "#2a9d8f",
                     "line": {"width": 3},
                 },
-                "hovertemplate": "%{x}: %{customdata}<extra>" + _("Mục tiêu") + "</extra>",
+                "cliponaxis": False,
+                "hovertemplate": "%{hovertext}: %{customdata}<extra>" + _("Mục tiêu") + "</extra>",
             }
         )
     return {
@@ -418,8 +500,18 @@ def components_figure(
         "layout": _base_layout(
             barmode="group",
             hovermode="closest",
-            yaxis={"title": {"text": _("Điểm")}},
-            xaxis={"automargin": True},
+            height=460,
+            # The legend sits above the plot, so the rotated labels below have the margin.
+            legend={
+                "orientation": "h",
+                "x": 0,
+                "xanchor": "left",
+                "y": 1.02,
+                "yanchor": "bottom",
+            },
+            margin={"l": 56, "r": 16, "t": 72, "b": 24},
+            yaxis={"title": {"text": _("Điểm")}, "rangemode": "tozero"},
+            xaxis={"automargin": True, "tickangle": -35},
         ),
     }
 

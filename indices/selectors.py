@@ -7,7 +7,16 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Max, Min, Q, QuerySet
 
 from indices.figures import figure
-from indices.models import Component, Index, IndexEdition, Score, Target
+from indices.models import (
+    Basis,
+    Component,
+    Index,
+    IndexEdition,
+    RankResult,
+    RatingScheme,
+    Score,
+    Target,
+)
 from units.models import Unit
 
 
@@ -74,16 +83,38 @@ def component_tree(*, edition: IndexEdition) -> list[TreeNode]:
     return roots
 
 
+def printed_basis(score: Score) -> str:
+    """The basis of what a table prints beside a score (its rank, its group): the score's own
+    when that is illustrative or internal, published otherwise."""
+    if score.basis in (Basis.ILLUSTRATIVE, Basis.INTERNAL):
+        return score.basis
+    return Basis.PUBLISHED
+
+
 @dataclass
 class ScoreCell:
     year: int
     edition: IndexEdition
     score: Score | None
     breaks_comparability: bool
+    # The unit's group in the edition: as published (PCI), or as the portal computes it from
+    # thresholds or quartiles (PAR, PAPI), with the basis of whichever it is.
+    group: str = ""
+    group_basis: str = ""
 
     @property
     def label(self) -> str:
         return figure(self.score.value, self.edition.decimals) if self.score else ""
+
+    @property
+    def rank(self) -> int | None:
+        return self.score.published_rank if self.score else None
+
+    @property
+    def rank_basis(self) -> str:
+        """A rank is as good as the score it ranks: the "published" rank of an illustrative
+        score is illustrative, of a province's own assessment internal."""
+        return printed_basis(self.score) if self.score else ""
 
 
 @dataclass
@@ -91,10 +122,26 @@ class UnitIndexSeries:
     index: Index
     cells: list[ScoreCell]
 
+    @property
+    def groups_computed(self) -> bool:
+        """Whether the portal computes the groups (thresholds, quartiles) rather than copying
+        the publisher's."""
+        scheme = getattr(self.index, "rating_scheme", None)
+        return scheme is not None and scheme.method != RatingScheme.Method.PUBLISHED
+
+    @property
+    def has_groups(self) -> bool:
+        return any(cell.group for cell in self.cells)
+
+    @property
+    def has_ranks(self) -> bool:
+        return any(cell.rank for cell in self.cells)
+
 
 def unit_scores_by_index(*, unit: Unit) -> list[UnitIndexSeries]:
     """A unit's totals by index and year, every edition of the indices that score its level
-    listed (so a not-run year or a gap shows as such). Two queries."""
+    listed (so a not-run year or a gap shows as such), with its group in each edition: the
+    published one, or the one the current analytics computed (three queries)."""
     scores = {
         s.edition_id: s
         for s in Score.objects.filter(unit=unit, component__isnull=True).only(
@@ -107,7 +154,15 @@ def unit_scores_by_index(*, unit: Unit) -> list[UnitIndexSeries]:
             "basis",
         )
     }
-    editions = IndexEdition.objects.select_related("index").order_by("index__order", "year")
+    computed = {
+        r.edition_id: (r.group or r.published_group, r.group_basis)
+        for r in RankResult.objects.filter(
+            unit=unit, component_code="", run_id=F("edition__analysis__run_id")
+        ).only("edition_id", "group", "published_group", "group_basis")
+    }
+    editions = IndexEdition.objects.select_related("index", "index__rating_scheme").order_by(
+        "index__order", "year"
+    )
     series: dict[int, UnitIndexSeries] = {}
     edition_ids_with_scores = set(scores)
     indices_with_scores = {
@@ -120,12 +175,19 @@ def unit_scores_by_index(*, unit: Unit) -> list[UnitIndexSeries]:
         score = scores.get(edition.pk)
         if score is not None:
             score.edition = edition  # its precision and basis are read with it
+        group, group_basis = computed.get(edition.pk, ("", ""))
+        if not group and score is not None and score.published_group:
+            # Not analysed (yet): the group as published, as good as its score.
+            group = score.published_group
+            group_basis = printed_basis(score)
         entry.cells.append(
             ScoreCell(
                 year=edition.year,
                 edition=edition,
                 score=score,
                 breaks_comparability=edition.breaks_comparability,
+                group=group,
+                group_basis=group_basis if group else "",
             )
         )
     return list(series.values())
@@ -144,6 +206,7 @@ def edition_league(*, edition: IndexEdition) -> list[dict[str, object]]:
         {
             "unit": score.unit,
             "score": score,
+            "printed_basis": printed_basis(score),  # of the rank and group printed beside it
         }
         for score in rows
     ]

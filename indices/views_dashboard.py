@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,12 +14,20 @@ from django.utils.translation import gettext as _
 
 from indices import charts
 from indices import selectors_dashboard as dash
-from indices.figures import all_basis_marks, basis_mark, export_figures, rank_text, rounded
+from indices.figures import (
+    all_basis_marks,
+    basis_mark,
+    export_figures,
+    figure,
+    rank_text,
+    rounded,
+)
 from indices.labels import localized_name
 from indices.models import AnalysisRun, Basis, ImportBatch, Index, IndexEdition, basis_combine
 from reform_portal.permissions import require_perm
 from reports.exports import table_response
 from units.models import Unit
+from units.naming import normalize_name
 from units.selectors import home_unit
 
 
@@ -218,6 +228,20 @@ def _basis_counts(rows: list[dict | None], key: str) -> list[dict[str, Any]]:
     ]
 
 
+def _years_with_data(index: Index) -> QuerySet[IndexEdition]:
+    """The editions a reader can pick: published ones whose results are built (DTI publishes no
+    scores for 2020–2021, so those years are not offered)."""
+    return index.editions.filter(
+        status=IndexEdition.Status.PUBLISHED, analysis__run__isnull=False
+    ).order_by("-year")
+
+
+def _alphabetical(units: Iterable[Unit]) -> list[Unit]:
+    """Vietnamese alphabetical order of the names as shown, without the "Tỉnh"/"Thành phố"
+    prefix and ignoring diacritics (so Đà Nẵng sits among the D's, not after Z)."""
+    return sorted(units, key=lambda u: (normalize_name(u.display_name), u.display_name))
+
+
 @login_required
 def compare(request: HttpRequest) -> HttpResponse:
     require_perm(request, "indices.view_dashboards")
@@ -272,11 +296,10 @@ def compare(request: HttpRequest) -> HttpResponse:
         coverages={e.pk: e.coverage for e in data["editions"]},
         ranks_published=index.publishes_ranks,
     )
-    provinces = (
-        Unit.objects.valid_on(edition.reference_date)
-        .filter(kind=Unit.Kind.PROVINCE)
-        .order_by("name")
+    provinces = _alphabetical(
+        Unit.objects.valid_on(edition.reference_date).filter(kind=Unit.Kind.PROVINCE)
     )
+    top_n_editions = [e for e in data["editions"] if e.coverage.top_n and e.run_id]
     return render(
         request,
         "indices/compare.html",
@@ -290,8 +313,9 @@ def compare(request: HttpRequest) -> HttpResponse:
             "trend_json": _json(trend),
             "provinces": provinces,
             "selected_codes": [u.code for u in units],
+            "top_n_editions": top_n_editions if by_rank else [],
             "indices": Index.objects.filter(kind=Index.Kind.NATIONAL),
-            "years": index.editions.filter(status="published").order_by("-year"),
+            "years": _years_with_data(index),
         },
     )
 
@@ -353,7 +377,7 @@ def internal(request: HttpRequest) -> HttpResponse:
             "bases": _basis_counts([e["total"] for e in data["league"]], "basis"),
             "heat_json": _json(heat),
             "indices": internal_indices,
-            "years": index.editions.filter(status="published").order_by("-year"),
+            "years": _years_with_data(index),
         },
     )
 
@@ -366,29 +390,9 @@ def tile_map(request: HttpRequest) -> HttpResponse:
     )
     edition = _pick_edition(index, request.GET.get("nam"))
     data = dash.map_tiles(edition=edition)
-    coverage = data["edition_info"].coverage
+    info = data["edition_info"]
     by = "rank" if request.GET.get("theo") == "hang" else "score"
-    values = [
-        t["row"]["value"]
-        for r in data["regions"]
-        for t in r["tiles"]
-        if t["row"] and t["row"]["value"] is not None
-    ]
-    low, high = (min(values), max(values)) if values else (0, 1)
-    regions = []
-    for region in data["regions"]:
-        tiles = []
-        for tile in region["tiles"]:
-            row = tile["row"]
-            level = None
-            if row and row["value"] is not None:
-                if by == "rank" and row["display_rank"]:
-                    share = 1 - (row["display_rank"] - 1) / max(1, row["peer_count"] - 1)
-                else:
-                    share = (row["value"] - low) / (high - low) if high > low else 1
-                level = min(4, int(share * 5))
-            tiles.append({**tile, "level": level})
-        regions.append({**region, "tiles": tiles})
+    regions, legend = _map_levels(data["regions"], by=by, decimals=info.decimals)
     rows = [t["row"] for r in data["regions"] for t in r["tiles"]]
     return render(
         request,
@@ -396,15 +400,73 @@ def tile_map(request: HttpRequest) -> HttpResponse:
         {
             "index": index,
             "edition": edition,
-            "coverage": coverage,
+            "coverage": info.coverage,
             "regions": regions,
+            "legend": legend,
             "by": by,
             "bases": _basis_counts(rows, "rank_basis" if by == "rank" else "basis"),
             "indices": Index.objects.filter(kind=Index.Kind.NATIONAL),
-            "years": index.editions.filter(status="published").order_by("-year"),
+            "years": _years_with_data(index),
             "home_code": (home_unit() or Unit()).code,
         },
     )
+
+
+MAP_LEVELS = 5
+
+
+def _map_levels(
+    regions: list[dict[str, Any]], *, by: str, decimals: int
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Each tile's colour level (0 = lowest of five) and ink (white on the two darkest levels),
+    and the legend: what values (or places) each level covers. By score, the levels split the
+    range from the lowest to the highest score evenly; by rank, they split the places from the
+    first to the last one shown, and the legend gives the places each level holds."""
+    rows = [t["row"] for r in regions for t in r["tiles"] if t["row"]]
+    values = [row["value"] for row in rows if row["value"] is not None]
+    low, high = (min(values), max(values)) if values else (0, 1)
+    last = max((row["display_rank"] for row in rows if row["display_rank"]), default=1)
+
+    def level(row: dict[str, Any] | None) -> int | None:
+        if row is None:
+            return None
+        if by == "rank":
+            if not row["display_rank"]:
+                return None
+            share = 1 - (row["display_rank"] - 1) / max(1, last - 1)
+        else:
+            if row["value"] is None:
+                return None
+            share = (row["value"] - low) / (high - low) if high > low else 1
+        return max(0, min(MAP_LEVELS - 1, int(share * MAP_LEVELS)))
+
+    placed: dict[int, list[int]] = {k: [] for k in range(MAP_LEVELS)}
+    shaded = []
+    for region in regions:
+        tiles = []
+        for tile in region["tiles"]:
+            k = level(tile["row"])
+            if k is not None and by == "rank":
+                placed[k].append(int(tile["row"]["display_rank"]))
+            ink = "light" if k is not None and k >= MAP_LEVELS - 2 else "dark"
+            tiles.append({**tile, "level": k, "ink": ink})
+        shaded.append({**region, "tiles": tiles})
+    legend = []
+    for k in range(MAP_LEVELS):
+        if by == "rank":
+            ranks = placed[k]
+            if not ranks:
+                text = "—"
+            elif min(ranks) == max(ranks):
+                text = str(min(ranks))
+            else:
+                text = f"{min(ranks)}–{max(ranks)}"
+        else:
+            step = (high - low) / MAP_LEVELS
+            start, end = low + step * k, low + step * (k + 1) if k < MAP_LEVELS - 1 else high
+            text = f"{figure(start, decimals)}–{figure(end, decimals)}" if values else "—"
+        legend.append({"level": k, "text": text})
+    return shaded, legend
 
 
 def profile_context(
@@ -421,9 +483,12 @@ def profile_context(
         else _("%(code)s: thứ tự tính theo điểm") % {"code": code}
         for code, points in profile["series"].items()
     }
-    figure = charts.multi_trend_figure(series=profile["series"], labels=labels, rank=True)
+    chart = charts.multi_trend_figure(series=profile["series"], labels=labels, rank=True)
 
     def with_rank(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        # Real figures first: an illustrative component leads only when nothing real is left.
+        # The sort is stable, so each part keeps its order by percentile.
+        items = sorted(items, key=_illustrative_item)
         return [{**item, "rank_label": charts.rank_words(item)} for item in items]
 
     profile = {
@@ -431,4 +496,8 @@ def profile_context(
         "strengths": with_rank(profile["strengths"]),
         "weaknesses": with_rank(profile["weaknesses"]),
     }
-    return {"profile": profile, "profile_json": _json(figure) if profile["series"] else ""}
+    return {"profile": profile, "profile_json": _json(chart) if profile["series"] else ""}
+
+
+def _illustrative_item(item: dict[str, Any]) -> bool:
+    return Basis.ILLUSTRATIVE in (item.get("basis"), item.get("rank_basis"))

@@ -1,7 +1,8 @@
 """Every dashboard table can be taken away as .csv or .xlsx, and says where its figures come
 from: each download carries at least one basis column (the callers put one beside each figure
 column) and the .xlsx a second sheet that explains the bases. Text cells that a spreadsheet would
-read as a formula (=, +, -, @, tab, CR) are neutralised with a leading apostrophe."""
+read as a formula (=, +, -, @, tab, CR) are neutralised with a leading apostrophe. Figures stay
+numbers in the .xlsx, shown with the decimals they were rounded to."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse
@@ -26,6 +28,15 @@ def neutralise(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_START) and not _NUMBER.match(value):
         return "'" + value
     return value
+
+
+def number_format(value: Decimal) -> str:
+    """The Excel format that shows a figure with as many decimals as it was rounded to, so
+    41 rounded to two places reads 41.00, as on the page (and 0.6712 keeps its four)."""
+    exponent = value.as_tuple().exponent
+    if not isinstance(exponent, int) or exponent >= 0:
+        return "0"
+    return "0." + "0" * -exponent
 
 
 def is_basis_column(key: str) -> bool:
@@ -69,7 +80,11 @@ def table_response(
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append([neutralise(row.get(key)) for key in keys])
+            values = [neutralise(row.get(key)) for key in keys]
+            sheet.append(values)
+            for cell, value in zip(sheet[sheet.max_row], values, strict=True):
+                if isinstance(value, Decimal):
+                    cell.number_format = number_format(value)
         _legend_sheet(book)
         buffer = io.BytesIO()
         book.save(buffer)

@@ -45,7 +45,7 @@ def fig(
     """A figure with its basis mark; "—" (no mark) when there is no figure."""
     text = figure(value, int(decimals), signed=signed)
     if text == "—":
-        return format_html('<span class="fig state-na">—</span>')
+        return format_html('<span class="fig state-na">{}</span>', "—")
     return format_html(
         '<span class="fig fig-{}">{}{}</span>{}',
         basis or "derived",
