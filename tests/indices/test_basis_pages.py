@@ -15,9 +15,11 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
-from indices import charts
+from indices import charts, views_dashboard
+from indices import selectors_dashboard as dash
 from indices.models import IndexEdition, Score
 from reports.exports import table_response
+from units.naming import normalize_name
 
 LABELS = {"Công bố", "Tính từ số công bố", "Đánh giá nội bộ", "Minh họa"}
 FIG = re.compile(r'<span class="fig fig-\w+">[^<]*</span>')
@@ -360,3 +362,305 @@ def test_export_analysis_lists_target_statuses_with_their_basis():
     assert rows
     assert {row["unit_code"] for row in rows} == {"49"}
     assert all(row["status"] and row["basis"] for row in rows)
+
+
+# What a provincial leader reported -----------------------------------------------------------
+
+
+class _Component:
+    def __init__(self, code: str, name: str):
+        self.code = code
+        self.name = name
+        self.name_en = ""
+
+
+def _component_rows() -> list[dict]:
+    row = {
+        "value": 5.815,
+        "decimals": 2,
+        "basis": "published",
+        "leader_value": 8.0,
+        "leader_basis": "published",
+        "mean_value": 6.0,
+        "analysis_basis": "illustrative",
+        "peer_count": 30,
+    }
+    return [
+        {
+            "component": _Component("6", "Tính năng động và tiên phong của chính quyền tỉnh"),
+            "row": row,
+            "target": None,
+            "weight": 1,
+        },
+        {
+            "component": _Component("3", "Tính minh bạch"),
+            "row": {**row, "basis": "illustrative", "leader_basis": "illustrative"},
+            "target": None,
+            "weight": 1,
+        },
+    ]
+
+
+def test_components_chart_keeps_each_series_colour_and_takes_each_bar_basis_from_its_own_value():
+    edition = IndexEdition.objects.get(index__code="PCI", year=2023)
+    coverage = next(e for e in dash._editions(["PCI"]) if e.pk == edition.pk).coverage
+    with translation.override("vi"):
+        figure = charts.components_figure(
+            rows=_component_rows(), unit_label="Quảng Nam", coverage=coverage
+        )
+    unit, leader, mean = figure["data"][:3]
+    # A published leader is never hatched because the mean beside it is illustrative.
+    assert leader["customdata"] == ["8,00 (Công bố)", "8,00 (Minh họa)"]
+    assert leader["marker"]["pattern"]["shape"] == ["", "/"]
+    assert mean["marker"]["pattern"]["shape"] == ["/", "/"]
+    assert unit["marker"]["pattern"]["shape"] == ["", "/"]
+    # Three colours, and the stripes are laid over each bar's colour, never replace it.
+    assert len({t["marker"]["color"] for t in (unit, leader, mean)}) == 3
+    assert all(t["marker"]["pattern"]["fillmode"] == "overlay" for t in (unit, leader, mean))
+    assert mean["name"] == "Trung bình của 30 tỉnh được công bố"
+    # Short axis labels, the full name in the hover.
+    assert unit["x"][0].startswith("6. ")
+    assert unit["x"][0].endswith("…")
+    assert len(unit["x"][0]) <= 20
+    assert unit["x"][1] == "3. Tính minh bạch"
+    assert unit["hovertext"][0] == "6. Tính năng động và tiên phong của chính quyền tỉnh"
+    assert "%{hovertext}" in unit["hovertemplate"]
+    # The legend sits above the plot, clear of the rotated labels under it.
+    layout = figure["layout"]
+    assert layout["legend"]["y"] >= 1
+    assert layout["legend"]["yanchor"] == "bottom"
+    assert layout["height"] >= 400
+
+
+def test_a_rank_only_trend_has_no_empty_score_axis_and_its_break_on_its_own_year():
+    dti = [
+        {
+            "edition_id": 9,
+            "year": 2022,
+            "value": None,
+            "state": "not_published",
+            "basis": "published",
+            "display_rank": 31,
+            "rank_basis": "published",
+            "peer_count": 6,
+        }
+    ]
+    with translation.override("vi"):
+        figure = charts.trend_figure(series=dti, breaks={2022}, value_label="Điểm")
+    assert {t.get("legendgroup") for t in figure["data"]} == {"rank"}
+    layout = figure["layout"]
+    assert layout["yaxis"] == {"visible": False}
+    assert layout["xaxis"]["range"] == [2021.5, 2022.5]
+    assert [shape["x0"] for shape in layout["shapes"]] == [2022]
+    axis = layout["yaxis2"]
+    low, high = axis["autorangeoptions"]["include"]
+    assert low <= 0.5
+    assert high >= 31.5
+    assert 0 not in axis["tickvals"]
+    assert all(t["cliponaxis"] is False for t in figure["data"])
+
+
+def test_a_break_sits_between_the_years_it_separates_and_outside_ones_are_not_drawn():
+    series = [{**point, "year": year} for point, year in zip(SERIES, (2020, 2021), strict=True)]
+    with translation.override("vi"):
+        figure = charts.trend_figure(series=series, breaks={2016, 2021}, value_label="Điểm")
+    assert [shape["x0"] for shape in figure["layout"]["shapes"]] == [2020.5]
+    assert figure["layout"]["yaxis"]["title"]["text"] == "Điểm"
+
+
+def test_compare_rank_chart_says_what_each_rank_is_out_of_and_pads_rank_one(client, official):
+    client.force_login(official)
+    html = client.get(reverse("indices:compare") + "?chi_so=PCI&nam=2024").content.decode()
+    figure = _json_script(html, "compare-data")
+    hovers = [text for trace in figure["data"] for text in trace.get("customdata", [])]
+    assert any("/30 tỉnh được công bố" in text for text in hovers)
+    assert any(re.search(r"hạng \d+/63 ", text) for text in hovers)
+    assert 'id="top-n-ranks"' in html
+    low, _high = figure["layout"]["yaxis"]["autorangeoptions"]["include"]
+    assert low < 1
+
+
+def test_compare_headers_name_components_in_full_and_the_picker_reads_alphabetically(
+    client, official
+):
+    client.force_login(official)
+    html = client.get(
+        reverse("indices:compare") + "?chi_so=PCI&nam=2021&don_vi=49&don_vi=48"
+    ).content.decode()
+    header = _section(html, 'id="compare-table"', "</thead>")
+    assert "…" not in header
+    assert '<abbr title="1. Gia nhập thị trường">1</abbr>' in header
+    assert "Gia nhập thị trường" in _section(html, 'id="component-legend"', "</ol>")
+    picker = _section(html, 'id="don_vi"', "</select>")
+    names = re.findall(r">([^<]+)</option>", picker)
+    assert len(names) >= 60
+    assert names == sorted(names, key=lambda n: (normalize_name(n), n))
+    assert names.index("Đà Nẵng") < names.index("Gia Lai")  # Đ is read as D, not after Z
+    selected = _section(html, 'id="don-vi-selected"', "</small>")
+    assert "Quảng Nam" in selected
+    assert "Đà Nẵng" in selected
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("indices:compare") + "?chi_so=DTI&nam=2022",
+        reverse("indices:map") + "?chi_so=DTI&nam=2022",
+    ],
+)
+def test_year_lists_offer_only_editions_with_data(client, official, url):
+    client.force_login(official)
+    html = client.get(url).content.decode()
+    years = re.findall(r'<option value="(\d{4})"', _section(html, 'id="nam"', "</select>"))
+    assert years == ["2022"]  # DTI published no scores for 2020, 2021, 2023, 2024
+
+
+def test_internal_year_list_offers_only_editions_with_data(client, official):
+    edition = IndexEdition.objects.filter(index__code="PAR_DISTRICT").order_by("year").first()
+    edition.analysis.run = None
+    edition.analysis.save(update_fields=["run"])
+    client.force_login(official)
+    html = client.get(
+        reverse("indices:internal") + "?chi_so=PAR_DISTRICT&nam=2022"
+    ).content.decode()
+    years = re.findall(r'<option value="(\d{4})"', _section(html, 'id="nam"', "</select>"))
+    assert str(edition.year) not in years
+    assert "2022" in years
+
+
+def test_map_text_is_white_on_dark_tiles_and_the_legend_gives_each_level_its_range(
+    client, official
+):
+    client.force_login(official)
+    html = client.get(reverse("indices:map") + "?chi_so=PCI&nam=2021").content.decode()
+    tiles = re.findall(r'<div class="tile (l\d|none) ink-(light|dark)', html)
+    assert tiles
+    assert all((ink == "light") == (level in {"l3", "l4"}) for level, ink in tiles)
+    legend = _section(html, 'id="map-legend"', "</p>")
+    ranges = re.findall(r'<small class="legend-range">([^<]+)</small>', legend)
+    assert len(ranges) == 5
+    assert all(re.fullmatch(r"\d+,\d\d–\d+,\d\d", text) for text in ranges)
+    assert "Cao ·" not in legend
+    assert "Cao</span> ·" not in legend
+    html = client.get(reverse("indices:map") + "?chi_so=PCI&nam=2021&theo=hang").content.decode()
+    legend = _section(html, 'id="map-legend"', "</p>")
+    ranges = re.findall(r'<small class="legend-range">([^<]+)</small>', legend)
+    assert ranges[-1].startswith("1–")
+    assert ranges[0].endswith("–63")
+
+
+def test_unit_page_marks_ranks_and_groups_by_their_basis(client, official):
+    client.force_login(official)
+    html = client.get(reverse("units:detail", args=["49"])).content.decode()
+    scores = _section(html, 'id="scores-title"', "</section>")
+    assert "Hạng công bố" not in scores
+    par = _section(scores, ">PAR INDEX</a></h3>", "</table>")
+    ranks = _section(par, '<tr class="ranks">', "</tr>")
+    marks = re.findall(r'<span class="rank">\d+</span><abbr class="basis basis-(\w+)"', ranks)
+    assert marks
+    assert "illustrative" in marks
+    stored = Score.objects.filter(
+        unit__code="49", edition__index__code="PAR", component__isnull=True
+    )
+    expected = ["illustrative" if s.basis == "illustrative" else "published" for s in stored]
+    assert sorted(marks) == sorted(
+        b for b, s in zip(expected, stored, strict=True) if s.published_rank
+    )
+    # PAPI publishes no group: the row shows the group the portal computed, marked as such.
+    papi = _section(scores, ">PAPI</a></h3>", "</table>")
+    groups = _section(papi, '<tr class="groups">', "</tr>")
+    assert "cổng tính" in groups
+    assert re.findall(r"basis-(derived|illustrative)", groups)
+    assert "basis-published" not in groups
+
+
+def test_unit_targets_read_in_words_with_their_demo_badge(client, official):
+    client.force_login(official)
+    html = client.get(reverse("units:detail", args=["49"])).content.decode()
+    targets = _section(html, 'id="unit-targets"', "</ul>")
+    assert "Điểm số (≥)" not in targets
+    assert "[3]" not in targets
+    assert "điểm từ 85,00 trở lên" in targets
+    assert "thành phần 3:" in targets
+    assert "năm cơ sở 2020 → mục tiêu 2025" in targets
+    assert "mục tiêu minh họa" in targets
+
+
+def test_profile_lists_real_strengths_before_illustrative_ones(monkeypatch):
+    def item(code: str, basis: str, percentile: float) -> dict:
+        return {
+            "component_code": code,
+            "basis": basis,
+            "rank_basis": basis if basis == "illustrative" else "derived",
+            "percentile": percentile,
+            "display_rank": 1,
+            "peer_count": 63,
+        }
+
+    strengths = [
+        item("1", "illustrative", 99),
+        item("2", "published", 90),
+        item("3", "published", 80),
+    ]
+    monkeypatch.setattr(
+        dash,
+        "unit_profile",
+        lambda *, unit: {"series": {}, "strengths": strengths, "weaknesses": strengths[::-1]},
+    )
+    context = views_dashboard.profile_context(unit=None)
+    assert [s["component_code"] for s in context["profile"]["strengths"]] == ["2", "3", "1"]
+    assert [s["component_code"] for s in context["profile"]["weaknesses"]] == ["3", "2", "1"]
+
+
+def test_methodology_marks_ranks_and_groups_and_says_what_the_tick_means(client, official):
+    client.force_login(official)
+    html = client.get(reverse("indices:methodology", args=["PCI"]) + "?nam=2022").content.decode()
+    assert "công thức đã kiểm chứng" in html
+    assert " ✓</td>" not in html
+    league = html[html.index("Bảng điểm PCI 2022") :]
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", league, re.S)
+    fake = [row for row in rows if "fig-illustrative" in row]
+    assert fake
+    for row in fake:
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        rank, group = cells[0], cells[-1]
+        for cell in (rank, group):
+            assert cell == "—" or 'basis-illustrative"' in cell, cell
+    targets = _section(html, 'id="index-targets"', "</ul>")
+    assert "năm cơ sở 2020 → mục tiêu 2025" in targets
+    assert "Điểm số (≥)" not in targets
+    assert "[3]" not in targets
+
+
+def test_xlsx_cells_show_the_decimals_they_were_rounded_to():
+    response = table_response(
+        columns=[("value", "Điểm"), ("small", "Chỉ số"), ("rank", "Hạng"), ("basis", "Cơ sở")],
+        rows=[{"value": Decimal("41.00"), "small": Decimal("0.6712"), "rank": 3, "basis": "x"}],
+        filename="x",
+        fmt="xlsx",
+    )
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    value, small, rank, _basis = sheet[2]
+    assert value.value == 41
+    assert value.number_format == "0.00"
+    assert small.number_format == "0.0000"
+    assert rank.number_format == "General"
+    csv_response = table_response(
+        columns=[("value", "Điểm"), ("basis", "Cơ sở")],
+        rows=[{"value": Decimal("41.00"), "basis": "x"}],
+        filename="x",
+        fmt="csv",
+    )
+    assert "41.00" in csv_response.content.decode("utf-8-sig")
+
+
+def test_compare_xlsx_figures_keep_the_edition_precision(client, official):
+    client.force_login(official)
+    response = client.get(
+        reverse("indices:compare") + "?chi_so=ICT&nam=2023&don_vi=49&don_vi=48&tai=xlsx"
+    )
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    total = [row[header.index("Tổng")] for row in sheet.iter_rows(min_row=2)]
+    assert total
+    assert all(cell.number_format == "0.0000" for cell in total if cell.value is not None)
