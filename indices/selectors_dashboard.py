@@ -425,8 +425,12 @@ def unit_profile(*, unit: Unit) -> dict[str, Any]:
                     "component": r.component,
                 }
                 strengths.append(item)
-        strengths.sort(key=lambda item: -item["percentile"])
-        weaknesses = sorted(strengths, key=lambda item: item["percentile"])[:5]
+        # Real figures first: a strength or weakness among illustrative values is shown only
+        # where no real one is left.
+        strengths.sort(key=lambda item: (item["basis"] == "illustrative", -item["percentile"]))
+        weaknesses = sorted(
+            strengths, key=lambda item: (item["basis"] == "illustrative", item["percentile"])
+        )[:5]
         for values in series.values():
             values.sort(key=lambda item: item["year"])
         return {"series": dict(series), "strengths": strengths[:5], "weaknesses": weaknesses}

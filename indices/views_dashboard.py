@@ -135,8 +135,12 @@ def index_dashboard(request: HttpRequest, code: str) -> HttpResponse:
         milestones=data["milestones"],
         value_label=_("Điểm"),
         decimals=decimals,
+        coverages={e.pk: e.coverage for e in data["editions"]},
+        ranks_published=index.publishes_ranks,
     )
-    components = charts.components_figure(rows=data["component_rows"], unit_label=unit.display_name)
+    components = charts.components_figure(
+        rows=data["component_rows"], unit_label=unit.display_name, coverage=info.coverage
+    )
     home_row = data["home_row"]
     whatif = None
     if home_row and home_row["value"] is not None:
