@@ -38,7 +38,7 @@ from indices.models import (
     TargetResult,
     basis_combine,
 )
-from indices.services.bulk import copy_frame, read_frame
+from tabular.bulk import copy_frame, read_frame
 
 STALE_SECONDS = getattr(settings, "ANALYTICS_STALE_SECONDS", 60)
 RESULT_FIELDS = [

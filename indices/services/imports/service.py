@@ -12,7 +12,6 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from indices.models import Basis, ImportBatch, Index, IndexEdition, Score
-from indices.services.bulk import copy_rows
 from indices.services.imports.cells import Cell
 from indices.services.imports.parsing import (
     DroppedUnit,
@@ -22,6 +21,7 @@ from indices.services.imports.parsing import (
     parse_edition_file,
 )
 from indices.services.imports.reading import UnreadableFile, read_spreadsheet
+from tabular.bulk import copy_rows
 
 STATE_OF_CELL = {
     "value": Score.State.VALUE,
