@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from indices.services.analytics import RunBusy
+from indices.analytics.runs import STALE_SECONDS, RunBusy, analysis_rebuild, analysis_run_execute
 
 
 @shared_task(
@@ -18,8 +18,6 @@ from indices.services.analytics import RunBusy
     max_retries=5,
 )
 def analysis_rebuild_task(self, run_id: int) -> int | None:  # type: ignore[no-untyped-def]
-    from indices.services.analytics import STALE_SECONDS, analysis_run_execute
-
     try:
         run = analysis_run_execute(run_id=run_id)
     except RunBusy as busy:
@@ -30,16 +28,5 @@ def analysis_rebuild_task(self, run_id: int) -> int | None:  # type: ignore[no-u
 
 @shared_task
 def analysis_rebuild_all_task() -> int | None:
-    from indices.services.analytics import analysis_rebuild
-
     run = analysis_rebuild(edition_ids=None, trigger="schedule")
     return run.pk if run else None
-
-
-def queue_analysis_rebuild(
-    *, edition_ids: list[int] | None, trigger: str, batch_id: int | None = None
-) -> None:
-    """Record a run and queue it once the current transaction commits (never inside it)."""
-    from indices.services.analytics import analysis_queue
-
-    analysis_queue(edition_ids=edition_ids, trigger=trigger, batch_id=batch_id)

@@ -11,9 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from indices.analytics.queue import analysis_request
 from indices.forms import ImportConfirmForm, ImportUploadForm, MappingForm
 from indices.models import AnalysisRun, ImportBatch, IndexEdition
-from indices.services.analytics import analysis_queue
 from indices.services.imports.service import (
     ConfirmationRequired,
     ImportRejected,
@@ -224,7 +224,9 @@ def run_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not request.user.has_perm("indices.run_analysis"):
             raise PermissionDenied
-        run = analysis_queue(edition_ids=None, trigger=AnalysisRun.Trigger.ADMIN, user=request.user)
+        run = analysis_request(
+            edition_ids=None, trigger=AnalysisRun.Trigger.ADMIN, user=request.user
+        )
         messages.success(request, _("Đã xếp lịch tính lại toàn bộ (lần #%(pk)s).") % {"pk": run.pk})
         return redirect("indices:run_list")
     runs = AnalysisRun.objects.select_related("batch__edition__index", "requested_by")

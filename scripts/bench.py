@@ -258,8 +258,8 @@ def step_load_analytics_scores() -> None:
 
 def step_rebuild_full() -> None:
     django_setup()
+    from indices.analytics.runs import analysis_rebuild
     from indices.models import IndexEdition
-    from indices.services.analytics import analysis_rebuild
 
     ids = list(IndexEdition.objects.filter(index__code="BENCH").values_list("pk", flat=True))
 
@@ -300,8 +300,8 @@ def step_rebuild_incremental() -> None:
     django_setup()
     from django.core.management import call_command
 
+    from indices.analytics.runs import analysis_run_execute
     from indices.models import AnalysisRun, IndexEdition
-    from indices.services.analytics import analysis_run_execute
 
     path = ROOT / "tests" / "fixtures" / "papi_2020_transposed.xlsx"
     call_command(

@@ -12,6 +12,7 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from indices.analytics.queue import analysis_request, editions_touch
 from indices.models import (
     Component,
     Index,
@@ -248,13 +249,10 @@ def target_save(
     target.full_clean()
     target.save()
     # Target status and gaps depend on the target: rebuild the index's analyses after commit.
-    from indices.services.analytics import editions_touch
-    from indices.tasks import queue_analysis_rebuild
-
     edition_ids = list(index.editions.filter(status="published").values_list("pk", flat=True))
     editions_touch(edition_ids=edition_ids)
     if not is_demo:
-        queue_analysis_rebuild(edition_ids=edition_ids, trigger="target")
+        analysis_request(edition_ids=edition_ids, trigger="target")
     if milestones is not None:
         target.milestones.exclude(year__in=milestones).delete()
         for year, value in milestones.items():

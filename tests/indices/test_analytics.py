@@ -2,6 +2,9 @@ from decimal import Decimal
 
 import pytest
 
+from indices.analytics import compute, runs, store, targets
+from indices.analytics.queue import editions_touch
+from indices.analytics.runs import analysis_rebuild, analysis_run_execute
 from indices.models import (
     AnalysisRun,
     EditionAnalysis,
@@ -14,8 +17,6 @@ from indices.models import (
     TargetResult,
 )
 from indices.selectors_analytics import analysis_rows
-from indices.services import analytics
-from indices.services.analytics import analysis_rebuild
 from tests.factories import ComponentFactory, EditionFactory, IndexFactory
 from units.models import Unit
 
@@ -140,7 +141,7 @@ def _status(edition, target) -> TargetResult:
 )
 def test_target_status_table(case, current, goal, baseline, elapsed, lower, status):
     assert (
-        analytics.target_status(
+        targets.target_status(
             current=current,
             goal=goal,
             baseline=baseline,
@@ -337,12 +338,12 @@ def test_failed_rebuild_leaves_the_previous_generation_served(par_like, monkeypa
     )
 
     Score.objects.filter(edition=edition, unit__code="49").update(value=Decimal("95"))
-    analytics.editions_touch(edition_ids=[edition.pk])
+    editions_touch(edition_ids=[edition.pk])
 
     def broken(edition, cache=None):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(analytics, "edition_results", broken)
+    monkeypatch.setattr(runs, "edition_results", broken)
     with pytest.raises(RuntimeError):
         analysis_rebuild(edition_ids=[edition.pk], trigger="admin")
     failed = AnalysisRun.objects.filter(pk__gt=good.pk).get()
@@ -356,8 +357,6 @@ def test_failed_rebuild_leaves_the_previous_generation_served(par_like, monkeypa
     assert EditionAnalysis.objects.get(edition=edition).builder_id is None  # claim released
 
     monkeypatch.undo()
-    from indices.services.analytics import analysis_run_execute
-
     retried = analysis_run_execute(run_id=failed.pk)  # a retry of the same run succeeds
     assert retried.status == AnalysisRun.Status.SUCCEEDED
     assert _rows(edition)["49"]["rank"] == 1
@@ -369,8 +368,6 @@ def test_failed_rebuild_leaves_the_previous_generation_served(par_like, monkeypa
 def test_a_run_executed_twice_does_nothing_the_second_time(par_like):
     edition = _edition_with(par_like, 2023, {"48": 90, "49": 85})
     run = analysis_rebuild(edition_ids=[edition.pk], trigger="admin")
-    from indices.services.analytics import analysis_run_execute
-
     assert analysis_run_execute(run_id=run.pk) is None
     assert RankResult.objects.filter(edition=edition).count() == 2
 
@@ -380,9 +377,9 @@ def test_an_older_result_never_replaces_a_newer_one(par_like):
     pointer, _ = EditionAnalysis.objects.get_or_create(edition=edition)
     newer = analysis_rebuild(edition_ids=[edition.pk], trigger="admin")
     EditionAnalysis.objects.filter(edition=edition).update(built_version=5)
-    frame = analytics.edition_results_frame(edition)
+    frame = compute.edition_results_frame(edition)
     stale = AnalysisRun.objects.create(trigger="admin")
-    assert analytics._switch(edition, stale, 3, frame, []) == 0
+    assert store.generation_switch(edition, stale, 3, frame, []) == 0
     assert EditionAnalysis.objects.get(edition=edition).run_id == newer.pk
     assert not RankResult.objects.filter(run=stale).exists()
     del pointer

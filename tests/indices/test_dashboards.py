@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from indices import charts
 from indices import selectors_dashboard as dash
+from indices.analytics.runs import analysis_rebuild
 from indices.models import IndexEdition, Score
-from indices.services.analytics import analysis_rebuild
 from indices.services.imports.service import scores_import
 from reports.exports import neutralise
 from units.models import Region, Unit

@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from django.utils import translation
 
+from indices.analytics.runs import analysis_rebuild
 from indices.figures import Coverage, figure, rank_text
 from indices.models import (
     EditionAnalysis,
@@ -15,7 +16,6 @@ from indices.models import (
     RankResult,
     Score,
 )
-from indices.services.analytics import analysis_rebuild
 from tests.factories import EditionFactory, IndexFactory
 from units.models import Unit
 

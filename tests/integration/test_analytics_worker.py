@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from indices.analytics.queue import analysis_request
+from indices.analytics.runs import analysis_run_execute
 from indices.models import AnalysisRun, EditionAnalysis, IndexEdition, RankResult, Score
 from indices.selectors_analytics import analysis_rows
-from indices.services.analytics import analysis_queue, analysis_run_execute
 from indices.services.imports.service import scores_import
 
 pytestmark = pytest.mark.integration
@@ -62,7 +63,7 @@ def test_killed_worker_run_is_finished_by_another_without_loss(start_worker, dem
     from django.db import transaction
 
     with transaction.atomic():
-        run = analysis_queue(edition_ids=None, trigger="admin")
+        run = analysis_request(edition_ids=None, trigger="admin")
     _wait_for(
         lambda: (
             AnalysisRun.objects.get(pk=run.pk).editions_built == 0

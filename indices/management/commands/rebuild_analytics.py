@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from indices.models import IndexEdition
-from indices.services.analytics import analysis_rebuild
+from indices.analytics.runs import analysis_rebuild
 
 
 class Command(BaseCommand):

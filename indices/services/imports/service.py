@@ -11,6 +11,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from indices.analytics.queue import analysis_request, editions_touch
 from indices.models import Basis, ImportBatch, Index, IndexEdition, Score
 from indices.services.imports.cells import Cell
 from indices.services.imports.parsing import (
@@ -167,11 +168,8 @@ def _write(
     batch.warnings = [p.as_dict() for p in result.problems if p.severity != "error"]
     batch.errors = []
     batch.save()
-    from indices.services.analytics import editions_touch
-    from indices.tasks import queue_analysis_rebuild
-
     editions_touch(edition_ids=[edition.pk])
-    queue_analysis_rebuild(edition_ids=[edition.pk], trigger="import", batch_id=batch.pk)
+    analysis_request(edition_ids=[edition.pk], trigger="import", batch_id=batch.pk)
 
 
 def scores_import(
