@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from indices.services.demo import demo_data_remove
+from indices.demo import demo_data_remove
 
 
 class Command(BaseCommand):

@@ -13,7 +13,7 @@ from units.models import Unit
 from units.selectors import UnitMatcher, unit_matcher_build
 from units.services import read_data_csv
 
-PUBLISHED_DIR = Path(__file__).resolve().parents[2] / "data" / "published"
+PUBLISHED_DIR = Path(__file__).resolve().parents[1] / "data" / "published"
 HOME = "49"
 
 # Quảng Nam's published figures that no table in data/published holds (VCCI; papi.org.vn). Where a

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from indices.models import Index, IndexEdition, Score, Target
 from indices.services.catalogue import target_save
+from indices.services.imports.service import scores_import
 from units.models import Unit
 from units.services import read_data_csv
 
@@ -203,8 +204,6 @@ def papi_published_load(edition: IndexEdition) -> int:
     """The real PAPI results (papi.org.vn), loaded through the import pipeline as an admin would
     load the official file. The compiled dataset leaves missing data blank; written "N/A" here,
     the gaps are stored as not available, never as zero."""
-    from indices.services.imports.service import scores_import
-
     columns = [
         "d1_participation",
         "d2_transparency",
