@@ -3,8 +3,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from indices.services.imports.cells import parse_cell
 from reports.models import TaskProgress
+from tabular.cells import parse_cell
 
 
 class ProgressForm(forms.Form):

@@ -14,10 +14,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from indices.models import Index
-from indices.services.imports.cells import parse_cell, raw_text
-from indices.services.imports.parsing import Problem, normalize_header
-from indices.services.imports.reading import UnreadableFile, read_spreadsheet
 from reports.models import Indicator, IndicatorTarget, Plan, Task, TaskAim
+from tabular.cells import parse_cell, raw_text
+from tabular.headers import normalize_header
+from tabular.problems import Problem, WithProblems
+from tabular.reading import UnreadableFile, read_spreadsheet
 from units.models import Unit
 from units.selectors import UnitNameError, unit_matcher_build
 
@@ -53,15 +54,11 @@ class PlanRow:
 
 
 @dataclass
-class PlanImport:
+class PlanImport(WithProblems):
     rows: list[PlanRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     created: int = 0
     updated: int = 0
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
 
 
 def plan_template_xlsx() -> bytes:

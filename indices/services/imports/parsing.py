@@ -12,10 +12,12 @@ from typing import Any
 from indices.aggregation import total_from_components, total_is_checked
 from indices.figures import figure
 from indices.models import LEVEL_UNIT_KINDS, Component, IndexEdition, Score
-from indices.services.imports.cells import Cell, parse_cell, parse_rank, raw_text
-from indices.services.imports.reading import Sheet
+from tabular.cells import Cell, cell_at, parse_cell, parse_rank, raw_text, vn_number
+from tabular.headers import column_letter, header_code, is_note_row, loose_header, normalize_header
+from tabular.problems import Problem, WithProblems
+from tabular.reading import Sheet
 from units.models import Unit
-from units.naming import normalize_name, strip_diacritics
+from units.naming import normalize_name
 from units.selectors import UnitMatcher, UnitNameError, unit_matcher_build
 
 HEADER_SCAN_ROWS = 30
@@ -127,58 +129,7 @@ _LABEL_WORDS = {
     "chi so noi dung",
 }
 _VALUE_WORDS = {"gia tri", "value", "diem", "score", "diem so", "ket qua"}
-# "Chỉ số nội dung 5", "Dimension 8", "Lĩnh vực 3", "d1 …": the number is the component's code.
-# A second number ("Dimension 1.1", a sub-dimension) is a lower level, not the component.
-_CODE_PREFIX = (
-    r"(?:chi so noi dung|noi dung|dimension|linh vuc|chi so thanh phan|thanh phan|sub index|"
-    r"subindex|component|tieu chi|cstp|d)"
-)
-_CODED = re.compile(rf"^{_CODE_PREFIX}\s*(\d+)(?:\s+(?!\d)|$)")
-# Numbering around a name: "1.", "(2)", "III", "Chỉ số nội dung 5:", "Dimension 8:", "… (CS3)".
-_LEADING_NUMBER = re.compile(
-    rf"^(?:{_CODE_PREFIX}\s*\d+(?:\s\d+)*|\d+(?:\s\d+)*|(?:i|ii|iii|iv|v|vi|vii|viii|ix|x))\s+"
-)
-_TRAILING_NUMBER = re.compile(r"\s+(?:cs|d|tp)?\d+$")
-# Words dropped or spelled one way before comparing names: "&" and "and", British and American
-# spelling, English plurals, and the abbreviations Vietnamese tables use.
-_FILLER_WORDS = {"and", "va"}
-_SPELLINGS = {
-    "labour": "labor",
-    "cchc": "cai cach hanh chinh",
-    "tthc": "thu tuc hanh chinh",
-    "vbqppl": "van ban quy pham phap luat",
-    "qppl": "quy pham phap luat",
-    "cbccvc": "can bo cong chuc vien chuc",
-    "antt": "an ninh trat tu",
-    "dnnn": "doanh nghiep nha nuoc",
-    "dn": "doanh nghiep",
-    "cntt": "cong nghe thong tin",
-}
 _INDEX_TOKENS = {"pci", "papi", "par", "index", "ict", "cchc", "sipas", "ddci", "vietnam"}
-_NOTE_PREFIXES = ("nguon", "ghi chu", "note", "source", "chu thich", "*")
-
-
-def normalize_header(text: Any) -> str:
-    key = strip_diacritics(raw_text(text)).lower()
-    key = re.sub(r"[^0-9a-z]+", " ", key)
-    return " ".join(key.split())
-
-
-def loose_header(key: str) -> str:
-    """A normalised header without the numbering around it, "and"/"&", plurals and
-    abbreviations: "1. Law & Order", "Law and order" and "LAW AND ORDER (10)" compare equal."""
-    key = _TRAILING_NUMBER.sub("", _LEADING_NUMBER.sub("", key))
-    words = []
-    for word in key.split():
-        if word in _FILLER_WORDS:
-            continue
-        word = _SPELLINGS.get(word, word)
-        if word.endswith("isation"):
-            word = word[: -len("isation")] + "ization"
-        elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-            word = word[:-1]  # English plurals; no Vietnamese word ends in "s"
-        words.append(word)
-    return " ".join(words)
 
 
 def _without_index_tokens(key: str) -> str:
@@ -189,36 +140,6 @@ def _without_index_tokens(key: str) -> str:
 def _without_rank_base(key: str) -> str:
     """ "rank of 63", "xếp hạng/63", "thứ hạng trên 63" → the rank words alone."""
     return re.sub(r"(?:\s(?:of|tren|trong))?\s\d{1,3}$", "", key)
-
-
-@dataclass
-class Problem:
-    severity: str  # error, warning, info
-    message: str
-    sheet: str = ""
-    row: int | None = None
-    column: str = ""
-    value: str = ""
-
-    def as_line(self) -> str:
-        where = []
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column:
-            where.append(f'column "{self.column}"')
-        prefix = ", ".join(where)
-        suffix = f' (value: "{self.value}")' if self.value or self.row is not None else ""
-        return f"{prefix + ': ' if prefix else ''}{self.message}{suffix}"
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "severity": self.severity,
-            "message": self.message,
-            "sheet": self.sheet,
-            "row": self.row,
-            "column": self.column,
-            "value": self.value,
-        }
 
 
 @dataclass
@@ -240,7 +161,7 @@ class ColumnInfo:
 
 
 @dataclass
-class ParseResult:
+class ParseResult(WithProblems):
     layout: str = ""
     sheet: str = ""
     header_row: int | None = None
@@ -249,14 +170,6 @@ class ParseResult:
     problems: list[Problem] = field(default_factory=list)
     missing_units: list[Unit] = field(default_factory=list)
     dropped: list[DroppedUnit] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
 
     @property
     def value_count(self) -> int:
@@ -300,9 +213,9 @@ class ComponentVocabulary:
         loose = loose_header(key)
         if loose in self.loose:
             return self.loose[loose], LOOSE
-        match = _CODED.match(key)
-        if match and match.group(1) in self.codes:
-            return match.group(1), CODED
+        number = header_code(key)
+        if number is not None and number in self.codes:
+            return number, CODED
         if key in self.codes:
             return key, CODED
         for known, code in self._prefixes:
@@ -348,24 +261,6 @@ class ComponentVocabulary:
         if stripped in _TOTAL_WORDS or (key.endswith(" score") and stripped in {"", "score"}):
             return ROLE_TOTAL
         return ""  # unknown
-
-
-def _is_note_row(cells: list[Any]) -> bool:
-    """A notes line under a table ("Nguồn: …", "Ghi chú: …"): one filled cell of text."""
-    filled = [c for c in cells if c is not None and not (isinstance(c, str) and not c.strip())]
-    if len(filled) != 1 or not isinstance(filled[0], str):
-        return False
-    text = filled[0].strip()
-    return len(text) > 60 or normalize_header(text).startswith(_NOTE_PREFIXES)
-
-
-def _column_name(index: int) -> str:
-    name = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        name = chr(65 + remainder) + name
-    return name
 
 
 @dataclass
@@ -480,7 +375,7 @@ class EditionParser:
         best: tuple[int, int] | None = None
         for index in range(first - 1, max(-1, first - 1 - HEADER_SCAN_ROWS), -1):
             row = rows[index]
-            if not any(raw_text(c) for c in row) or _is_note_row(row):
+            if not any(raw_text(c) for c in row) or is_note_row(row):
                 continue
             known = self._known_roles(row, skip=unit_column)
             if best is None or known > best[0]:
@@ -622,7 +517,7 @@ class EditionParser:
                 "Các dòng " + ", ".join(i.key for i in infos)
                 if rows
                 else "Các cột "
-                + ", ".join(f"“{i.header or _column_name(int(i.key))}”" for i in infos)
+                + ", ".join(f"“{i.header or column_letter(int(i.key))}”" for i in infos)
             )
             self.result.problems.append(
                 Problem(
@@ -698,8 +593,8 @@ class EditionParser:
             self.result.problems.append(
                 Problem(
                     "warning",
-                    f"Giá trị 0 nằm ngoài thang {_vn(low.normalize(), None)}–"
-                    f"{_vn(high.normalize(), None)}: ghi nhận là không có dữ liệu",
+                    f"Giá trị 0 nằm ngoài thang {vn_number(low.normalize(), None)}–"
+                    f"{vn_number(high.normalize(), None)}: ghi nhận là không có dữ liệu",
                     sheet,
                     row,
                     column,
@@ -710,8 +605,8 @@ class EditionParser:
         self.result.problems.append(
             Problem(
                 "error",
-                f"Giá trị ngoài thang điểm {_vn(low.normalize(), None)}–"
-                f"{_vn(high.normalize(), None)}",
+                f"Giá trị ngoài thang điểm {vn_number(low.normalize(), None)}–"
+                f"{vn_number(high.normalize(), None)}",
                 sheet,
                 row,
                 column,
@@ -725,7 +620,7 @@ class EditionParser:
         formula = sheet.formulas.get((row_index, column))
         if formula is not None:
             return Cell("invalid", raw=formula)
-        return parse_cell(_at(row, column))
+        return parse_cell(cell_at(row, column))
 
     def _other_year(self, cell: Any, *, sheet: str, row: int, column: str) -> bool:
         """True for a row of another year in a file that holds several (counted, then skipped)."""
@@ -754,7 +649,7 @@ class EditionParser:
         self._settle_duplicates(keys_and_headers, auto, sheet.name)
         self._map(keys_and_headers, auto)
         roles = {int(c.key): c.role for c in self.result.columns}
-        names = {int(c.key): c.header or _column_name(int(c.key)) for c in self.result.columns}
+        names = {int(c.key): c.header or column_letter(int(c.key)) for c in self.result.columns}
         unit_columns = [i for i, r in roles.items() if r == ROLE_UNIT]
         if not unit_columns:
             self.result.problems.append(
@@ -799,18 +694,20 @@ class EditionParser:
         }
         untitled_with_numbers: set[int] = set()
         for offset, row in enumerate(sheet.rows[header_index + 1 :], start=header_index + 2):
-            if not any(raw_text(c) for c in row) or _is_note_row(row):
+            if not any(raw_text(c) for c in row) or is_note_row(row):
                 continue
             if year_column is not None and self._other_year(
-                _at(row, year_column), sheet=sheet.name, row=offset, column=names[year_column]
+                cell_at(row, year_column), sheet=sheet.name, row=offset, column=names[year_column]
             ):
                 continue
             untitled_with_numbers |= {
-                i for i in untitled if parse_cell(_at(row, i)).state == "value"
+                i for i in untitled if parse_cell(cell_at(row, i)).state == "value"
             }
-            name = raw_text(_at(row, unit_column))
+            name = raw_text(cell_at(row, unit_column))
             if not name:
-                has_numbers = any(parse_cell(_at(row, i)).state == "value" for i in value_columns)
+                has_numbers = any(
+                    parse_cell(cell_at(row, i)).state == "value" for i in value_columns
+                )
                 if has_numbers and (offset - 1, unit_column) not in sheet.formulas:
                     self.result.problems.append(
                         Problem(
@@ -825,7 +722,7 @@ class EditionParser:
             unit = self._resolve_unit(name, sheet=sheet.name, row=offset, column=names[unit_column])
             record = self._record(unit, sheet=sheet.name, row=offset) if unit else None
             for i, role in roles.items():
-                cell = _at(row, i)
+                cell = cell_at(row, i)
                 if role == ROLE_RANK:
                     rank, reason = parse_rank(cell)
                     if reason:
@@ -853,11 +750,11 @@ class EditionParser:
             self.result.problems.append(
                 Problem(
                     "warning",
-                    f"Cột {_column_name(i)} không có tiêu đề nhưng có số liệu; đã bỏ qua (chọn "
+                    f"Cột {column_letter(i)} không có tiêu đề nhưng có số liệu; đã bỏ qua (chọn "
                     "vai trò của cột trong phần ánh xạ nếu cần)",
                     sheet.name,
                     header_index + 1,
-                    _column_name(i),
+                    column_letter(i),
                 )
             )
 
@@ -867,32 +764,32 @@ class EditionParser:
         data_rows = [
             (offset, row)
             for offset, row in enumerate(sheet.rows[header_index + 1 :], start=header_index + 2)
-            if any(raw_text(c) for c in row) and not _is_note_row(row)
+            if any(raw_text(c) for c in row) and not is_note_row(row)
         ]
         unit_columns: dict[int, Unit] = {}
         for i, cell in enumerate(header):
             text = raw_text(cell)
             if self._looks_like_unit(cell):
                 unit = self._resolve_unit(
-                    text, sheet=sheet.name, row=header_index + 1, column=_column_name(i)
+                    text, sheet=sheet.name, row=header_index + 1, column=column_letter(i)
                 )
                 if unit:
                     unit_columns[i] = unit
                 continue
             if (header_index, i) in sheet.formulas:
                 continue
-            column = [parse_cell(_at(row, i)).state for _offset, row in data_rows]
+            column = [parse_cell(cell_at(row, i)).state for _offset, row in data_rows]
             numbers, words = column.count("value"), column.count("invalid")
             if not text:
                 if numbers and unit_columns:
                     self.result.problems.append(
                         Problem(
                             "error",
-                            f"Cột {_column_name(i)} có số liệu nhưng không có tên đơn vị ở dòng "
+                            f"Cột {column_letter(i)} có số liệu nhưng không có tên đơn vị ở dòng "
                             "tiêu đề",
                             sheet.name,
                             header_index + 1,
-                            _column_name(i),
+                            column_letter(i),
                         )
                     )
                 continue
@@ -904,7 +801,9 @@ class EditionParser:
             ):
                 continue  # the indicator labels' (or codes') own column
             # A column of numbers under a name that is no unit: a misspelt unit, say which.
-            self._resolve_unit(text, sheet=sheet.name, row=header_index + 1, column=_column_name(i))
+            self._resolve_unit(
+                text, sheet=sheet.name, row=header_index + 1, column=column_letter(i)
+            )
         first_unit = min(unit_columns, default=len(header))
         label_rows: list[tuple[str, Any]] = []
         for offset, row in data_rows:
@@ -917,7 +816,9 @@ class EditionParser:
             )
             if label is None:
                 in_formula = any((offset - 1, i) in sheet.formulas for i in range(first_unit))
-                has_numbers = any(parse_cell(_at(row, i)).state == "value" for i in unit_columns)
+                has_numbers = any(
+                    parse_cell(cell_at(row, i)).state == "value" for i in unit_columns
+                )
                 if has_numbers and not in_formula:
                     self.result.problems.append(
                         Problem(
@@ -959,7 +860,7 @@ class EditionParser:
                 )
                 continue
             for i, unit in unit_columns.items():
-                cell = _at(row, i)
+                cell = cell_at(row, i)
                 column = raw_text(header[i])
                 record = records[unit.pk]
                 if role == ROLE_RANK:
@@ -1000,7 +901,7 @@ class EditionParser:
                 auto[str(i)] = ""
         self._map([(str(i), cell) for i, cell in enumerate(header)], auto)
         roles = {int(c.key): c.role for c in self.result.columns}
-        names = {int(c.key): c.header or _column_name(int(c.key)) for c in self.result.columns}
+        names = {int(c.key): c.header or column_letter(int(c.key)) for c in self.result.columns}
         needed = {ROLE_UNIT, ROLE_LABEL, ROLE_VALUE}
         if not needed <= set(roles.values()):
             self.result.problems.append(
@@ -1029,15 +930,15 @@ class EditionParser:
         label_cache: dict[str, str | None] = {}
         seen: set[tuple[int, str | None]] = set()
         for offset, row in enumerate(sheet.rows[header_index + 1 :], start=header_index + 2):
-            if not any(raw_text(c) for c in row) or _is_note_row(row):
+            if not any(raw_text(c) for c in row) or is_note_row(row):
                 continue
             if year_col is not None and self._other_year(
-                _at(row, year_col), sheet=sheet.name, row=offset, column=names[year_col]
+                cell_at(row, year_col), sheet=sheet.name, row=offset, column=names[year_col]
             ):
                 continue
-            name = raw_text(_at(row, unit_col))
+            name = raw_text(cell_at(row, unit_col))
             if not name:
-                has_number = parse_cell(_at(row, value_col)).state == "value"
+                has_number = parse_cell(cell_at(row, value_col)).state == "value"
                 if has_number and (offset - 1, unit_col) not in sheet.formulas:
                     self.result.problems.append(
                         Problem(
@@ -1054,7 +955,7 @@ class EditionParser:
                     name, sheet=sheet.name, row=offset, column=names[unit_col]
                 )
             unit = unit_cache[name]
-            label = raw_text(_at(row, label_col))
+            label = raw_text(cell_at(row, label_col))
             if label not in label_cache:
                 role = self.vocabulary.role_of(label)
                 label_cache[label] = (
@@ -1105,7 +1006,7 @@ class EditionParser:
             )
             record.values[code] = cell
             if code is None and rank_col is not None:
-                rank_cell = _at(row, rank_col)
+                rank_cell = cell_at(row, rank_col)
                 record.rank, reason = parse_rank(rank_cell)
                 if reason:
                     self.result.problems.append(
@@ -1119,7 +1020,7 @@ class EditionParser:
                         )
                     )
             if code is None and group_col is not None:
-                record.group = raw_text(_at(row, group_col))
+                record.group = raw_text(cell_at(row, group_col))
         self.result.records.extend(records.values())
 
     def _record(self, unit: Unit, *, sheet: str, row: int) -> UnitRecord:
@@ -1137,7 +1038,7 @@ class EditionParser:
             for (row, column), formula in sorted(sheet.formulas.items()):
                 if row < first:
                     continue  # a title above the table
-                cell = f"{_column_name(column)}{row + 1}"
+                cell = f"{column_letter(column)}{row + 1}"
                 self.result.problems.append(
                     Problem(
                         "error",
@@ -1145,7 +1046,7 @@ class EditionParser:
                         "lưu lại rồi nhập lại",
                         sheet.name,
                         row + 1,
-                        _column_name(column),
+                        column_letter(column),
                         formula[:120],
                     )
                 )
@@ -1283,10 +1184,11 @@ class EditionParser:
             self.result.problems.append(
                 Problem(
                     "error",
-                    f"{record.unit.name}: tổng {_vn(total.value, total.decimals)} không khớp với "
+                    f"{record.unit.name}: tổng {vn_number(total.value, total.decimals)} "
+                    "không khớp với "
                     f"{edition.get_aggregation_display().lower()} của các thành phần "
-                    f"({_vn(computed, 2)}; sai số cho phép "
-                    f"{_vn(edition.aggregation_tolerance.normalize(), None)})",
+                    f"({vn_number(computed, 2)}; sai số cho phép "
+                    f"{vn_number(edition.aggregation_tolerance.normalize(), None)})",
                     record.sheet,
                     record.row,
                     self.column_names.get(None, "Tổng"),
@@ -1420,20 +1322,10 @@ def _names(records: list[UnitRecord]) -> str:
     return names + ("…" if len(records) > 10 else "")
 
 
-def _at(row: list[Any], index: int) -> Any:
-    return row[index] if index < len(row) else None
-
-
 def _home_code() -> str:
     from django.conf import settings
 
     return settings.PORTAL_HOME_UNIT
-
-
-def _vn(value: Decimal, places: int | None) -> str:
-    """A number the way a Vietnamese reader writes it: 66,24."""
-    text = f"{value:.{places}f}" if places is not None else f"{value:f}"
-    return text.replace(".", ",")
 
 
 def parse_edition_file(

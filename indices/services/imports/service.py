@@ -13,7 +13,6 @@ from django.db import transaction
 
 from indices.analytics.queue import analysis_request, editions_touch
 from indices.models import Basis, ImportBatch, Index, IndexEdition, Score
-from indices.services.imports.cells import Cell
 from indices.services.imports.parsing import (
     DroppedUnit,
     ParseResult,
@@ -21,8 +20,9 @@ from indices.services.imports.parsing import (
     dropped_units,
     parse_edition_file,
 )
-from indices.services.imports.reading import UnreadableFile, read_spreadsheet
 from tabular.bulk import copy_rows
+from tabular.cells import Cell
+from tabular.reading import UnreadableFile, read_spreadsheet
 
 STATE_OF_CELL = {
     "value": Score.State.VALUE,

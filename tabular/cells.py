@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from units.naming import strip_diacritics
+from tabular.text import strip_diacritics
 
 MAX_DECIMALS = 4
 NOT_AVAILABLE_WORDS = {
@@ -44,6 +44,7 @@ class Cell:
 
 
 def raw_text(cell: Any) -> str:
+    """A cell as the text a reader sees: a whole float without ".0", no surrounding spaces."""
     if cell is None:
         return ""
     if isinstance(cell, float) and cell.is_integer():
@@ -123,3 +124,14 @@ def parse_rank(cell: Any) -> tuple[int | None, str]:
     if head.isdigit() and int(head) > 0:
         return int(head), ""
     return None, "Thứ hạng phải là số nguyên dương"
+
+
+def cell_at(row: list[Any], index: int) -> Any:
+    """The cell at `index`, or None past the end of a short row."""
+    return row[index] if index < len(row) else None
+
+
+def vn_number(value: Decimal, places: int | None) -> str:
+    """A number the way a Vietnamese reader writes it: 66,24."""
+    text = f"{value:.{places}f}" if places is not None else f"{value:f}"
+    return text.replace(".", ",")
