@@ -16,7 +16,6 @@ from openpyxl import Workbook
 
 from indices.models import AnalysisRun, ImportBatch, IndexEdition, Score
 from indices.services.catalogue import edition_copy
-from indices.services.imports.parsing import ComponentVocabulary
 from indices.services.imports.service import (
     ConfirmationRequired,
     ImportRejected,
@@ -25,6 +24,7 @@ from indices.services.imports.service import (
     scores_import,
     scores_preview,
 )
+from indices.services.imports.vocabulary import ComponentVocabulary
 from tabular.cells import parse_cell
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

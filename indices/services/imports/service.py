@@ -13,15 +13,12 @@ from django.db import transaction
 
 from indices.analytics.queue import analysis_request, editions_touch
 from indices.models import Basis, ImportBatch, Index, IndexEdition, Score
-from indices.services.imports.parsing import (
-    DroppedUnit,
-    ParseResult,
-    Problem,
-    dropped_units,
-    parse_edition_file,
-)
+from indices.services.imports.checks import dropped_units
+from indices.services.imports.parsing import parse_edition_file
+from indices.services.imports.results import DroppedUnit, ParseResult
 from tabular.bulk import copy_rows
 from tabular.cells import Cell
+from tabular.problems import Problem
 from tabular.reading import UnreadableFile, read_spreadsheet
 
 STATE_OF_CELL = {

@@ -1,0 +1,288 @@
+"""Checks over the whole file once its rows are read: formulas without results, a unit read
+twice, blank values, totals that disagree with their components, published ranks that disagree
+with the scores, and the units the file leaves out (with the stored values it would remove)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+
+from django.conf import settings
+
+from indices.aggregation import total_from_components, total_is_checked
+from indices.models import IndexEdition, Score
+from indices.services.imports.context import ParseContext
+from indices.services.imports.layouts.detection import Layout
+from indices.services.imports.results import DroppedUnit, UnitRecord
+from indices.services.imports.vocabulary import COMPONENT_PREFIX
+from tabular.cells import Cell, vn_number
+from tabular.headers import column_letter
+from units.models import Unit
+
+
+def formulas_note(ctx: ParseContext, layout: Layout | None) -> None:
+    """A formula whose result was never stored (a file written by a program and not opened
+    in Excel since, e.g. a =HYPERLINK(…) around each province name) reads as an empty cell:
+    its row or value would go missing without a word. Every such cell is an error."""
+    sheets = [layout.sheet] if layout else ctx.sheets
+    first = layout.header_index if layout else 0
+    for sheet in sheets:
+        for (row, column), formula in sorted(sheet.formulas.items()):
+            if row < first:
+                continue  # a title above the table
+            cell = f"{column_letter(column)}{row + 1}"
+            ctx.report(
+                "error",
+                f"Ô {cell}: công thức chưa có giá trị tính sẵn; hãy mở tệp bằng Excel, "
+                "lưu lại rồi nhập lại",
+                sheet.name,
+                row + 1,
+                column_letter(column),
+                formula[:120],
+            )
+
+
+def _names(records: list[UnitRecord]) -> str:
+    names = ", ".join(r.unit.display_name for r in records[:10])
+    return names + ("…" if len(records) > 10 else "")
+
+
+def _unique_records(ctx: ParseContext) -> list[UnitRecord]:
+    """The records of units read once; a unit read on several rows is an error, once."""
+    counts = Counter(r.unit.pk for r in ctx.result.records)
+    reported: set[int] = set()
+    unique: list[UnitRecord] = []
+    for record in ctx.result.records:
+        if counts[record.unit.pk] > 1:
+            if record.unit.pk not in reported:
+                rows = [str(r.row) for r in ctx.result.records if r.unit.pk == record.unit.pk]
+                ctx.report(
+                    "error",
+                    f"Đơn vị {record.unit.name} xuất hiện nhiều lần (dòng {', '.join(rows)})",
+                    record.sheet,
+                    record.row,
+                    "",
+                    record.unit.name,
+                )
+                reported.add(record.unit.pk)
+            continue
+        unique.append(record)
+    return unique
+
+
+def _blanks_report(ctx: ParseContext, record: UnitRecord) -> None:
+    for code, cell in record.values.items():
+        if cell.state == "blank":
+            column = ctx.column_names.get(code) or (
+                "Tổng" if code is None else f"{code}. {ctx.by_code[code].name}"
+            )
+            ctx.report(
+                "error",
+                f"{record.unit.name}: thiếu giá trị (ghi N/A nếu không có dữ liệu,"
+                " KCB nếu không công bố)",
+                record.sheet,
+                record.row,
+                column,
+                "",
+            )
+
+
+def records_check(ctx: ParseContext) -> None:
+    """Keep one record per unit and check each: a row with only a rank (a press report) is
+    kept with a "not published" total; a wholly blank row means no data; a total without its
+    components is kept alone; any other blank is an error, and a total must match its parts."""
+    result = ctx.result
+    unique = _unique_records(ctx)
+    mapped_codes = {
+        c.role[len(COMPONENT_PREFIX) :]
+        for c in result.columns
+        if c.role.startswith(COMPONENT_PREFIX)
+    } | {code for r in result.records for code in r.values if code}
+    has_total = any(None in r.values for r in result.records)
+    if not mapped_codes:
+        ctx.report(
+            "info",
+            "Tệp chỉ có điểm tổng (và thứ hạng, xếp loại), không có điểm thành phần.",
+            result.sheet,
+        )
+    totals_only: list[UnitRecord] = []
+    ranks_only: list[UnitRecord] = []
+    for record in unique:
+        present = [c for c in record.values.values() if c.state != "blank"]
+        if not present and (record.rank is not None or record.group):
+            # Only the published rank (a press report): stored with a "not published" total.
+            record.values = {}
+            ranks_only.append(record)
+            continue
+        if not present:
+            # A wholly blank row: the publisher has no data for this unit (PAPI 2021).
+            record.values = {k: Cell("not_available") for k in record.values}
+            ctx.report(
+                "warning",
+                f"{record.unit.name}: cả dòng trống, ghi nhận là không có dữ liệu",
+                record.sheet,
+                record.row,
+                "",
+                record.unit.name,
+            )
+            continue
+        parts = [cell for code, cell in record.values.items() if code is not None]
+        total = record.values.get(None)
+        if parts and total and total.state != "blank" and all(c.state == "blank" for c in parts):
+            # The total without any component (the publisher's table gives only some
+            # provinces' sub-indices): like a totals-only file, store what is there.
+            record.values = {None: total}
+            totals_only.append(record)
+        _blanks_report(ctx, record)
+        total_check(ctx, record)
+    if totals_only:
+        ctx.report(
+            "warning",
+            f"{len(totals_only)} đơn vị chỉ có điểm tổng, các cột thành phần để trống "
+            f"({_names(totals_only)}): chỉ ghi điểm tổng (và thứ hạng, xếp loại) của các "
+            "đơn vị này",
+            result.sheet,
+        )
+    if ranks_only:
+        ctx.report(
+            "warning",
+            f"{len(ranks_only)} đơn vị chỉ có thứ hạng, không có điểm "
+            f"({_names(ranks_only)}): ghi thứ hạng, điểm tổng ghi là không công bố",
+            result.sheet,
+        )
+    result.records = unique
+    missing_units_note(ctx, unique)
+    if has_total:
+        partial = bool(result.missing_units) and not ctx.edition.published_top_n
+        ranks_check(ctx, unique, partial=partial)
+
+
+def total_check(ctx: ParseContext, record: UnitRecord) -> None:
+    """The total against the edition's aggregation of the top components, within tolerance."""
+    edition = ctx.edition
+    total = record.values.get(None)
+    if not total_is_checked(edition) or total is None or total.state != "value":
+        return
+    values = {
+        code: cell.value if cell.state == "value" else None
+        for code, cell in record.values.items()
+        if code
+    }
+    if not set(ctx.top_codes) <= set(values):
+        return
+    computed = total_from_components(edition=edition, components=ctx.components, values=values)
+    if computed is None or total.value is None:
+        return
+    if abs(computed - total.value) > edition.aggregation_tolerance:
+        ctx.report(
+            "error",
+            f"{record.unit.name}: tổng {vn_number(total.value, total.decimals)} "
+            "không khớp với "
+            f"{edition.get_aggregation_display().lower()} của các thành phần "
+            f"({vn_number(computed, 2)}; sai số cho phép "
+            f"{vn_number(edition.aggregation_tolerance.normalize(), None)})",
+            record.sheet,
+            record.row,
+            ctx.column_names.get(None, "Tổng"),
+            total.raw,
+        )
+
+
+def ranks_check(ctx: ParseContext, records: list[UnitRecord], *, partial: bool) -> None:
+    """Published ranks against the order of the scores. A file that lists only some units
+    (a press report's excerpt) cannot give ranks, only an order: there a rank is questioned
+    only when a higher score has a worse rank."""
+    totals = [
+        (r, r.values[None].value)
+        for r in records
+        if None in r.values and r.values[None].state == "value"
+    ]
+    ordered = sorted((v for _r, v in totals), reverse=True)
+    first: dict[Decimal, int] = {}
+    for position, value in enumerate(ordered, start=1):
+        first.setdefault(value, position)
+    ranked = [(r, v) for r, v in totals if r.rank is not None and v is not None]
+    for record, value in ranked:
+        if record.rank == first[value]:
+            continue
+        if partial and not any(
+            (v > value and r.rank > record.rank) or (v < value and r.rank < record.rank)
+            for r, v in ranked
+        ):
+            continue
+        ctx.report(
+            "warning",
+            f"{record.unit.name}: thứ hạng công bố {record.rank} khác thứ hạng "
+            f"suy ra từ điểm ({first[value]})",
+            record.sheet,
+            record.row,
+            ctx.column_names.get("__rank__", "Thứ hạng"),
+            str(record.rank),
+        )
+
+
+def missing_units_note(ctx: ParseContext, records: list[UnitRecord]) -> None:
+    """The units of the edition's level (below the home province for districts and
+    departments) that the file does not list."""
+    present = {r.unit.pk for r in records}
+    missing = [u for u in ctx.matcher.units.values() if u.pk not in present]
+    if ctx.edition.level != "province":
+        home = {u.pk for u in missing if u.parent and u.parent.code == settings.PORTAL_HOME_UNIT}
+        missing = [u for u in missing if u.pk in home]
+    ctx.result.missing_units = sorted(missing, key=lambda u: u.code)
+    if missing and records:
+        names = ", ".join(u.display_name for u in ctx.result.missing_units[:10])
+        more = "…" if len(missing) > 10 else ""
+        if ctx.edition.published_top_n:
+            message = (
+                f"{len(missing)} đơn vị không có trong tệp sẽ được ghi là không công bố"
+                f" (kỳ này chỉ công bố nhóm đầu): {names}{more}"
+            )
+        else:
+            message = f"{len(missing)} đơn vị không có trong tệp: {names}{more}"
+        ctx.report("info", message, ctx.result.sheet)
+
+
+def dropped_units(*, edition: IndexEdition, present: set[int]) -> list[DroppedUnit]:
+    """Units with stored values ("value" state) in the edition that are not in `present`."""
+    rows = (
+        Score.objects.filter(edition=edition, state=Score.State.VALUE)
+        .exclude(unit_id__in=present)
+        .values_list("unit_id", "component__code", "component__order", "value", "decimals")
+    )
+    by_unit: dict[int, list[tuple[int, str | None, Decimal, int]]] = {}
+    for unit_id, code, order, value, decimals in rows:
+        position = -1 if code is None else order  # the total first, then the tree's order
+        by_unit.setdefault(unit_id, []).append((position, code, value, decimals))
+    units = Unit.objects.in_bulk(list(by_unit))
+    dropped = [
+        DroppedUnit(
+            unit=units[unit_id],
+            values=[(c, v, d) for _p, c, v, d in sorted(values, key=lambda item: item[0])],
+        )
+        for unit_id, values in by_unit.items()
+    ]
+    return sorted(dropped, key=lambda d: d.unit.code)
+
+
+def dropped_units_note(ctx: ParseContext) -> None:
+    """Units whose stored values the commit would remove: a warning each, and the commit then
+    needs the admin's confirmation (scores_import's allow_missing)."""
+    present = {r.unit.pk for r in ctx.result.records}
+    ctx.result.dropped = dropped_units(edition=ctx.edition, present=present)
+    if ctx.edition.published_top_n:
+        # The top-N file leaves the others out: they are stored as "not published", which
+        # loses nothing for a unit that had no value; one that had values is warned of.
+        outcome = "các giá trị này sẽ được thay bằng “không công bố”"
+    else:
+        outcome = "các giá trị này sẽ bị xóa"
+    for dropped in ctx.result.dropped:
+        ctx.report(
+            "warning",
+            f"{dropped.unit.display_name} có {len(dropped.values)} giá trị đang lưu "
+            f"({dropped.summary()}) nhưng không có trong tệp mới: nếu ghi, {outcome}",
+            ctx.result.sheet,
+            None,
+            "",
+            dropped.unit.name,
+        )

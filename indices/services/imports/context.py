@@ -1,0 +1,108 @@
+"""What every step of reading one file shares: the edition and its components, the unit
+names valid on its reference date, the mapping the admin chose, and the result being built."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from indices.models import LEVEL_UNIT_KINDS, Component, IndexEdition
+from indices.services.imports.results import ParseResult
+from indices.services.imports.vocabulary import ComponentVocabulary
+from tabular.problems import Problem
+from tabular.reading import Sheet
+from units.models import Unit
+from units.naming import normalize_name
+from units.selectors import UnitMatcher, UnitNameError, unit_matcher_build
+
+_NUMBER_LIKE = re.compile(r"^[\d\s.,%+-]*$")
+
+
+@dataclass
+class ParseContext:
+    edition: IndexEdition
+    sheets: list[Sheet]
+    overrides: dict[str, str]  # column (or row) key → role, as the admin mapped it
+    components: list[Component]
+    by_code: dict[str, Component]
+    top_codes: list[str]  # the codes of the components at the top of the tree
+    vocabulary: ComponentVocabulary
+    kinds: list[str]
+    matcher: UnitMatcher
+    result: ParseResult = field(default_factory=ParseResult)
+    column_names: dict[str | None, str] = field(default_factory=dict)  # code (None = total)
+    other_years: Counter[str] = field(default_factory=Counter)
+    bounds: dict[str | None, tuple[Decimal, Decimal]] = field(default_factory=dict)
+    _any_date_matcher: UnitMatcher | None = None
+    _unit_like: dict[str, bool] = field(default_factory=dict)
+
+    @classmethod
+    def build(
+        cls, *, edition: IndexEdition, sheets: list[Sheet], overrides: dict[str, str] | None
+    ) -> ParseContext:
+        components = list(edition.components.all())
+        kinds = LEVEL_UNIT_KINDS[edition.level]
+        return cls(
+            edition=edition,
+            sheets=sheets,
+            overrides=overrides or {},
+            components=components,
+            by_code={c.code: c for c in components},
+            top_codes=[c.code for c in components if c.parent_id is None],
+            vocabulary=ComponentVocabulary(components),
+            kinds=kinds,
+            matcher=unit_matcher_build(on_date=edition.reference_date, kinds=kinds),
+        )
+
+    def report(
+        self,
+        severity: str,
+        message: str,
+        sheet: str = "",
+        row: int | None = None,
+        column: str = "",
+        value: str = "",
+    ) -> None:
+        self.result.problems.append(Problem(severity, message, sheet, row, column, value))
+
+    def looks_like_unit(self, cell: Any) -> bool:
+        """A cell that names a unit of the edition's level (codes and numbers do not count: an
+        STT column of 1…63 is not a column of province codes)."""
+        if not isinstance(cell, str):
+            return False
+        text = cell.strip()
+        if not text or len(text) > 80 or _NUMBER_LIKE.match(text):
+            return False
+        hit = self._unit_like.get(text)
+        if hit is None:
+            hit = self._unit_like[text] = normalize_name(text) in self.matcher.keys
+        return hit
+
+    def resolve_unit(self, name: str, *, sheet: str, row: int | None, column: str) -> Unit | None:
+        """The unit a name means on the edition's reference date; None, with an error that says
+        why (unknown, ambiguous, or a unit that did not exist on that date), otherwise."""
+        try:
+            return self.matcher.resolve(name)
+        except UnitNameError as error:
+            if not error.candidates or "nhiều" not in error.reason:
+                if self._any_date_matcher is None:
+                    self._any_date_matcher = unit_matcher_build(on_date=None, kinds=self.kinds)
+                other = self._any_date_matcher.keys.get(normalize_name(name))
+                if other and len(other) == 1:
+                    unit = self._any_date_matcher.units[next(iter(other))]
+                    self.report(
+                        "error",
+                        f"Đơn vị {unit.name} không tồn tại vào ngày "
+                        f"{self.edition.reference_date:%d/%m/%Y} (ngày đối chiếu của kỳ "
+                        f"{self.edition})",
+                        sheet,
+                        row,
+                        column,
+                        name,
+                    )
+                    return None
+            self.report("error", str(error), sheet, row, column, name)
+            return None

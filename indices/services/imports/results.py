@@ -1,0 +1,64 @@
+"""What parsing a file gives back: the unit records it read, how each column (or row) was
+mapped, every problem, and the units the file leaves out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from indices.figures import figure
+from tabular.cells import Cell
+from tabular.problems import Problem, WithProblems
+from units.models import Unit
+
+
+@dataclass
+class UnitRecord:
+    unit: Unit
+    sheet: str
+    row: int
+    rank: int | None = None
+    group: str = ""
+    values: dict[str | None, Cell] = field(default_factory=dict)  # component code, None = total
+
+
+@dataclass
+class ColumnInfo:
+    key: str  # column index (wide/long) or row number (transposed)
+    header: str
+    role: str
+    auto_role: str
+
+
+@dataclass
+class DroppedUnit:
+    """A unit with stored values in the edition that the new file leaves out."""
+
+    unit: Unit
+    values: list[tuple[str | None, Decimal, int]]  # (component code, None = total; value; decimals)
+
+    def summary(self) -> str:
+        return "; ".join(
+            f"{'tổng' if code is None else code + ':'} {figure(value, decimals)}"
+            for code, value, decimals in self.values
+        )
+
+
+@dataclass
+class ParseResult(WithProblems):
+    layout: str = ""
+    sheet: str = ""
+    header_row: int | None = None
+    columns: list[ColumnInfo] = field(default_factory=list)
+    records: list[UnitRecord] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    missing_units: list[Unit] = field(default_factory=list)
+    dropped: list[DroppedUnit] = field(default_factory=list)
+
+    @property
+    def value_count(self) -> int:
+        return sum(1 for r in self.records for c in r.values.values() if c.state == "value")
+
+    @property
+    def mapping(self) -> dict[str, str]:
+        return {c.key: c.role for c in self.columns}
