@@ -1,10 +1,140 @@
-"""Reads of the current analytics generation (what dashboards and exports see)."""
+"""Reads of the current analytics generation: the public API through which every layer above
+`indices` (dashboards, reports, exports and commands) reads analytics results.
+
+Each edition points at the run whose rows readers use; a rebuild writes a new generation and
+switches the pointer in one transaction, so these reads never see a half-built state. The
+generation number changes with every switch, so a cache key that carries it is invalidated when
+new results land."""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from indices.models import EditionAnalysis, IndexEdition, RankResult, TargetResult
+from django.db.models import Count, Model, QuerySet
+
+from indices.figures import Coverage
+from indices.labels import localized_name
+from indices.models import (
+    LEVEL_UNIT_KINDS,
+    AnalyticsGeneration,
+    EditionAnalysis,
+    IndexEdition,
+    RankResult,
+    Score,
+    TargetResult,
+)
+from units.models import Unit
+
+M = TypeVar("M", bound=Model)
+
+
+def generation() -> int:
+    """The number of the current analytics generation (0 before the first rebuild)."""
+    return AnalyticsGeneration.objects.filter(pk=1).values_list("number", flat=True).first() or 0
+
+
+@dataclass
+class EditionInfo:
+    """An edition as readers see it: the run whose rows are current and its coverage."""
+
+    pk: int
+    index_code: str
+    year: int
+    run_id: int | None
+    breaks_comparability: bool
+    break_note: str
+    total_max: float
+    total_min: float
+    status: str
+    published_top_n: int | None
+    decimals: int
+    coverage: Coverage
+    index_name: str
+    short_name: str
+    level: str
+
+
+def _expected_units(
+    level: str,
+    on_date: dt.date,
+    covered: int,
+    spans: list[tuple[dt.date | None, dt.date | None]],
+) -> int:
+    """How many units the publisher normally ranks: every province valid on the edition's
+    reference date (63, then 34); for the province's own units, those it scored."""
+    if level != "province":
+        return covered
+    return sum(
+        1
+        for start, end in spans
+        if (start is None or start <= on_date) and (end is None or end >= on_date)
+    )
+
+
+def current_editions(index_codes: Iterable[str] | None = None) -> list[EditionInfo]:
+    """Every edition (of the given indices, else of all) with the run readers should use and its
+    coverage, in index order then year (three queries)."""
+    editions = IndexEdition.objects.select_related("index", "analysis").order_by(
+        "index__order", "year"
+    )
+    codes = list(index_codes or [])
+    if codes:
+        editions = editions.filter(index__code__in=codes)
+    edition_list = list(editions)
+    covered = dict(
+        Score.objects.filter(edition__in=edition_list, component__isnull=True)
+        .values("edition_id")
+        .annotate(n=Count("unit_id", distinct=True))
+        .values_list("edition_id", "n")
+    )
+    spans = list(
+        Unit.objects.filter(kind__in=LEVEL_UNIT_KINDS["province"]).values_list(
+            "valid_from", "valid_to"
+        )
+    )
+    result = []
+    for e in edition_list:
+        analysis = getattr(e, "analysis", None)
+        n = covered.get(e.pk, 0)
+        result.append(
+            EditionInfo(
+                pk=e.pk,
+                index_code=e.index.code,
+                year=e.year,
+                run_id=analysis.run_id if analysis else None,
+                breaks_comparability=e.breaks_comparability,
+                break_note=e.break_note,
+                total_max=float(e.total_max),
+                total_min=float(e.total_min),
+                status=e.status,
+                published_top_n=e.published_top_n,
+                decimals=e.decimals,
+                coverage=Coverage(
+                    level=e.level,
+                    expected=_expected_units(e.level, e.reference_date, n, spans),
+                    covered=n,
+                    top_n=e.published_top_n,
+                    publishes_ranks=e.index.publishes_ranks,
+                ),
+                index_name=localized_name(e.index),
+                short_name=e.index.short_name,
+                level=e.level,
+            )
+        )
+    return result
+
+
+def current_results(results: QuerySet[M], editions: Iterable[EditionInfo]) -> QuerySet[M]:
+    """The rows of `results` (RankResult or TargetResult) in the generation each edition points
+    at. A run that rebuilt many editions owns rows for each of them, so filter on both the runs
+    and the editions."""
+    current = [e for e in editions if e.run_id]
+    return results.filter(
+        run_id__in={e.run_id for e in current}, edition_id__in=[e.pk for e in current]
+    )
 
 
 def current_run_id(*, edition: IndexEdition) -> int | None:

@@ -10,6 +10,8 @@ from typing import Any
 from django.db.models import Avg, Count, Prefetch
 from django.utils import timezone
 
+from indices.models import RankResult
+from indices.selectors_analytics import current_editions, current_results
 from reports.models import (
     IndicatorTarget,
     IndicatorValue,
@@ -20,6 +22,7 @@ from reports.models import (
     TaskProgress,
 )
 from units.models import Unit
+from units.selectors import home_unit
 
 # A report in one of these states is not late, whatever the date.
 SETTLED = {QuarterlyReport.Status.SUBMITTED, QuarterlyReport.Status.APPROVED}
@@ -115,10 +118,6 @@ def report_detail(*, report: QuarterlyReport) -> dict[str, Any]:
 def component_coverage(*, window: ReportingWindow) -> list[dict[str, Any]]:
     """For each index component the plan's tasks aim at: how many tasks, how far along (mean %
     complete in the quarter), and whether it is among the home province's weakest components."""
-    from indices.models import RankResult
-    from indices.selectors_dashboard import _current, _editions
-    from units.selectors import home_unit
-
     aims = TaskAim.objects.select_related("index", "task")
     progress = {
         p.task_id: p.percent_complete for p in TaskProgress.objects.filter(report__window=window)
@@ -126,12 +125,12 @@ def component_coverage(*, window: ReportingWindow) -> list[dict[str, Any]]:
     weak: dict[tuple[str, str], int] = {}
     home = home_unit()
     if home:
-        editions = _editions()
+        editions = current_editions()
         latest: dict[str, int] = {}
         for e in editions:
             if e.run_id:
                 latest[e.index_code] = e.pk
-        for r in _current(
+        for r in current_results(
             RankResult.objects.filter(unit=home, edition_id__in=latest.values())
             .exclude(component_code="")
             .filter(priority__isnull=False),
