@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_dashboard, views_imports
+from . import views, views_imports
 
 app_name = "indices"
 
@@ -20,10 +20,5 @@ urlpatterns = [
     path("muc-tieu/moi/", views.target_edit, name="target_create"),
     path("muc-tieu/<int:pk>/sua/", views.target_edit, name="target_edit"),
     path("muc-tieu/<int:pk>/", views.target_history, name="target_history"),
-    path("so-sanh/", views_dashboard.compare, name="compare"),
-    path("co-so-so-lieu/", views_dashboard.basis_legend, name="basis_legend"),
-    path("noi-bo/", views_dashboard.internal, name="internal"),
-    path("ban-do/", views_dashboard.tile_map, name="map"),
-    path("<str:code>/", views_dashboard.index_dashboard, name="detail"),
     path("<str:code>/phuong-phap/", views.index_detail, name="methodology"),
 ]

@@ -3,12 +3,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
-from indices import views_dashboard
-
 from . import views
 
 urlpatterns = [
-    path("", views_dashboard.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
@@ -17,5 +14,7 @@ urlpatterns = [
     path("don-vi/", include("units.urls")),
     path("chi-so/", include("indices.urls")),
     path("tien-do/", include("reports.urls")),
+    # After indices: the dashboards' `chi-so/<code>/` would otherwise shadow `chi-so/phan-tich/`.
     path("quan-tri/", admin.site.urls),
+    path("", include("dashboards.urls")),
 ]

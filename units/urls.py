@@ -6,6 +6,5 @@ app_name = "units"
 
 urlpatterns = [
     path("", views.unit_list, name="list"),
-    path("<str:code>/", views.unit_detail, name="detail"),
     path("<str:code>/lien-he/", views.unit_contact_edit, name="contact"),
 ]

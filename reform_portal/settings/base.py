@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "units",
     "indices",
     "reports",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -98,7 +99,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "dashboards:home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Vietnamese first, English second.

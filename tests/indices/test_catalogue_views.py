@@ -13,7 +13,7 @@ from indices.models import Target
         reverse("indices:methodology", args=["PAPI"]) + "?nam=2018",
         reverse("indices:methodology", args=["ICT"]) + "?nam=2021",
         reverse("indices:methodology", args=["PAR_DISTRICT"]),
-        reverse("units:detail", args=["49"]),
+        reverse("dashboards:unit", args=["49"]),
         reverse("units:list"),
     ],
 )
@@ -46,7 +46,7 @@ def test_not_run_edition_is_shown_as_such(client, official):
 
 def test_unit_page_lists_scores_by_index_and_year(client, official):
     client.force_login(official)
-    body = client.get(reverse("units:detail", args=["49"])).content.decode()
+    body = client.get(reverse("dashboards:unit", args=["49"])).content.decode()
     assert "66,24" in body  # PCI 2021, Vietnamese decimal comma
     assert "84,60" in body  # PAR INDEX 2023
     assert "không tổ chức" in body  # ICT 2021

@@ -5,7 +5,11 @@ from units.models import Unit
 
 
 def test_anonymous_user_is_sent_to_login(client, reference_units):
-    for url in (reverse("home"), reverse("units:list"), reverse("units:detail", args=["49"])):
+    for url in (
+        reverse("dashboards:home"),
+        reverse("units:list"),
+        reverse("dashboards:unit", args=["49"]),
+    ):
         response = client.get(url)
         assert response.status_code == 302
         assert response.url.startswith(reverse("login"))
@@ -36,7 +40,7 @@ def test_directory_filters_by_date(client, official):
 
 def test_quang_nam_page_shows_districts_and_merger(client, official):
     client.force_login(official)
-    body = client.get(reverse("units:detail", args=["49"])).content.decode()
+    body = client.get(reverse("dashboards:unit", args=["49"])).content.decode()
     assert "Huyện Nông Sơn" in body
     assert "Thành phố Tam Kỳ" in body
     assert "Sáp nhập" in body
@@ -111,6 +115,6 @@ def test_login_locks_out_after_repeated_failures(client, official):
 
 def test_pages_send_a_content_security_policy(client, official):
     client.force_login(official)
-    policy = client.get(reverse("home")).headers["Content-Security-Policy"]
+    policy = client.get(reverse("dashboards:home")).headers["Content-Security-Policy"]
     assert "default-src 'self'" in policy
     assert "script-src 'self'" in policy

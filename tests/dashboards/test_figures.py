@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from django.utils import translation
 
+from dashboards.selectors import result_row
 from indices.analytics.runs import analysis_rebuild
 from indices.figures import Coverage, figure, rank_text
 from indices.models import (
@@ -301,7 +302,5 @@ def test_a_published_leader_stays_published_beside_an_illustrative_peer(referenc
     assert quang_nam.leader_basis == "published"
     assert quang_nam.analysis_basis == "illustrative"  # the mean takes in the illustrative 88
     run_id = EditionAnalysis.objects.get(edition=edition).run_id
-    from indices.selectors_dashboard import _row
-
-    row = _row(RankResult.objects.get(run_id=run_id, unit__code="49", component_code=""))
+    row = result_row(RankResult.objects.get(run_id=run_id, unit__code="49", component_code=""))
     assert row["gap_basis"] == "derived"

@@ -5,27 +5,27 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from indices import charts
-from indices import selectors_dashboard as dash
+from dashboards import charts
+from dashboards import selectors as dash
 from indices.analytics.runs import analysis_rebuild
 from indices.models import IndexEdition, Score
 from indices.services.imports.service import scores_import
-from reports.exports import neutralise
+from tabular.export import neutralise
 from units.models import Region, Unit
 
 PAGES = [
-    reverse("home"),
-    reverse("indices:detail", args=["PCI"]),
-    reverse("indices:detail", args=["PCI"]) + "?nam=2023",
-    reverse("indices:detail", args=["PAPI"]) + "?nam=2018&vung=BTBDHMT",
-    reverse("indices:detail", args=["PAR"]),
-    reverse("indices:detail", args=["ICT"]),
-    reverse("indices:compare"),
-    reverse("indices:compare") + "?chi_so=PAPI&nam=2022&don_vi=49&don_vi=48&don_vi=51",
-    reverse("indices:internal") + "?chi_so=PAR_DISTRICT&nam=2022",
-    reverse("indices:internal") + "?chi_so=PAR_DEPT",
-    reverse("indices:map") + "?chi_so=PCI&nam=2021&theo=hang",
-    reverse("units:detail", args=["49"]),
+    reverse("dashboards:home"),
+    reverse("dashboards:index", args=["PCI"]),
+    reverse("dashboards:index", args=["PCI"]) + "?nam=2023",
+    reverse("dashboards:index", args=["PAPI"]) + "?nam=2018&vung=BTBDHMT",
+    reverse("dashboards:index", args=["PAR"]),
+    reverse("dashboards:index", args=["ICT"]),
+    reverse("dashboards:compare"),
+    reverse("dashboards:compare") + "?chi_so=PAPI&nam=2022&don_vi=49&don_vi=48&don_vi=51",
+    reverse("dashboards:internal") + "?chi_so=PAR_DISTRICT&nam=2022",
+    reverse("dashboards:internal") + "?chi_so=PAR_DEPT",
+    reverse("dashboards:map") + "?chi_so=PCI&nam=2021&theo=hang",
+    reverse("dashboards:unit", args=["49"]),
 ]
 
 
@@ -75,10 +75,10 @@ def test_pages_stay_within_18_queries_on_a_ten_times_larger_dataset(
     analysis_rebuild(edition_ids=[edition.pk], trigger="admin")
     client.force_login(official)
     for url in (
-        reverse("indices:detail", args=["PCI"]) + "?nam=2021",
-        reverse("home"),
-        reverse("indices:map") + "?nam=2021",
-        reverse("units:detail", args=["49"]),
+        reverse("dashboards:index", args=["PCI"]) + "?nam=2021",
+        reverse("dashboards:home"),
+        reverse("dashboards:map") + "?nam=2021",
+        reverse("dashboards:unit", args=["49"]),
     ):
         cache.clear()
         with django_assert_max_num_queries(18):
@@ -88,7 +88,7 @@ def test_pages_stay_within_18_queries_on_a_ten_times_larger_dataset(
 @pytest.mark.usefixtures("analysed")
 def test_home_shows_each_index_with_rank_change_group_and_target_status(client, official):
     client.force_login(official)
-    response = client.get(reverse("home"))
+    response = client.get(reverse("dashboards:home"))
     body = response.content.decode()
     cards = {card["code"]: card for card in response.context["cards"]}
     assert {"PAR", "PAPI", "PCI", "ICT"} <= set(cards)
@@ -109,24 +109,24 @@ def test_home_shows_each_index_with_rank_change_group_and_target_status(client, 
 @pytest.mark.usefixtures("analysed")
 def test_index_page_league_marks_home_not_published_and_downloads(client, official):
     client.force_login(official)
-    body = client.get(reverse("indices:detail", args=["PCI"]) + "?nam=2023").content.decode()
+    body = client.get(reverse("dashboards:index", args=["PCI"]) + "?nam=2023").content.decode()
     assert body.count('class="state-np"') == 33
     assert 'class="home"' in body
     assert "chỉ công bố điểm và thứ hạng của 30 tỉnh dẫn đầu" in body
-    response = client.get(reverse("indices:detail", args=["PCI"]) + "?nam=2021&tai=csv")
+    response = client.get(reverse("dashboards:index", args=["PCI"]) + "?nam=2021&tai=csv")
     text = response.content.decode("utf-8-sig")
     header, *lines = text.splitlines()
     assert header.startswith("Hạng,Cơ sở của hạng,Đơn vị,Vùng,Điểm,Cơ sở của điểm")
     assert len(lines) == 63
     assert any(line.startswith("19/63,Công bố,Tỉnh Quảng Nam,") for line in lines)
-    xlsx = client.get(reverse("indices:detail", args=["PCI"]) + "?nam=2021&tai=xlsx")
+    xlsx = client.get(reverse("dashboards:index", args=["PCI"]) + "?nam=2021&tai=xlsx")
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
 @pytest.mark.usefixtures("analysed")
 def test_region_filter_is_in_the_url(client, official):
     client.force_login(official)
-    response = client.get(reverse("indices:detail", args=["PCI"]) + "?nam=2021&vung=TN")
+    response = client.get(reverse("dashboards:index", args=["PCI"]) + "?nam=2021&vung=TN")
     regions = {row["region"].code for row in response.context["league"]}
     assert regions == {"TN"}
     assert len(response.context["league"]) == 5
@@ -163,7 +163,7 @@ def test_pages_show_a_new_import_only_after_its_rebuild(
     client, official, django_capture_on_commit_callbacks
 ):
     client.force_login(official)
-    url = reverse("indices:detail", args=["PCI"]) + "?nam=2022"
+    url = reverse("dashboards:index", args=["PCI"]) + "?nam=2022"
     before = client.get(url).context["home_row"]["value"]
     edition = IndexEdition.objects.get(index__code="PCI", year=2022)
     csv_text = "Tỉnh,Điểm số PCI,Xếp hạng\nQuảng Nam,71.5,1\nĐà Nẵng,70,2\n"
@@ -179,7 +179,7 @@ def test_pages_show_a_new_import_only_after_its_rebuild(
 @pytest.mark.usefixtures("analysed")
 def test_compare_defaults_to_home_and_region(client, official):
     client.force_login(official)
-    response = client.get(reverse("indices:compare"))
+    response = client.get(reverse("dashboards:compare"))
     codes = [u.code for u in response.context["units"]]
     assert codes[0] == "49"
     assert 2 <= len(codes) <= 6
@@ -189,7 +189,7 @@ def test_compare_defaults_to_home_and_region(client, official):
 @pytest.mark.usefixtures("analysed")
 def test_internal_league_and_heatmap(client, official):
     client.force_login(official)
-    response = client.get(reverse("indices:internal") + "?chi_so=PAR_DISTRICT&nam=2022")
+    response = client.get(reverse("dashboards:internal") + "?chi_so=PAR_DISTRICT&nam=2022")
     league = response.context["league"]
     assert league[0]["unit"].code == "515"  # Bắc Trà My, 91.44%
     assert league[0]["total"]["group"] == "Xuất sắc"
@@ -199,12 +199,12 @@ def test_internal_league_and_heatmap(client, official):
 
 @pytest.mark.usefixtures("analysed")
 def test_permissions_for_dashboards(client, head_khdt):
-    assert client.get(reverse("indices:compare")).status_code == 302  # anonymous → login
+    assert client.get(reverse("dashboards:compare")).status_code == 302  # anonymous → login
     client.force_login(head_khdt)
-    assert client.get(reverse("home")).status_code == 200
-    assert client.get(reverse("indices:detail", args=["PCI"])).status_code == 200
-    assert client.get(reverse("units:detail", args=["49"])).status_code == 200
-    assert client.get(reverse("units:detail", args=["49.SKHDT"])).status_code == 200
-    assert client.get(reverse("units:detail", args=["49.STTTT"])).status_code == 403
-    assert client.get(reverse("indices:internal")).status_code == 403
-    assert client.get(reverse("indices:detail", args=["PAR_DEPT"])).status_code == 403
+    assert client.get(reverse("dashboards:home")).status_code == 200
+    assert client.get(reverse("dashboards:index", args=["PCI"])).status_code == 200
+    assert client.get(reverse("dashboards:unit", args=["49"])).status_code == 200
+    assert client.get(reverse("dashboards:unit", args=["49.SKHDT"])).status_code == 200
+    assert client.get(reverse("dashboards:unit", args=["49.STTTT"])).status_code == 403
+    assert client.get(reverse("dashboards:internal")).status_code == 403
+    assert client.get(reverse("dashboards:index", args=["PAR_DEPT"])).status_code == 403

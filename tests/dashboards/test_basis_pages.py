@@ -15,9 +15,10 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
-from indices import charts, views_dashboard
-from indices import selectors_dashboard as dash
+from dashboards import charts
+from dashboards.selectors import profile
 from indices.models import IndexEdition, Score
+from indices.selectors_analytics import current_editions
 from reports.exports import table_response
 from units.naming import normalize_name
 
@@ -58,7 +59,7 @@ def _csv(response) -> list[dict[str, str]]:
 
 def test_compare_marks_every_figure_and_every_rank(client, official):
     client.force_login(official)
-    html = client.get(reverse("indices:compare") + "?chi_so=PCI&nam=2021").content.decode()
+    html = client.get(reverse("dashboards:compare") + "?chi_so=PCI&nam=2021").content.decode()
     table = _section(html, 'id="compare-table"', "</table>")
     assert FIG.findall(table)
     assert UNMARKED_FIG.findall(table) == []
@@ -71,8 +72,8 @@ def test_compare_marks_every_figure_and_every_rank(client, official):
 def test_papi_compare_map_and_methodology_never_call_an_order_a_published_rank(client, official):
     client.force_login(official)
     pages = [
-        reverse("indices:compare") + "?chi_so=PAPI&nam=2022&don_vi=49&don_vi=48&don_vi=51",
-        reverse("indices:map") + "?chi_so=PAPI&nam=2022&theo=hang",
+        reverse("dashboards:compare") + "?chi_so=PAPI&nam=2022&don_vi=49&don_vi=48&don_vi=51",
+        reverse("dashboards:map") + "?chi_so=PAPI&nam=2022&theo=hang",
         reverse("indices:methodology", args=["PAPI"]),
         reverse("indices:methodology", args=["PAPI"]) + "?nam=2022",
     ]
@@ -89,7 +90,7 @@ def test_papi_compare_map_and_methodology_never_call_an_order_a_published_rank(c
 
 def test_map_tiles_show_marked_figures_ranks_and_the_bases_in_the_legend(client, official):
     client.force_login(official)
-    html = client.get(reverse("indices:map") + "?chi_so=PCI&nam=2023").content.decode()
+    html = client.get(reverse("dashboards:map") + "?chi_so=PCI&nam=2023").content.decode()
     assert 'id="coverage-warning"' in html
     assert "30 tỉnh dẫn đầu" in html
     legend = _section(html, 'id="map-bases"', "</p>")
@@ -105,7 +106,7 @@ def test_map_tiles_show_marked_figures_ranks_and_the_bases_in_the_legend(client,
 def test_internal_league_marks_figures_and_heatmap_hover_names_the_basis(client, official):
     client.force_login(official)
     html = client.get(
-        reverse("indices:internal") + "?chi_so=PAR_DISTRICT&nam=2022"
+        reverse("dashboards:internal") + "?chi_so=PAR_DISTRICT&nam=2022"
     ).content.decode()
     league = _section(html, 'id="internal-league"', "</table>")
     assert FIG.findall(league)
@@ -120,7 +121,7 @@ def test_internal_league_marks_figures_and_heatmap_hover_names_the_basis(client,
 
 def test_unit_profile_marks_scores_ranks_strengths_and_weaknesses(client, official):
     client.force_login(official)
-    html = client.get(reverse("units:detail", args=["49"])).content.decode()
+    html = client.get(reverse("dashboards:unit", args=["49"])).content.decode()
     for element in ('id="strengths"', 'id="weaknesses"'):
         items = re.findall(r"<li>(.*?)</li>", _section(html, element, "</ul>"), re.S)
         assert items
@@ -212,7 +213,7 @@ def test_trend_rank_trace_of_an_index_without_published_ranks_is_an_order():
 
 def test_papi_dashboard_trend_names_its_rank_trace_an_order(client, official):
     client.force_login(official)
-    html = client.get(reverse("indices:detail", args=["PAPI"]) + "?nam=2022").content.decode()
+    html = client.get(reverse("dashboards:index", args=["PAPI"]) + "?nam=2022").content.decode()
     figure = _json_script(html, "trend-data")
     names = {trace["name"] for trace in figure["data"]}
     assert "Thứ tự (tính theo điểm)" in names
@@ -253,10 +254,10 @@ def test_components_bars_hover_with_basis_and_hatch_illustrative_ones():
 @pytest.mark.parametrize(
     "url",
     [
-        reverse("indices:compare") + "?chi_so=PCI&nam=2021",
-        reverse("indices:compare") + "?chi_so=PAPI&nam=2022&don_vi=49&don_vi=48&don_vi=51",
-        reverse("indices:internal") + "?chi_so=PAR_DISTRICT&nam=2022",
-        reverse("indices:detail", args=["PCI"]) + "?nam=2021",
+        reverse("dashboards:compare") + "?chi_so=PCI&nam=2021",
+        reverse("dashboards:compare") + "?chi_so=PAPI&nam=2022&don_vi=49&don_vi=48&don_vi=51",
+        reverse("dashboards:internal") + "?chi_so=PAR_DISTRICT&nam=2022",
+        reverse("dashboards:index", args=["PCI"]) + "?nam=2021",
     ],
 )
 def test_downloads_carry_basis_columns_with_the_four_labels(client, official, url):
@@ -280,7 +281,9 @@ def test_compare_download_rounds_as_the_page_does(client, official):
     client.force_login(official)
     edition = IndexEdition.objects.get(index__code="PAPI", year=2022)
     rows = _csv(
-        client.get(reverse("indices:compare") + "?chi_so=PAPI&nam=2022&don_vi=49&don_vi=48&tai=csv")
+        client.get(
+            reverse("dashboards:compare") + "?chi_so=PAPI&nam=2022&don_vi=49&don_vi=48&tai=csv"
+        )
     )
     stored = {
         s.unit.name: s.value
@@ -403,7 +406,7 @@ def _component_rows() -> list[dict]:
 
 def test_components_chart_keeps_each_series_colour_and_takes_each_bar_basis_from_its_own_value():
     edition = IndexEdition.objects.get(index__code="PCI", year=2023)
-    coverage = next(e for e in dash._editions(["PCI"]) if e.pk == edition.pk).coverage
+    coverage = next(e for e in current_editions(["PCI"]) if e.pk == edition.pk).coverage
     with translation.override("vi"):
         figure = charts.components_figure(
             rows=_component_rows(), unit_label="Quảng Nam", coverage=coverage
@@ -470,7 +473,7 @@ def test_a_break_sits_between_the_years_it_separates_and_outside_ones_are_not_dr
 
 def test_compare_rank_chart_says_what_each_rank_is_out_of_and_pads_rank_one(client, official):
     client.force_login(official)
-    html = client.get(reverse("indices:compare") + "?chi_so=PCI&nam=2024").content.decode()
+    html = client.get(reverse("dashboards:compare") + "?chi_so=PCI&nam=2024").content.decode()
     figure = _json_script(html, "compare-data")
     hovers = [text for trace in figure["data"] for text in trace.get("customdata", [])]
     assert any("/30 tỉnh được công bố" in text for text in hovers)
@@ -485,7 +488,7 @@ def test_compare_headers_name_components_in_full_and_the_picker_reads_alphabetic
 ):
     client.force_login(official)
     html = client.get(
-        reverse("indices:compare") + "?chi_so=PCI&nam=2021&don_vi=49&don_vi=48"
+        reverse("dashboards:compare") + "?chi_so=PCI&nam=2021&don_vi=49&don_vi=48"
     ).content.decode()
     header = _section(html, 'id="compare-table"', "</thead>")
     assert "…" not in header
@@ -504,8 +507,8 @@ def test_compare_headers_name_components_in_full_and_the_picker_reads_alphabetic
 @pytest.mark.parametrize(
     "url",
     [
-        reverse("indices:compare") + "?chi_so=DTI&nam=2022",
-        reverse("indices:map") + "?chi_so=DTI&nam=2022",
+        reverse("dashboards:compare") + "?chi_so=DTI&nam=2022",
+        reverse("dashboards:map") + "?chi_so=DTI&nam=2022",
     ],
 )
 def test_year_lists_offer_only_editions_with_data(client, official, url):
@@ -521,7 +524,7 @@ def test_internal_year_list_offers_only_editions_with_data(client, official):
     edition.analysis.save(update_fields=["run"])
     client.force_login(official)
     html = client.get(
-        reverse("indices:internal") + "?chi_so=PAR_DISTRICT&nam=2022"
+        reverse("dashboards:internal") + "?chi_so=PAR_DISTRICT&nam=2022"
     ).content.decode()
     years = re.findall(r'<option value="(\d{4})"', _section(html, 'id="nam"', "</select>"))
     assert str(edition.year) not in years
@@ -532,7 +535,7 @@ def test_map_text_is_white_on_dark_tiles_and_the_legend_gives_each_level_its_ran
     client, official
 ):
     client.force_login(official)
-    html = client.get(reverse("indices:map") + "?chi_so=PCI&nam=2021").content.decode()
+    html = client.get(reverse("dashboards:map") + "?chi_so=PCI&nam=2021").content.decode()
     tiles = re.findall(r'<div class="tile (l\d|none) ink-(light|dark)', html)
     assert tiles
     assert all((ink == "light") == (level in {"l3", "l4"}) for level, ink in tiles)
@@ -542,7 +545,7 @@ def test_map_text_is_white_on_dark_tiles_and_the_legend_gives_each_level_its_ran
     assert all(re.fullmatch(r"\d+,\d\d–\d+,\d\d", text) for text in ranges)
     assert "Cao ·" not in legend
     assert "Cao</span> ·" not in legend
-    html = client.get(reverse("indices:map") + "?chi_so=PCI&nam=2021&theo=hang").content.decode()
+    html = client.get(reverse("dashboards:map") + "?chi_so=PCI&nam=2021&theo=hang").content.decode()
     legend = _section(html, 'id="map-legend"', "</p>")
     ranges = re.findall(r'<small class="legend-range">([^<]+)</small>', legend)
     assert ranges[-1].startswith("1–")
@@ -551,7 +554,7 @@ def test_map_text_is_white_on_dark_tiles_and_the_legend_gives_each_level_its_ran
 
 def test_unit_page_marks_ranks_and_groups_by_their_basis(client, official):
     client.force_login(official)
-    html = client.get(reverse("units:detail", args=["49"])).content.decode()
+    html = client.get(reverse("dashboards:unit", args=["49"])).content.decode()
     scores = _section(html, 'id="scores-title"', "</section>")
     assert "Hạng công bố" not in scores
     par = _section(scores, ">PAR INDEX</a></h3>", "</table>")
@@ -576,7 +579,7 @@ def test_unit_page_marks_ranks_and_groups_by_their_basis(client, official):
 
 def test_unit_targets_read_in_words_with_their_demo_badge(client, official):
     client.force_login(official)
-    html = client.get(reverse("units:detail", args=["49"])).content.decode()
+    html = client.get(reverse("dashboards:unit", args=["49"])).content.decode()
     targets = _section(html, 'id="unit-targets"', "</ul>")
     assert "Điểm số (≥)" not in targets
     assert "[3]" not in targets
@@ -603,11 +606,11 @@ def test_profile_lists_real_strengths_before_illustrative_ones(monkeypatch):
         item("3", "published", 80),
     ]
     monkeypatch.setattr(
-        dash,
+        profile,
         "unit_profile",
         lambda *, unit: {"series": {}, "strengths": strengths, "weaknesses": strengths[::-1]},
     )
-    context = views_dashboard.profile_context(unit=None)
+    context = profile.profile_context(unit=None)
     assert [s["component_code"] for s in context["profile"]["strengths"]] == ["2", "3", "1"]
     assert [s["component_code"] for s in context["profile"]["weaknesses"]] == ["3", "2", "1"]
 
@@ -657,7 +660,7 @@ def test_xlsx_cells_show_the_decimals_they_were_rounded_to():
 def test_compare_xlsx_figures_keep_the_edition_precision(client, official):
     client.force_login(official)
     response = client.get(
-        reverse("indices:compare") + "?chi_so=ICT&nam=2023&don_vi=49&don_vi=48&tai=xlsx"
+        reverse("dashboards:compare") + "?chi_so=ICT&nam=2023&don_vi=49&don_vi=48&tai=xlsx"
     )
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
     header = [cell.value for cell in sheet[1]]

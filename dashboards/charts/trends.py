@@ -1,0 +1,245 @@
+"""Series over the years: one unit's score and rank, or several units (or indices) side by side.
+Methodology breaks are marked and never joined."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from dashboards.charts.common import (
+    PALETTE,
+    base_layout,
+    publishes_ranks,
+    rank_axis,
+    rank_with_basis,
+    segments,
+    series_traces,
+    value_words,
+)
+from indices.figures import Coverage, figure
+
+
+def trend_figure(
+    *,
+    series: list[dict[str, Any]],
+    breaks: set[int],
+    target: Any = None,
+    milestones: Any = None,
+    value_label: str,
+    decimals: int = 2,
+    coverages: dict[int, Coverage] | None = None,
+    ranks_published: bool | None = None,
+) -> dict[str, Any]:
+    """Score (left axis) and rank (right axis, inverted) over time; breaks never joined.
+
+    `coverages` (edition id → coverage) lets rank hover text read as on the page ("hạng 19/63");
+    `ranks_published` (the index's `publishes_ranks`) names the rank trace; by default it is
+    read off the rows (no published rank at all means the publisher ranks nobody)."""
+    points = [{**p, "break": p["year"] in breaks} for p in series]
+    published = publishes_ranks(series) if ranks_published is None else ranks_published
+    rank_name = _("Thứ hạng") if published else _("Thứ tự (tính theo điểm)")
+    coverages = coverages or {}
+
+    def value_text(p: dict[str, Any]) -> str:
+        return value_words(p.get("value"), p.get("decimals", decimals), p.get("basis"))
+
+    def rank_hover(p: dict[str, Any]) -> str:
+        return rank_with_basis(p, coverages.get(p.get("edition_id")))
+
+    has_scores = any(p.get("value") is not None for p in series)
+    has_ranks = any(p.get("display_rank") is not None for p in series)
+    traces: list[dict[str, Any]] = []
+    shown: set[str] = set()
+    for segment in segments(points):
+        if has_scores:  # DTI 2022 published ranks only: no empty score line, no empty axis
+            traces += series_traces(
+                segment,
+                y_key="value",
+                basis_key="basis",
+                words=value_text,
+                name=value_label,
+                group="score",
+                color=PALETTE[0],
+                shown=shown,
+                line={"width": 3},
+            )
+        if has_ranks:
+            traces += series_traces(
+                segment,
+                y_key="display_rank",
+                basis_key="rank_basis",
+                words=rank_hover,
+                name=rank_name,
+                group="rank",
+                color=PALETTE[1],
+                shown=shown,
+                yaxis="y2",
+                line={"dash": "dot"},
+                symbol="diamond",
+            )
+    years = [p["year"] for p in series]
+    ranks = [p.get("display_rank") for p in series]
+    score_axis = has_scores
+    if target is not None and target.kind == "score" and target.target_value is not None:
+        score_axis = True
+        years += [target.baseline_year, target.target_year]
+        goal = figure(target.target_value, decimals)
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": _("Mục tiêu"),
+                "x": [target.baseline_year, target.target_year],
+                "y": [float(target.target_value)] * 2,
+                "customdata": [goal, goal],
+                "line": {"color": "#2a9d8f", "dash": "dash"},
+                "hovertemplate": _("Mục tiêu") + ": %{customdata}<extra></extra>",
+            }
+        )
+    if target is not None and target.kind == "rank" and target.target_rank:
+        has_ranks = True
+        years += [target.baseline_year, target.target_year]
+        ranks.append(target.target_rank)
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": _("Mục tiêu thứ hạng"),
+                "yaxis": "y2",
+                "x": [target.baseline_year, target.target_year],
+                "y": [target.target_rank] * 2,
+                "line": {"color": "#2a9d8f", "dash": "dash"},
+                "hovertemplate": _("Mục tiêu thứ hạng") + ": %{y:d}<extra></extra>",
+            }
+        )
+    if milestones:
+        is_rank = target is not None and target.kind == "rank"
+        marks = [m for m in milestones if (m.rank if is_rank else m.value) is not None]
+        years += [m.year for m in marks]
+        if is_rank:
+            ranks += [m.rank for m in marks]
+        elif marks:
+            score_axis = True
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": _("Mốc"),
+                "x": [m.year for m in marks],
+                "y": [m.rank if is_rank else float(m.value) for m in marks],
+                "customdata": [
+                    _("hạng %(rank)s") % {"rank": m.rank} if is_rank else figure(m.value, decimals)
+                    for m in marks
+                ],
+                "yaxis": "y2" if is_rank else "y",
+                "marker": {"symbol": "x", "size": 9, "color": "#2a9d8f"},
+                "cliponaxis": False,
+                "hovertemplate": _("Mốc") + " %{x}: %{customdata}<extra></extra>",
+            }
+        )
+    shapes, annotations = _break_marks(breaks, [p["year"] for p in series])
+    xaxis: dict[str, Any] = {"title": {"text": _("Năm")}, "dtick": 1}
+    if years:
+        # Half a year either side: a single edition sits in the middle, not on an edge.
+        xaxis["range"] = [min(years) - 0.5, max(years) + 0.5]
+        xaxis["autorange"] = False
+    yaxis: dict[str, Any] = {"title": {"text": value_label}}
+    if not score_axis:
+        yaxis = {"visible": False}
+    yaxis2 = rank_axis(ranks, published=published, overlaying="y", side="right")
+    if not has_ranks:
+        yaxis2["visible"] = False
+    return {
+        "data": traces,
+        "layout": base_layout(
+            xaxis=xaxis,
+            yaxis=yaxis,
+            yaxis2=yaxis2,
+            shapes=shapes,
+            annotations=annotations,
+        ),
+    }
+
+
+def _break_marks(breaks: set[int], years: list[int]) -> tuple[list[dict], list[dict]]:
+    """A dashed line where the methodology changed: between the last year before the change and
+    the change, or on the year of the change itself when the series starts there (DTI has no
+    score before its 2022 method). Changes outside the years shown are not drawn."""
+    shapes: list[dict] = []
+    annotations: list[dict] = []
+    if not years:
+        return shapes, annotations
+    for year in sorted(breaks):
+        if not min(years) <= year <= max(years):
+            continue
+        x = year - 0.5 if any(y < year for y in years) else year
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": x,
+                "x1": x,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": "#5b2a86", "dash": "dash", "width": 1},
+            }
+        )
+        annotations.append(
+            {
+                "x": x,
+                "y": 1,
+                "xref": "x",
+                "yref": "paper",
+                "text": _("Đổi phương pháp"),
+                "showarrow": False,
+                "font": {"color": "#5b2a86", "size": 10},
+                "yanchor": "bottom",
+            }
+        )
+    return shapes, annotations
+
+
+def multi_trend_figure(
+    *,
+    series: dict[str, list[dict[str, Any]]],
+    labels: dict[str, str],
+    rank: bool = True,
+    coverages: dict[int, Coverage] | None = None,
+    ranks_published: bool | None = None,
+) -> dict[str, Any]:
+    """Several units (or indices) over time, by rank or by score."""
+    everything = [p for points in series.values() for p in points]
+    published = publishes_ranks(everything) if ranks_published is None else ranks_published
+    coverages = coverages or {}
+
+    def hover(p: dict[str, Any]) -> str:
+        if rank:
+            return rank_with_basis(p, coverages.get(p.get("edition_id")))
+        return value_words(p.get("value"), p.get("decimals", 2), p.get("basis"))
+
+    traces: list[dict[str, Any]] = []
+    shown: set[str] = set()
+    for number, (key, points) in enumerate(series.items()):
+        for segment in segments(points):
+            traces += series_traces(
+                segment,
+                y_key="display_rank" if rank else "value",
+                basis_key="rank_basis" if rank else "basis",
+                words=hover,
+                name=labels.get(key, key),
+                group=str(key),
+                color=PALETTE[number % len(PALETTE)],
+                shown=shown,
+            )
+    if rank:
+        axis = rank_axis([p.get("display_rank") for p in everything], published=published)
+    else:
+        axis = {"title": {"text": _("Điểm")}}
+    return {
+        "data": traces,
+        "layout": base_layout(
+            xaxis={"title": {"text": _("Năm")}, "dtick": 1}, yaxis=axis, hovermode="closest"
+        ),
+    }

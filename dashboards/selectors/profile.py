@@ -1,0 +1,111 @@
+"""A unit's page: its directory facts and history (from `units`), its scores and targets (from
+`indices`), and the dashboard profile: ranks over the years, strengths and weaknesses."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from dashboards import charts
+from dashboards.selectors.common import cached, result_row
+from indices.models import Basis, RankResult
+from indices.selectors import unit_scores_by_index, unit_targets
+from indices.selectors_analytics import current_editions, current_results
+from units.models import Unit
+from units.selectors import unit_history
+
+
+def unit_page(*, unit: Unit) -> dict[str, Any]:
+    """Everything the unit's page shows but the reader's own permissions."""
+    score_series = unit_scores_by_index(unit=unit)
+    ranks_published = {s.index.code: s.index.publishes_ranks for s in score_series}
+    return {
+        "unit": unit,
+        "history": unit_history(unit=unit),
+        "score_series": score_series,
+        "targets": unit_targets(unit=unit),
+        **profile_context(unit=unit, ranks_published=ranks_published),
+    }
+
+
+def profile_context(
+    *, unit: Unit, ranks_published: dict[str, bool] | None = None
+) -> dict[str, Any]:
+    """The dashboard part of a unit's page (charts, strengths and weaknesses). An index that
+    publishes no ranks (PAPI; `ranks_published` by index code, else read off the rows) is
+    labelled as an order computed from scores."""
+    profile = unit_profile(unit=unit)
+    known = ranks_published or {}
+    labels = {
+        code: code
+        if known.get(code, charts.publishes_ranks(points))
+        else _("%(code)s: thứ tự tính theo điểm") % {"code": code}
+        for code, points in profile["series"].items()
+    }
+    chart = charts.multi_trend_figure(series=profile["series"], labels=labels, rank=True)
+
+    def with_rank(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        # Real figures first: an illustrative component leads only when nothing real is left.
+        # The sort is stable, so each part keeps its order by percentile.
+        items = sorted(items, key=_illustrative_item)
+        return [{**item, "rank_label": charts.rank_words(item)} for item in items]
+
+    profile = {
+        **profile,
+        "strengths": with_rank(profile["strengths"]),
+        "weaknesses": with_rank(profile["weaknesses"]),
+    }
+    return {"profile": profile, "profile_json": chart if profile["series"] else ""}
+
+
+def _illustrative_item(item: dict[str, Any]) -> bool:
+    return Basis.ILLUSTRATIVE in (item.get("basis"), item.get("rank_basis"))
+
+
+def unit_profile(*, unit: Unit) -> dict[str, Any]:
+    def build() -> dict[str, Any]:
+        editions = current_editions()
+        by_pk = {e.pk: e for e in editions}
+        rows = list(
+            current_results(RankResult.objects.filter(unit=unit), editions).select_related(
+                "component"
+            )
+        )
+        series: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        latest_year: dict[str, int] = {}
+        for r in rows:
+            if r.component_code == "":
+                e = by_pk[r.edition_id]
+                series[e.index_code].append(
+                    {**result_row(r), "year": e.year, "break": e.breaks_comparability}
+                )
+                if r.state == "value":
+                    latest_year[e.index_code] = max(latest_year.get(e.index_code, 0), e.year)
+        strengths, weaknesses = [], []
+        for r in rows:
+            e = by_pk[r.edition_id]
+            if (
+                r.component_code
+                and latest_year.get(e.index_code) == e.year
+                and r.percentile is not None
+            ):
+                item = {
+                    **result_row(r),
+                    "index_code": e.index_code,
+                    "year": e.year,
+                    "component": r.component,
+                }
+                strengths.append(item)
+        # Real figures first: a strength or weakness among illustrative values is shown only
+        # where no real one is left.
+        strengths.sort(key=lambda item: (item["basis"] == "illustrative", -item["percentile"]))
+        weaknesses = sorted(
+            strengths, key=lambda item: (item["basis"] == "illustrative", item["percentile"])
+        )[:5]
+        for values in series.values():
+            values.sort(key=lambda item: item["year"])
+        return {"series": dict(series), "strengths": strengths[:5], "weaknesses": weaknesses}
+
+    return cached(f"profile:{unit.pk}", build)

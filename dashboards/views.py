@@ -1,0 +1,108 @@
+"""The officials' dashboards. Each view checks the reader's permission, resolves what was asked
+for, and renders one selector's page data (or its download); the selectors shape everything."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from dashboards import selectors as dash
+from indices.figures import all_basis_marks
+from indices.models import Index
+from reform_portal.permissions import require_perm
+from reports.exports import table_response
+from units.models import Unit
+from units.selectors import home_unit
+
+DOWNLOADS = ("csv", "xlsx")
+
+
+def _download(table: dash.Table, fmt: str) -> HttpResponse:
+    return table_response(columns=table.columns, rows=table.rows, filename=table.filename, fmt=fmt)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    require_perm(request, "indices.view_dashboards")
+    unit = home_unit()
+    if unit is None:
+        return render(request, "dashboards/home.html", {"unit": None})
+    return render(request, "dashboards/home.html", dash.home_page(unit=unit))
+
+
+@login_required
+def index_dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    require_perm(request, "indices.view_dashboards")
+    index = get_object_or_404(Index, code=code)
+    require_perm(request, "dashboards.view_index", index)
+    edition = dash.pick_edition(index, request.GET.get("nam"))
+    unit = home_unit()
+    if edition.level != "province" or unit is None:
+        return redirect(f"{reverse('dashboards:internal')}?chi_so={index.code}&nam={edition.year}")
+    region = request.GET.get("vung", "")
+    fmt = request.GET.get("tai", "")
+    if fmt in DOWNLOADS:
+        table = dash.league_table(index=index, edition=edition, unit=unit, region_code=region)
+        return _download(table, fmt)
+    page = dash.index_page(index=index, edition=edition, unit=unit, region_code=region)
+    return render(request, "dashboards/index_dashboard.html", page)
+
+
+@login_required
+def unit_page(request: HttpRequest, code: str) -> HttpResponse:
+    require_perm(request, "units.view_directory")
+    unit = get_object_or_404(Unit.objects.select_related("region", "parent"), code=code)
+    require_perm(request, "units.view_unit", unit)
+    page = dash.unit_page(unit=unit)
+    page["can_edit_contact"] = request.user.has_perm("units.change_unit_contact", unit)
+    return render(request, "dashboards/unit.html", page)
+
+
+@login_required
+def basis_legend(request: HttpRequest) -> HttpResponse:
+    """The one page that explains the basis marks, rounding and ranks."""
+    require_perm(request, "indices.view_dashboards")
+    return render(request, "dashboards/basis_legend.html", {"marks": all_basis_marks()})
+
+
+@login_required
+def compare(request: HttpRequest) -> HttpResponse:
+    require_perm(request, "indices.view_dashboards")
+    index = get_object_or_404(
+        Index, code=request.GET.get("chi_so", "PCI"), kind=Index.Kind.NATIONAL
+    )
+    edition = dash.pick_edition(index, request.GET.get("nam"))
+    units = dash.compared_units(codes=request.GET.getlist("don_vi"))
+    fmt = request.GET.get("tai", "")
+    if fmt in DOWNLOADS:
+        return _download(dash.compare_table(index=index, edition=edition, units=units), fmt)
+    by_rank = request.GET.get("theo") != "diem"
+    page = dash.compare_page(index=index, edition=edition, units=units, by_rank=by_rank)
+    return render(request, "dashboards/compare.html", page)
+
+
+@login_required
+def internal(request: HttpRequest) -> HttpResponse:
+    require_perm(request, "indices.view_internal")
+    index = get_object_or_404(dash.internal_indices(), code=request.GET.get("chi_so", "PAR_DEPT"))
+    edition = dash.pick_edition(index, request.GET.get("nam"))
+    fmt = request.GET.get("tai", "")
+    if fmt in DOWNLOADS:
+        return _download(dash.internal_table(index=index, edition=edition), fmt)
+    page = dash.internal_page(index=index, edition=edition)
+    return render(request, "dashboards/internal.html", page)
+
+
+@login_required
+def tile_map(request: HttpRequest) -> HttpResponse:
+    require_perm(request, "indices.view_dashboards")
+    index = get_object_or_404(
+        Index, code=request.GET.get("chi_so", "PCI"), kind=Index.Kind.NATIONAL
+    )
+    edition = dash.pick_edition(index, request.GET.get("nam"))
+    by = "rank" if request.GET.get("theo") == "hang" else "score"
+    return render(
+        request, "dashboards/map.html", dash.map_page(index=index, edition=edition, by=by)
+    )
