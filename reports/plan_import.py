@@ -18,9 +18,9 @@ from reports.models import Indicator, IndicatorTarget, Plan, Task, TaskAim
 from tabular.cells import parse_cell, raw_text
 from tabular.headers import normalize_header
 from tabular.problems import Problem, WithProblems
-from tabular.reading import UnreadableFile, read_spreadsheet
+from tabular.reading import Sheet, UnreadableFile, read_spreadsheet
 from units.models import Unit
-from units.selectors import UnitNameError, unit_matcher_build
+from units.selectors import UnitMatcher, UnitNameError, unit_matcher_build
 
 COLUMNS = [
     ("code", "Mã nhiệm vụ"),
@@ -37,6 +37,7 @@ COLUMNS = [
     ("quarterly", "Mục tiêu mỗi quý"),
 ]
 REQUIRED = {"code", "title", "responsible", "start", "due"}
+_LABELS = dict(COLUMNS)
 UNIT_KINDS = [Unit.Kind.DEPARTMENT, Unit.Kind.CENTRAL_AGENCY, Unit.Kind.DISTRICT, Unit.Kind.COMMUNE]
 
 
@@ -107,6 +108,105 @@ def _date(value: Any) -> dt.date | None:
     return None
 
 
+def _header(sheet: Sheet) -> tuple[int, dict[str, int]] | None:
+    """The template's header row in the first 20 and the position of each known column."""
+    wanted = {normalize_header(label): key for key, label in COLUMNS}
+    for index, row in enumerate(sheet.rows[:20]):
+        found = {
+            wanted[normalize_header(c)]: i
+            for i, c in enumerate(row)
+            if normalize_header(c) in wanted
+        }
+        if {"code", "title", "responsible"} <= set(found):
+            return index, found
+    return None
+
+
+def _split(text: str) -> list[str]:
+    """ "A; B;" → ["A", "B"]."""
+    return [part for part in (p.strip() for p in text.split(";")) if part]
+
+
+@dataclass
+class _RowReader:
+    """One task row of the template: each cell read and checked, each problem reported at
+    the row and column with the cell's value."""
+
+    result: PlanImport
+    sheet: str
+    number: int
+    cells: dict[str, Any]
+
+    def problem(self, key: str, message: str) -> None:
+        self.result.problems.append(
+            Problem("error", message, self.sheet, self.number, _LABELS[key], self.text(key))
+        )
+
+    def text(self, key: str) -> str:
+        return raw_text(self.cells.get(key))
+
+    def units(self, matcher: UnitMatcher) -> tuple[Unit | None, list[Unit]]:
+        """The responsible unit and the supporting ones."""
+        responsible = None
+        if self.text("responsible"):
+            try:
+                responsible = matcher.resolve(self.text("responsible"))
+            except UnitNameError as error:
+                self.problem("responsible", str(error))
+        supporting = []
+        for name in _split(self.text("supporting")):
+            try:
+                supporting.append(matcher.resolve(name))
+            except UnitNameError as error:
+                self.problem("supporting", str(error))
+        return responsible, supporting
+
+    def aims(self, indices: dict[str, Index]) -> list[tuple[Index, str]]:
+        """ "PCI:4; PAR:3" → the indices (and components) the task aims at."""
+        aims = []
+        for part in _split(self.text("aims")):
+            index_code, _sep, component = part.partition(":")
+            index = indices.get(index_code.strip().upper())
+            if index is None:
+                self.problem("aims", f"Không có chỉ số “{index_code.strip()}”")
+            else:
+                aims.append((index, component.strip()))
+        return aims
+
+    def dates(self) -> tuple[dt.date | None, dt.date | None]:
+        start, due = _date(self.cells.get("start")), _date(self.cells.get("due"))
+        for key, value in (("start", start), ("due", due)):
+            if self.text(key) and value is None:
+                self.problem(key, "Ngày không hợp lệ (ghi dạng 31/12/2025)")
+        if start and due and start > due:
+            self.problem("due", "Hạn hoàn thành trước ngày bắt đầu")
+        return start, due
+
+    def indicator(self) -> dict[str, Any] | None:
+        if not self.text("indicator"):
+            return None
+        numbers: dict[str, Decimal | None] = {}
+        for key in ("baseline", "quarterly"):
+            if not self.text(key):
+                numbers[key] = None
+                continue
+            cell = parse_cell(self.cells.get(key))
+            if cell.state != "value":
+                self.problem(key, "Không phải số")
+            numbers[key] = cell.value
+        direction = normalize_header(self.cells.get("direction"))
+        if direction not in {"tang", "giam", "higher", "lower", ""}:
+            self.problem("direction", "Chiều phải là Tăng hoặc Giảm")
+        if not self.text("measure"):
+            self.problem("measure", "Chỉ tiêu cần đơn vị tính")
+        return {
+            "name": self.text("indicator"),
+            "measure": self.text("measure"),
+            "direction": "lower" if direction in {"giam", "lower"} else "higher",
+            **numbers,
+        }
+
+
 def plan_parse(*, plan: Plan, data: bytes, filename: str) -> PlanImport:
     result = PlanImport()
     try:
@@ -115,18 +215,8 @@ def plan_parse(*, plan: Plan, data: bytes, filename: str) -> PlanImport:
         result.problems.append(Problem("error", str(error)))
         return result
     sheet = sheets[0]
-    wanted = {normalize_header(label): key for key, label in COLUMNS}
-    header_index, positions = None, {}
-    for index, row in enumerate(sheet.rows[:20]):
-        found = {
-            wanted[normalize_header(c)]: i
-            for i, c in enumerate(row)
-            if normalize_header(c) in wanted
-        }
-        if {"code", "title", "responsible"} <= set(found):
-            header_index, positions = index, found
-            break
-    if header_index is None:
+    header = _header(sheet)
+    if header is None:
         result.problems.append(
             Problem(
                 "error",
@@ -135,7 +225,7 @@ def plan_parse(*, plan: Plan, data: bytes, filename: str) -> PlanImport:
             )
         )
         return result
-    labels = dict(COLUMNS)
+    header_index, positions = header
     matcher = unit_matcher_build(on_date=dt.date(plan.year_start, 12, 31), kinds=UNIT_KINDS)
     indices = {i.code: i for i in Index.objects.all()}
     seen: dict[str, int] = {}
@@ -144,73 +234,24 @@ def plan_parse(*, plan: Plan, data: bytes, filename: str) -> PlanImport:
         if not any(raw_text(v) for v in cells.values()):
             continue
         problems_before = len(result.problems)
-
-        def problem(key: str, message: str, number: int = number, cells: dict = cells) -> None:
-            result.problems.append(
-                Problem("error", message, sheet.name, number, labels[key], raw_text(cells.get(key)))
-            )
-
+        reader = _RowReader(result, sheet.name, number, cells)
         for key in REQUIRED:
-            if not raw_text(cells.get(key)):
-                problem(key, "Thiếu nội dung bắt buộc")
-        code = raw_text(cells.get("code"))
+            if not reader.text(key):
+                reader.problem(key, "Thiếu nội dung bắt buộc")
+        code = reader.text("code")
         if code in seen:
-            problem("code", f"Mã nhiệm vụ trùng với dòng {seen[code]}")
+            reader.problem("code", f"Mã nhiệm vụ trùng với dòng {seen[code]}")
         seen.setdefault(code, number)
-        responsible = None
-        if raw_text(cells.get("responsible")):
-            try:
-                responsible = matcher.resolve(raw_text(cells["responsible"]))
-            except UnitNameError as error:
-                problem("responsible", str(error))
-        supporting = []
-        for name in filter(None, (n.strip() for n in raw_text(cells.get("supporting")).split(";"))):
-            try:
-                supporting.append(matcher.resolve(name))
-            except UnitNameError as error:
-                problem("supporting", str(error))
-        aims = []
-        for part in filter(None, (p.strip() for p in raw_text(cells.get("aims")).split(";"))):
-            index_code, _sep, component = part.partition(":")
-            index = indices.get(index_code.strip().upper())
-            if index is None:
-                problem("aims", f"Không có chỉ số “{index_code.strip()}”")
-            else:
-                aims.append((index, component.strip()))
-        start, due = _date(cells.get("start")), _date(cells.get("due"))
-        for key, value in (("start", start), ("due", due)):
-            if raw_text(cells.get(key)) and value is None:
-                problem(key, "Ngày không hợp lệ (ghi dạng 31/12/2025)")
-        if start and due and start > due:
-            problem("due", "Hạn hoàn thành trước ngày bắt đầu")
-        indicator = None
-        if raw_text(cells.get("indicator")):
-            numbers = {}
-            for key in ("baseline", "quarterly"):
-                if not raw_text(cells.get(key)):
-                    numbers[key] = None
-                    continue
-                cell = parse_cell(cells.get(key))
-                if cell.state != "value":
-                    problem(key, "Không phải số")
-                numbers[key] = cell.value
-            direction = normalize_header(cells.get("direction"))
-            if direction not in {"tang", "giam", "higher", "lower", ""}:
-                problem("direction", "Chiều phải là Tăng hoặc Giảm")
-            if not raw_text(cells.get("measure")):
-                problem("measure", "Chỉ tiêu cần đơn vị tính")
-            indicator = {
-                "name": raw_text(cells["indicator"]),
-                "measure": raw_text(cells.get("measure")),
-                "direction": "lower" if direction in {"giam", "lower"} else "higher",
-                **numbers,
-            }
+        responsible, supporting = reader.units(matcher)
+        aims = reader.aims(indices)
+        start, due = reader.dates()
+        indicator = reader.indicator()
         if len(result.problems) == problems_before and responsible and start and due:
             result.rows.append(
                 PlanRow(
                     number,
                     code,
-                    raw_text(cells["title"]),
+                    reader.text("title"),
                     responsible,
                     supporting,
                     aims,

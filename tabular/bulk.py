@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import pandas as pd
 from django.db import connection, models
 
 NULL = "\\N"
@@ -19,12 +20,9 @@ def copy_rows(
     COPY on PostgreSQL. None is NULL; booleans and numbers are written as PostgreSQL reads them."""
     if connection.vendor != "postgresql":
         objects = [model(**dict(zip(fields, row, strict=True))) for row in rows]
-        model.objects.bulk_create(objects, batch_size=2000)
+        model._default_manager.bulk_create(objects, batch_size=2000)
         return len(objects)
-    columns = [
-        model._meta.get_field(f.removesuffix("_id") if f.endswith("_id") else f).column
-        for f in fields
-    ]
+    columns = _columns(model, fields)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     count = 0
@@ -36,6 +34,17 @@ def copy_rows(
     if count:
         _copy_in(model, columns, buffer)
     return count
+
+
+def _columns(model: type[models.Model], fields: Sequence[str]) -> list[str]:
+    """The table's column names of the fields ("unit_id" is the foreign key "unit")."""
+    columns = []
+    for name in fields:
+        field = model._meta.get_field(name.removesuffix("_id") if name.endswith("_id") else name)
+        if not isinstance(field, models.Field) or field.column is None:
+            raise TypeError(f"{name} is not a column of {model._meta.db_table}")
+        columns.append(field.column)
+    return columns
 
 
 def _copy_in(model: type[models.Model], columns: Sequence[str], buffer: io.StringIO) -> None:
@@ -56,10 +65,7 @@ def copy_frame(model: type[models.Model], fields: Sequence[str], frame: Any) -> 
     if connection.vendor != "postgresql":
         records = frame.astype(object).where(frame.notna(), None).itertuples(index=False, name=None)
         return copy_rows(model, fields, records)
-    columns = [
-        model._meta.get_field(f.removesuffix("_id") if f.endswith("_id") else f).column
-        for f in fields
-    ]
+    columns = _columns(model, fields)
     buffer = io.StringIO()
     frame[list(fields)].to_csv(buffer, index=False, header=False, na_rep=NULL)
     _copy_in(model, columns, buffer)
@@ -68,8 +74,6 @@ def copy_frame(model: type[models.Model], fields: Sequence[str], frame: Any) -> 
 
 def read_frame(sql: str, params: Sequence[Any], columns: Sequence[str]) -> Any:
     """Rows of a query as a DataFrame: COPY … TO STDOUT and pandas' C parser on PostgreSQL."""
-    import pandas as pd
-
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             query = cursor.mogrify(sql, params).decode()

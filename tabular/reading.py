@@ -127,7 +127,7 @@ def _read_workbook(data: bytes) -> list[Sheet]:
     sheets = []
     for name, frame in frames.items():
         frame = frame.astype(object).where(frame.notna(), None)
-        sheets.append(Sheet(name=str(name), rows=frame.values.tolist()))
+        sheets.append(Sheet(name=str(name), rows=frame.to_numpy().tolist()))
     return sheets
 
 
@@ -150,15 +150,10 @@ def _may_miss_results(data: bytes) -> bool:
     return False
 
 
-def _note_uncached_formulas(data: bytes, sheets: list[Sheet]) -> None:
-    """Find the formula cells that read as empty because no result was stored with them.
-
-    openpyxl shows formulas with data_only=False and stored results with data_only=True; a
-    formula whose stored result is an empty string (Excel's `=IF(…;"";…)`) is typed "str" and
-    is a real empty result, not a missing one."""
-    if not _may_miss_results(data):
-        return
-    by_name = {sheet.name: sheet for sheet in sheets}
+def _empty_formulas(
+    data: bytes, by_name: dict[str, Sheet]
+) -> dict[str, dict[tuple[int, int], str]]:
+    """By sheet, the formula cells (row, column → formula) that were read as empty."""
     candidates: dict[str, dict[tuple[int, int], str]] = {}
     formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
@@ -176,6 +171,19 @@ def _note_uncached_formulas(data: bytes, sheets: list[Sheet]) -> None:
                         candidates.setdefault(sheet.name, {})[index] = str(text)
     finally:
         formulas.close()
+    return candidates
+
+
+def _note_uncached_formulas(data: bytes, sheets: list[Sheet]) -> None:
+    """Find the formula cells that read as empty because no result was stored with them.
+
+    openpyxl shows formulas with data_only=False and stored results with data_only=True; a
+    formula whose stored result is an empty string (Excel's `=IF(…;"";…)`) is typed "str" and
+    is a real empty result, not a missing one."""
+    if not _may_miss_results(data):
+        return
+    by_name = {sheet.name: sheet for sheet in sheets}
+    candidates = _empty_formulas(data, by_name)
     if not candidates:
         return
     results = load_workbook(io.BytesIO(data), read_only=True, data_only=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from decimal import Decimal
+from typing import cast
 
 from django.conf import settings
 
@@ -192,22 +193,21 @@ def ranks_check(ctx: ParseContext, records: list[UnitRecord], *, partial: bool) 
     """Published ranks against the order of the scores. A file that lists only some units
     (a press report's excerpt) cannot give ranks, only an order: there a rank is questioned
     only when a higher score has a worse rank."""
-    totals = [
-        (r, r.values[None].value)
-        for r in records
-        if None in r.values and r.values[None].state == "value"
-    ]
+    totals: list[tuple[UnitRecord, Decimal]] = []
+    for record in records:
+        total = record.values.get(None)
+        if total is not None and total.state == "value" and total.value is not None:
+            totals.append((record, total.value))
     ordered = sorted((v for _r, v in totals), reverse=True)
     first: dict[Decimal, int] = {}
     for position, value in enumerate(ordered, start=1):
         first.setdefault(value, position)
-    ranked = [(r, v) for r, v in totals if r.rank is not None and v is not None]
-    for record, value in ranked:
-        if record.rank == first[value]:
+    ranked = [(r, r.rank, v) for r, v in totals if r.rank is not None]
+    for record, rank, value in ranked:
+        if rank == first[value]:
             continue
         if partial and not any(
-            (v > value and r.rank > record.rank) or (v < value and r.rank < record.rank)
-            for r, v in ranked
+            (v > value and r > rank) or (v < value and r < rank) for _record, r, v in ranked
         ):
             continue
         ctx.report(
@@ -252,6 +252,7 @@ def dropped_units(*, edition: IndexEdition, present: set[int]) -> list[DroppedUn
     )
     by_unit: dict[int, list[tuple[int, str | None, Decimal, int]]] = {}
     for unit_id, code, order, value, decimals in rows:
+        value = cast(Decimal, value)  # a "value" score always has one (a database constraint)
         position = -1 if code is None else order  # the total first, then the tree's order
         by_unit.setdefault(unit_id, []).append((position, code, value, decimals))
     units = Unit.objects.in_bulk(list(by_unit))

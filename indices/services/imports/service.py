@@ -120,7 +120,7 @@ def _score_rows(result: ParseResult, edition: IndexEdition, batch: ImportBatch):
             yield (
                 record.unit.pk,
                 edition.pk,
-                None if is_total else component_ids[code],
+                None if code is None else component_ids[code],
                 STATE_OF_CELL[cell.state],
                 cell.value if has_value else None,
                 cell.decimals if has_value else 0,
