@@ -21,9 +21,6 @@ from tabular.export import (
     table_workbook,
     workbook_bytes,
 )
-from tabular.export import (
-    neutralise as neutralise,  # imported from here by tests until they import tabular.export
-)
 
 
 def is_basis_column(key: str) -> bool:
