@@ -3,6 +3,7 @@ Methodology breaks are marked and never joined."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -39,13 +40,13 @@ def trend_figure(
     points = [{**p, "break": p["year"] in breaks} for p in series]
     published = publishes_ranks(series) if ranks_published is None else ranks_published
     rank_name = _("Thứ hạng") if published else _("Thứ tự (tính theo điểm)")
-    coverages = coverages or {}
+    by_edition: dict[Any, Coverage] = coverages or {}
 
     def value_text(p: dict[str, Any]) -> str:
         return value_words(p.get("value"), p.get("decimals", decimals), p.get("basis"))
 
     def rank_hover(p: dict[str, Any]) -> str:
-        return rank_with_basis(p, coverages.get(p.get("edition_id")))
+        return rank_with_basis(p, by_edition.get(p.get("edition_id")))
 
     has_scores = any(p.get("value") is not None for p in series)
     has_ranks = any(p.get("display_rank") is not None for p in series)
@@ -78,66 +79,12 @@ def trend_figure(
                 line={"dash": "dot"},
                 symbol="diamond",
             )
-    years = [p["year"] for p in series]
-    ranks = [p.get("display_rank") for p in series]
-    score_axis = has_scores
-    if target is not None and target.kind == "score" and target.target_value is not None:
-        score_axis = True
-        years += [target.baseline_year, target.target_year]
-        goal = figure(target.target_value, decimals)
-        traces.append(
-            {
-                "type": "scatter",
-                "mode": "lines",
-                "name": _("Mục tiêu"),
-                "x": [target.baseline_year, target.target_year],
-                "y": [float(target.target_value)] * 2,
-                "customdata": [goal, goal],
-                "line": {"color": "#2a9d8f", "dash": "dash"},
-                "hovertemplate": _("Mục tiêu") + ": %{customdata}<extra></extra>",
-            }
-        )
-    if target is not None and target.kind == "rank" and target.target_rank:
-        has_ranks = True
-        years += [target.baseline_year, target.target_year]
-        ranks.append(target.target_rank)
-        traces.append(
-            {
-                "type": "scatter",
-                "mode": "lines",
-                "name": _("Mục tiêu thứ hạng"),
-                "yaxis": "y2",
-                "x": [target.baseline_year, target.target_year],
-                "y": [target.target_rank] * 2,
-                "line": {"color": "#2a9d8f", "dash": "dash"},
-                "hovertemplate": _("Mục tiêu thứ hạng") + ": %{y:d}<extra></extra>",
-            }
-        )
-    if milestones:
-        is_rank = target is not None and target.kind == "rank"
-        marks = [m for m in milestones if (m.rank if is_rank else m.value) is not None]
-        years += [m.year for m in marks]
-        if is_rank:
-            ranks += [m.rank for m in marks]
-        elif marks:
-            score_axis = True
-        traces.append(
-            {
-                "type": "scatter",
-                "mode": "markers",
-                "name": _("Mốc"),
-                "x": [m.year for m in marks],
-                "y": [m.rank if is_rank else float(m.value) for m in marks],
-                "customdata": [
-                    _("hạng %(rank)s") % {"rank": m.rank} if is_rank else figure(m.value, decimals)
-                    for m in marks
-                ],
-                "yaxis": "y2" if is_rank else "y",
-                "marker": {"symbol": "x", "size": 9, "color": "#2a9d8f"},
-                "cliponaxis": False,
-                "hovertemplate": _("Mốc") + " %{x}: %{customdata}<extra></extra>",
-            }
-        )
+    goals = _goal_traces(target=target, milestones=milestones, decimals=decimals)
+    traces += goals.traces
+    years = [p["year"] for p in series] + goals.years
+    ranks = [p.get("display_rank") for p in series] + goals.ranks
+    score_axis = has_scores or goals.on_score_axis
+    has_ranks = has_ranks or goals.on_rank_axis
     shapes, annotations = _break_marks(breaks, [p["year"] for p in series])
     xaxis: dict[str, Any] = {"title": {"text": _("Năm")}, "dtick": 1}
     if years:
@@ -160,6 +107,81 @@ def trend_figure(
             annotations=annotations,
         ),
     }
+
+
+@dataclass
+class _Goals:
+    """The target's and milestones' traces, and what they add to the axes."""
+
+    traces: list[dict[str, Any]] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    ranks: list[Any] = field(default_factory=list)
+    on_score_axis: bool = False
+    on_rank_axis: bool = False
+
+
+def _goal_traces(*, target: Any, milestones: Any, decimals: int) -> _Goals:
+    """A dashed line for the target (score or rank) from its baseline year to its year, and a
+    mark for each milestone."""
+    goals = _Goals()
+    if target is not None and target.kind == "score" and target.target_value is not None:
+        goals.on_score_axis = True
+        goals.years += [target.baseline_year, target.target_year]
+        goal = figure(target.target_value, decimals)
+        goals.traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": _("Mục tiêu"),
+                "x": [target.baseline_year, target.target_year],
+                "y": [float(target.target_value)] * 2,
+                "customdata": [goal, goal],
+                "line": {"color": "#2a9d8f", "dash": "dash"},
+                "hovertemplate": _("Mục tiêu") + ": %{customdata}<extra></extra>",
+            }
+        )
+    if target is not None and target.kind == "rank" and target.target_rank:
+        goals.on_rank_axis = True
+        goals.years += [target.baseline_year, target.target_year]
+        goals.ranks.append(target.target_rank)
+        goals.traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": _("Mục tiêu thứ hạng"),
+                "yaxis": "y2",
+                "x": [target.baseline_year, target.target_year],
+                "y": [target.target_rank] * 2,
+                "line": {"color": "#2a9d8f", "dash": "dash"},
+                "hovertemplate": _("Mục tiêu thứ hạng") + ": %{y:d}<extra></extra>",
+            }
+        )
+    if milestones:
+        is_rank = target is not None and target.kind == "rank"
+        marks = [m for m in milestones if (m.rank if is_rank else m.value) is not None]
+        goals.years += [m.year for m in marks]
+        if is_rank:
+            goals.ranks += [m.rank for m in marks]
+        elif marks:
+            goals.on_score_axis = True
+        goals.traces.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": _("Mốc"),
+                "x": [m.year for m in marks],
+                "y": [m.rank if is_rank else float(m.value) for m in marks],
+                "customdata": [
+                    _("hạng %(rank)s") % {"rank": m.rank} if is_rank else figure(m.value, decimals)
+                    for m in marks
+                ],
+                "yaxis": "y2" if is_rank else "y",
+                "marker": {"symbol": "x", "size": 9, "color": "#2a9d8f"},
+                "cliponaxis": False,
+                "hovertemplate": _("Mốc") + " %{x}: %{customdata}<extra></extra>",
+            }
+        )
+    return goals
 
 
 def _break_marks(breaks: set[int], years: list[int]) -> tuple[list[dict], list[dict]]:
@@ -212,11 +234,11 @@ def multi_trend_figure(
     """Several units (or indices) over time, by rank or by score."""
     everything = [p for points in series.values() for p in points]
     published = publishes_ranks(everything) if ranks_published is None else ranks_published
-    coverages = coverages or {}
+    by_edition: dict[Any, Coverage] = coverages or {}
 
     def hover(p: dict[str, Any]) -> str:
         if rank:
-            return rank_with_basis(p, coverages.get(p.get("edition_id")))
+            return rank_with_basis(p, by_edition.get(p.get("edition_id")))
         return value_words(p.get("value"), p.get("decimals", 2), p.get("basis"))
 
     traces: list[dict[str, Any]] = []

@@ -83,7 +83,7 @@ def whatif_data(
             {
                 "code": c["component"].code,
                 "name": f"{c['component'].code}. {localized_name(c['component'])}",
-                "value": float(rounded(c["row"]["value"], edition.decimals)),
+                "value": float(rounded(c["row"]["value"], edition.decimals) or 0),
                 "weight": c["weight"],
                 "min": 0.0
                 if c["component"].max_points is not None
@@ -144,7 +144,7 @@ def index_dashboard(
             for t in Target.objects.filter(unit=unit, index=index).exclude(component_code="")
         }
         weights = effective_weights(edition, comps)
-        component_rows = []
+        component_rows: list[dict[str, Any]] = []
         for c in comps:
             row = components.get(c.code)
             component_rows.append(

@@ -96,19 +96,26 @@ def map_levels(
             ink = "light" if k is not None and k >= MAP_LEVELS - 2 else "dark"
             tiles.append({**tile, "level": k, "ink": ink})
         shaded.append({**region, "tiles": tiles})
-    legend = []
-    for k in range(MAP_LEVELS):
-        if by == "rank":
-            ranks = placed[k]
-            if not ranks:
-                text = "—"
-            elif min(ranks) == max(ranks):
-                text = str(min(ranks))
-            else:
-                text = f"{min(ranks)}–{max(ranks)}"
-        else:
-            step = (high - low) / MAP_LEVELS
-            start, end = low + step * k, low + step * (k + 1) if k < MAP_LEVELS - 1 else high
-            text = f"{figure(start, decimals)}–{figure(end, decimals)}" if values else "—"
-        legend.append({"level": k, "text": text})
-    return shaded, legend
+    if by == "rank":
+        texts = [_places_text(placed[k]) for k in range(MAP_LEVELS)]
+    elif values:
+        texts = [_score_range_text(k, low, high, decimals) for k in range(MAP_LEVELS)]
+    else:
+        texts = ["—"] * MAP_LEVELS
+    return shaded, [{"level": k, "text": text} for k, text in enumerate(texts)]
+
+
+def _places_text(ranks: list[int]) -> str:
+    """The places a level holds: "—", "7" or "7–19"."""
+    if not ranks:
+        return "—"
+    if min(ranks) == max(ranks):
+        return str(min(ranks))
+    return f"{min(ranks)}–{max(ranks)}"
+
+
+def _score_range_text(k: int, low: float, high: float, decimals: int) -> str:
+    """The scores level `k` covers, the last level ending at the highest score."""
+    step = (high - low) / MAP_LEVELS
+    start, end = low + step * k, low + step * (k + 1) if k < MAP_LEVELS - 1 else high
+    return f"{figure(start, decimals)}–{figure(end, decimals)}"
