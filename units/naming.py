@@ -7,6 +7,8 @@
 import re
 import unicodedata
 
+from tabular.text import strip_diacritics
+
 # Administrative prefixes and suffixes that carry no identity ("Tỉnh Quảng Nam" = "Quảng Nam").
 _PREFIXES = (
     "thanh pho truc thuoc trung uong ",
@@ -24,12 +26,6 @@ _PREFIXES = (
 )
 _SUFFIXES = (" province", " city", " district", " town")
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212_.,;:/\\()\[\]'\"`’]+")
-
-
-def strip_diacritics(text: str) -> str:
-    text = text.replace("Đ", "D").replace("đ", "d")
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def normalize_name(text: str) -> str:
