@@ -1,0 +1,32 @@
+"""The dashboards keep their paths, and their catch-all index path never shadows an indices page
+under the same /chi-so/ prefix."""
+
+import pytest
+from django.urls import resolve, reverse
+
+
+@pytest.mark.parametrize(
+    ("path", "view_name"),
+    [
+        ("/", "dashboards:home"),
+        ("/chi-so/PCI/", "dashboards:index"),
+        ("/chi-so/so-sanh/", "dashboards:compare"),
+        ("/chi-so/noi-bo/", "dashboards:internal"),
+        ("/chi-so/ban-do/", "dashboards:map"),
+        ("/chi-so/co-so-so-lieu/", "dashboards:basis_legend"),
+        ("/don-vi/49/", "dashboards:unit"),
+        ("/chi-so/", "indices:list"),
+        ("/chi-so/nhap-du-lieu/", "indices:import_list"),
+        ("/chi-so/phan-tich/", "indices:run_list"),
+        ("/chi-so/PCI/phuong-phap/", "indices:methodology"),
+        ("/don-vi/", "units:list"),
+        ("/don-vi/49/lien-he/", "units:contact"),
+    ],
+)
+def test_dashboard_paths_resolve_beside_indices_and_units(path, view_name):
+    assert resolve(path).view_name == view_name
+
+
+def test_dashboard_names_reverse_to_the_old_paths():
+    assert reverse("dashboards:index", args=["PAPI"]) == "/chi-so/PAPI/"
+    assert reverse("dashboards:unit", args=["49.SKHDT"]) == "/don-vi/49.SKHDT/"
