@@ -182,11 +182,11 @@ def progress_demo_load(*, today: dt.date | None = None) -> int:
                 )
                 progress.explanation = "Minh chứng lưu tại Sở Nội vụ (dữ liệu minh họa)."
                 progress.save()
-                for indicator in progress.task.indicators.all():
+                for measured in progress.task.indicators.all():
                     IndicatorValue.objects.create(
                         report=report,
-                        indicator=indicator,
-                        value=(indicator.baseline or 0) + (3 if window == q1 else 5),
+                        indicator=measured,
+                        value=(measured.baseline or 0) + (3 if window == q1 else 5),
                     )
             report.status = state
             report.is_demo = True

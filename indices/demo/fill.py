@@ -7,6 +7,7 @@ import csv
 import io
 import random
 from decimal import Decimal
+from typing import Any
 
 from indices.models import Index, IndexEdition, Score, Target
 from indices.services.catalogue import target_save
@@ -94,7 +95,9 @@ def _pci_subs(rng: random.Random, target: float, weights: list[float]) -> list[D
     shift = (target - current) / 10
     subs = [quantize(min(10, max(1, s + shift)), 2) for s in subs_f]
     if any(weights):
-        weighted = sum(Decimal(str(w)) * s for w, s in zip(weights, subs, strict=True)) / 10
+        weighted = (
+            Decimal(sum(Decimal(str(w)) * s for w, s in zip(weights, subs, strict=True))) / 10
+        )
         heaviest = weights.index(max(weights))
         fix = (quantize(target, 2) - weighted) * 10 / Decimal(str(weights[heaviest]))
         subs[heaviest] = quantize(min(10, max(1, float(subs[heaviest] + fix))), 2)
@@ -238,7 +241,7 @@ def internal_fill(edition: IndexEdition, rng: random.Random, real: dict[int, Rea
     units = units_for(edition)
     components = top_components(edition)
     maxima = [c.max_points or Decimal(0) for c in components]
-    total_max = sum(maxima)
+    total_max = Decimal(sum(maxima))
     writer = EditionWriter(edition, is_demo=True, source=DEMO_SOURCE, name="demo")
     leader = "515" if edition.index.code == "PAR_DISTRICT" and edition.year == 2022 else None
     for unit in units:
@@ -266,7 +269,7 @@ def targets_create() -> None:
     unit = Unit.objects.get(code=HOME)
     indices = {index.code: index for index in Index.objects.all()}
     source = "Mục tiêu minh họa (chưa tìm thấy văn bản giao chỉ tiêu 2021–2025 của tỉnh)"
-    specs = [
+    specs: list[tuple[str, str, dict[str, Any], int, dict[int, float] | None]] = [
         (
             "PAR",
             Target.Kind.SCORE,
