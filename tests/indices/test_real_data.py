@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from indices.models import Basis, IndexEdition, Score
 from indices.demo.published import PUBLISHED_DIR
+from indices.models import Basis, IndexEdition, Score
 from units.services import read_data_csv
 
 
