@@ -1,5 +1,7 @@
-"""One edition's result rows, computed set-based per edition with pandas: ranks (with their
-bases), peers' statistics, gaps, groups, the change since the previous edition and priorities."""
+"""The previous engine: one edition's result rows computed with pandas in this process (ranks
+with their bases, peers' statistics, gaps, groups, the change since the previous edition and
+priorities). Kept as the reference the database engine (`compute`) is tested against, row by row
+and column by column (tests/indices/test_analytics_golden.py)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,14 @@ from indices.analytics.inputs import (
     edition_context,
     read_scores,
     scores_frame,
+)
+from indices.analytics.store import (
+    BOOL_FIELDS,
+    FLOAT_FIELDS,
+    INT_FIELDS,
+    RESULT_FIELDS,
+    STORED_DECIMALS,
+    TEXT_FIELDS,
 )
 from indices.analytics.targets import Figures, target_results
 from indices.models import Basis, IndexEdition, Target, basis_combine
@@ -361,3 +371,22 @@ def _priorities(frame: pd.DataFrame, ctx: EditionContext) -> pd.DataFrame:
         frame.loc[comp].groupby("unit_id")["cost"].rank(method="first", ascending=False)
     )
     return frame
+
+
+def results_prepared(frame: pd.DataFrame, run_id: int) -> pd.DataFrame:
+    """The computed frame as RankResult columns of the right kinds, in field order."""
+    out = frame.copy()
+    out["run_id"] = run_id
+    numeric = INT_FIELDS | FLOAT_FIELDS
+    for column in RESULT_FIELDS:
+        if column not in out.columns:
+            out[column] = np.nan if column in numeric else ""
+    for column in FLOAT_FIELDS:
+        out[column] = pd.to_numeric(out[column], errors="coerce").round(STORED_DECIMALS)
+    for column in INT_FIELDS:
+        out[column] = pd.to_numeric(out[column], errors="coerce").astype("Int64")
+    for column in TEXT_FIELDS:
+        out[column] = out[column].fillna("").astype(str)
+    for column in BOOL_FIELDS:
+        out[column] = out[column].fillna(False).astype(bool)
+    return out[RESULT_FIELDS]

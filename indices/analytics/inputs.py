@@ -91,7 +91,9 @@ def read_scores(edition_id: int) -> pd.DataFrame:
         "FROM indices_score s "
         "JOIN units_unit u ON u.id = s.unit_id "
         "LEFT JOIN indices_component c ON c.id = s.component_id "
-        "WHERE s.edition_id = %s"
+        "WHERE s.edition_id = %s "
+        # Score order breaks ties between equal priorities (as the database engine does).
+        "ORDER BY s.id"
     )
     frame = read_frame(sql, [edition_id], SCORE_COLUMNS)
     frame["component_code"] = frame["component_code"].fillna("").astype(str)

@@ -18,7 +18,6 @@ from django.conf import settings
 from django.db.models import F, Q
 
 from indices.analytics.compute import edition_results
-from indices.analytics.inputs import FrameCache
 from indices.analytics.store import generation_switch
 from indices.models import AnalysisRun, EditionAnalysis, IndexEdition
 
@@ -62,7 +61,9 @@ def _release_edition(edition_id: int, run: AnalysisRun) -> None:
     )
 
 
-def _build_edition(edition_id: int, run: AnalysisRun, cache: FrameCache | None = None) -> int:
+def _build_edition(edition_id: int, run: AnalysisRun, built: dict[int, int]) -> int:
+    """Build one edition for the run (again, while its data keeps changing); `built` records
+    the editions whose rows this run has written."""
     written = 0
     while True:
         if not _claim_edition(edition_id, run):
@@ -70,8 +71,11 @@ def _build_edition(edition_id: int, run: AnalysisRun, cache: FrameCache | None =
         try:
             edition = IndexEdition.objects.select_related("index").get(pk=edition_id)
             version = edition.data_version
-            frame, targets = edition_results(edition, cache)
-            written += generation_switch(edition, run, version, frame, targets)
+            results = edition_results(edition, built)
+            rows = generation_switch(edition, run, version, results)
+            if rows:
+                built[edition_id] = run.pk
+            written += rows
         finally:
             _release_edition(edition_id, run)
         AnalysisRun.objects.filter(pk=run.pk).update(heartbeat_at=_now())
@@ -109,7 +113,7 @@ def _scope_editions(run: AnalysisRun) -> list[int]:
         editions = IndexEdition.objects.filter(status="published", scores__isnull=False)
     else:
         editions = IndexEdition.objects.filter(pk__in=run.scope)
-    # (index, year) order, so the previous edition is still in the cache when it is needed.
+    # (index, year) order, so the previous edition has just been built when it is needed.
     return list(
         editions.distinct()
         .order_by("index__order", "index_id", "year")
@@ -126,9 +130,9 @@ def analysis_run_execute(*, run_id: int) -> AnalysisRun | None:
     started = time.monotonic()
     written = built = 0
     try:
-        cache: FrameCache = {}
+        written_by_run: dict[int, int] = {}
         for edition_id in _scope_editions(run):
-            written += _build_edition(edition_id, run, cache)
+            written += _build_edition(edition_id, run, written_by_run)
             built += 1
     except Exception:
         AnalysisRun.objects.filter(pk=run.pk).update(

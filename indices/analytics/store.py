@@ -6,10 +6,8 @@ to the model is written without a list to keep in step."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
-import numpy as np
-import pandas as pd
 from django.db import models, transaction
 
 from indices.models import (
@@ -20,10 +18,10 @@ from indices.models import (
     RankResult,
     TargetResult,
 )
-from tabular.bulk import copy_frame
 
 _FIELDS = [f for f in RankResult._meta.concrete_fields if not f.primary_key]
 RESULT_FIELDS: list[str] = [f.attname for f in _FIELDS]
+RESULT_COLUMNS: list[str] = [f.column for f in _FIELDS]
 INT_FIELDS = frozenset(
     f.attname for f in _FIELDS if isinstance(f, models.IntegerField | models.ForeignKey)
 )
@@ -35,31 +33,16 @@ TEXT_FIELDS = frozenset(f.attname for f in _FIELDS if isinstance(f, models.CharF
 STORED_DECIMALS = 4
 
 
-def results_prepared(frame: pd.DataFrame, run_id: int) -> pd.DataFrame:
-    """The computed frame as RankResult columns of the right kinds, in field order."""
-    out = frame.copy()
-    out["run_id"] = run_id
-    numeric = INT_FIELDS | FLOAT_FIELDS
-    for column in RESULT_FIELDS:
-        if column not in out.columns:
-            out[column] = np.nan if column in numeric else ""
-    for column in FLOAT_FIELDS:
-        out[column] = pd.to_numeric(out[column], errors="coerce").round(STORED_DECIMALS)
-    for column in INT_FIELDS:
-        out[column] = pd.to_numeric(out[column], errors="coerce").astype("Int64")
-    for column in TEXT_FIELDS:
-        out[column] = out[column].fillna("").astype(str)
-    for column in BOOL_FIELDS:
-        out[column] = out[column].fillna(False).astype(bool)
-    return out[RESULT_FIELDS]
+class EditionResults(Protocol):
+    """An edition's computed results, written for a run inside the switch transaction."""
+
+    def write(self, run_id: int) -> int: ...
+
+    def targets(self, run_id: int) -> list[dict[str, Any]]: ...
 
 
 def generation_switch(
-    edition: IndexEdition,
-    run: AnalysisRun,
-    version: int,
-    frame: pd.DataFrame,
-    targets: list[dict[str, Any]],
+    edition: IndexEdition, run: AnalysisRun, version: int, results: EditionResults
 ) -> int:
     """Write this run's rows and point readers at them, in one transaction; the previous
     generation is removed after the switch, in the same transaction. Returns the rows written:
@@ -69,14 +52,14 @@ def generation_switch(
         if pointer.run_id is not None and pointer.built_version > version:
             return 0  # a newer result is already served
         RankResult.objects.filter(edition=edition, run=run).delete()  # a previous attempt's rows
-        written = copy_frame(RankResult, RESULT_FIELDS, results_prepared(frame, run.pk))
+        written = results.write(run.pk)
         old_run = pointer.run_id
         pointer.run = run
         pointer.built_version = version
         pointer.save(update_fields=["run", "built_version"])
         TargetResult.objects.filter(edition=edition, run=run).delete()
         TargetResult.objects.bulk_create(
-            TargetResult(run=run, edition=edition, **fields) for fields in targets
+            TargetResult(run=run, edition=edition, **fields) for fields in results.targets(run.pk)
         )
         if old_run and old_run != run.pk:
             RankResult.objects.filter(edition=edition, run_id=old_run).delete()

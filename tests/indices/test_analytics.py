@@ -377,9 +377,9 @@ def test_an_older_result_never_replaces_a_newer_one(par_like):
     pointer, _ = EditionAnalysis.objects.get_or_create(edition=edition)
     newer = analysis_rebuild(edition_ids=[edition.pk], trigger="admin")
     EditionAnalysis.objects.filter(edition=edition).update(built_version=5)
-    frame = compute.edition_results_frame(edition)
+    results = compute.edition_results(edition)
     stale = AnalysisRun.objects.create(trigger="admin")
-    assert store.generation_switch(edition, stale, 3, frame, []) == 0
+    assert store.generation_switch(edition, stale, 3, results) == 0
     assert EditionAnalysis.objects.get(edition=edition).run_id == newer.pk
     assert not RankResult.objects.filter(run=stale).exists()
     del pointer

@@ -1,0 +1,92 @@
+"""One edition's results, computed set-based in the database (see `statement`), and the status of
+its targets over the rows just written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from django.db import connection
+
+from indices.analytics.inputs import EditionContext, edition_context
+from indices.analytics.statement import Plan, edition_plan, results_statement
+from indices.analytics.targets import Figures, target_results
+from indices.models import IndexEdition, RankResult, Score, Target
+
+# What target statuses read of a result row.
+TARGET_COLUMNS = [
+    "unit_id",
+    "component_code",
+    "state",
+    "value",
+    "display_rank",
+    "basis",
+    "rank_basis",
+    "group",
+    "published_group",
+]
+
+
+@dataclass
+class EditionResults:
+    """One edition's results, ready to be written for a run inside the switch transaction."""
+
+    ctx: EditionContext
+    plan: Plan
+    written: int = 0
+    _figures: dict[tuple[int, int, str], Figures] = field(default_factory=dict)
+
+    def write(self, run_id: int) -> int:
+        """Insert the edition's rows for the run; the number of rows written."""
+        sql, params = results_statement(self.plan, run_id)
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # Sorts of a national edition (400,000 rows) stay in memory; JIT compiling the
+                # statement costs more than it saves.
+                cursor.execute("SET LOCAL work_mem = '256MB'")
+                cursor.execute("SET LOCAL jit = off")
+            cursor.execute(sql, params)
+            self.written = cursor.rowcount
+        return self.written
+
+    def targets(self, run_id: int) -> list[dict[str, Any]]:
+        """The status of every target in this edition, from the rows the run has written."""
+        if not self.written or not self.ctx.targets:
+            return []
+        codes = {t.component_code for t in self.ctx.targets}
+        rows = RankResult.objects.filter(
+            run_id=run_id, edition=self.ctx.edition, component_code__in=codes
+        ).values_list(*TARGET_COLUMNS)
+        frame = pd.DataFrame.from_records(list(rows), columns=TARGET_COLUMNS)
+        return target_results(self.ctx, frame, self._figures_in)
+
+    def _figures_in(self, target: Target, year: int) -> Figures:
+        key = (year, target.unit_id, target.component_code)
+        if key not in self._figures:
+            self._figures[key] = figures_in_year(target, self.ctx, year)
+        return self._figures[key]
+
+
+def figures_in_year(target: Target, ctx: EditionContext, year: int) -> Figures:
+    """The unit's value and shown rank on the target's component in another edition: the
+    published rank of a total when there is one, otherwise its competition rank."""
+    scores = Score.objects.filter(edition__index=ctx.edition.index, edition__year=year)
+    if target.component_code:
+        scores = scores.filter(component__code=target.component_code)
+    else:
+        scores = scores.filter(component__isnull=True)
+    score = scores.filter(unit_id=target.unit_id, state=Score.State.VALUE).first()
+    if score is None or score.value is None:
+        return None, None
+    if not target.component_code and score.published_rank is not None:
+        return float(score.value), float(score.published_rank)
+    above = scores.filter(state=Score.State.VALUE, value__gt=score.value).count()
+    return float(score.value), float(above + 1)
+
+
+def edition_results(edition: IndexEdition, built: dict[int, int] | None = None) -> EditionResults:
+    """What the edition's results depend on, read now; `built` names the editions this run has
+    already written (their rows serve as the previous edition's)."""
+    ctx = edition_context(edition)
+    return EditionResults(ctx=ctx, plan=edition_plan(ctx, built_by_run=built))

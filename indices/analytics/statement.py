@@ -1,0 +1,437 @@
+"""The statement that computes one edition's result rows set-based in the database: one
+INSERT … SELECT with window functions writes every RankResult column of a run (PostgreSQL, and
+SQLite ≥ 3.28 for GROUPS frames).
+
+What the statement needs from Python is small and known before it runs: the edition's weights
+(`effective_weights`), its rating bands, whether it compares with a previous edition, and two
+edition-wide flags. Numbers are computed in double precision, in the order the pandas engine
+computed them, and stored to four decimals the way numpy rounds (half to even of x × 10⁴), so
+the two engines agree (tests/indices/test_analytics_golden.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+
+from indices.aggregation import effective_weights
+from indices.analytics.inputs import EditionContext
+from indices.analytics.store import RESULT_COLUMNS, RESULT_FIELDS
+from indices.models import Basis, RankResult, Score
+
+ILL, INT, PUB, DER = Basis.ILLUSTRATIVE, Basis.INTERNAL, Basis.PUBLISHED, Basis.DERIVED
+STORED = 10000  # four stored decimals
+DOUBLE = "DOUBLE PRECISION"  # a REAL affinity on SQLite, float8 on PostgreSQL
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What one edition's statement depends on besides its scores."""
+
+    edition_id: int
+    previous_id: int | None  # compared with (None: break or no previous scores)
+    previous_run_id: int | None  # this run, when it has just built the previous edition
+    change_note: str  # "break", "no_previous", or "" when compared with the previous edition
+    decimals: int
+    span: float
+    weights: dict[str, float]
+    method: str  # the rating scheme's method, "" without scheme or bands
+    basis_method: str  # the scheme's method, "published" without scheme
+    computed_scheme: bool
+    quartile_names: dict[int, str]
+    thresholds: list[tuple[float, str]]  # (minimum, name), the best band first
+    rank_only: bool
+    has_totals: bool
+
+
+def edition_plan(ctx: EditionContext, *, built_by_run: dict[int, int] | None = None) -> Plan:
+    edition = ctx.edition
+    scheme = ctx.scheme
+    method = scheme.method if scheme and ctx.bands else ""
+    previous_id = None
+    change_note = ""
+    if edition.breaks_comparability:
+        change_note = "break"
+    elif ctx.previous is None or not Score.objects.filter(edition=ctx.previous).exists():
+        change_note = "no_previous"
+    else:
+        previous_id = ctx.previous.pk
+    totals = Score.objects.filter(edition=edition, component__isnull=True)
+    return Plan(
+        edition_id=edition.pk,
+        previous_id=previous_id,
+        previous_run_id=(built_by_run or {}).get(previous_id) if previous_id else None,
+        change_note=change_note,
+        decimals=edition.decimals,
+        span=float(edition.total_max - edition.total_min) or 1.0,
+        weights=effective_weights(edition, ctx.components),
+        method=method,
+        basis_method=scheme.method if scheme else "published",
+        computed_scheme=scheme is not None and scheme.method != "published",
+        quartile_names={b.order: b.name for b in ctx.bands},
+        thresholds=[
+            (float(b.min_value), b.name)
+            for b in sorted(ctx.bands, key=lambda b: b.order)
+            if b.min_value is not None
+        ],
+        rank_only=totals.exclude(state="value").filter(published_rank__isnull=False).exists(),
+        has_totals=totals.filter(state="value").exists(),
+    )
+
+
+def _values(
+    name: str, columns: dict[str, str], rows: list[tuple[Any, ...]]
+) -> tuple[str, list[Any]]:
+    """A small constant table as a CTE of typed columns (an empty one when there are no rows)."""
+    typed = ", ".join(f"CAST(%s AS {kind}) AS {column}" for column, kind in columns.items())
+    if not rows:
+        nulls = typed.replace("%s", "NULL")
+        return f"{name} AS (SELECT {nulls} WHERE 1 = 0)", []
+    selects = " UNION ALL ".join(f"SELECT {typed}" for _ in rows)
+    return f"{name} AS ({selects})", [v for row in rows for v in row]
+
+
+def _pos(expr: str) -> str:
+    """pandas' clip(lower=0): a missing value stays missing."""
+    return f"(CASE WHEN ({expr}) IS NULL THEN NULL WHEN ({expr}) > 0 THEN ({expr}) ELSE 0 END)"
+
+
+def _stored(expr: str) -> str:
+    """Four decimals, as numpy rounds: half to even of x × 10⁴. PostgreSQL's round of a double
+    is rint (half to even); SQLite's rounds half away from zero, so a tie that lands on an odd
+    number steps back by one."""
+    scaled = f"(({expr}) * {STORED})"
+    if connection.vendor == "postgresql":
+        return f"ROUND{scaled} / {STORED}"
+    tie = (
+        f"CASE WHEN {scaled} - CAST({scaled} AS INTEGER) IN (0.5, -0.5) "
+        f"AND CAST(ROUND{scaled} AS INTEGER) % 2 <> 0 "
+        f"THEN CASE WHEN {scaled} > 0 THEN 1 ELSE -1 END ELSE 0 END"
+    )
+    return f"(ROUND{scaled} - ({tie})) / {STORED}"
+
+
+def _best_basis(best: str, window: str) -> str:
+    """The basis of the best value: a single basis stays as it is; several tied at the top
+    combine (illustrative if any is, otherwise derived)."""
+    top = f"CASE WHEN value = {best} THEN basis END"
+    return (
+        f"CASE WHEN {best} IS NULL THEN '' "
+        f"WHEN MIN({top}) OVER {window} = MAX({top}) OVER {window} THEN MIN({top}) OVER {window} "
+        f"WHEN MAX(CASE WHEN value = {best} AND basis = '{ILL}' THEN 1 ELSE 0 END) OVER {window} "
+        f"= 1 THEN '{ILL}' ELSE '{DER}' END"
+    )
+
+
+def _outputs(*, rank_only: bool, computed: bool, group_basis: str) -> dict[str, str]:
+    """The expression of every RankResult column, over the `final` rows."""
+    stored = {
+        name: _stored(expression)
+        for name, expression in {
+            "value": "value",
+            "leader_value": "leader_value",
+            "mean_value": "mean_value",
+            "median_value": "median_value",
+            "gap_to_leader": "value - leader_value",
+            "gap_to_mean": "value - mean_value",
+            "gap_to_median": "value - median_value",
+            "gap_to_region_best": "value - region_best",
+            "gap_to_region_mean": "value - region_mean",
+            "score_change": "score_change",
+            "region_best": "region_best",
+            "cost": "cost",
+            "cost_region": "cost_region",
+            "cost_share": "cost_share",
+        }.items()
+    }
+    percentile = (
+        "CASE WHEN rnk IS NULL THEN NULL WHEN peer_count > 1 THEN "
+        + _stored(f"CAST(100 * (peer_count - rnk) AS {DOUBLE}) / (peer_count - 1)")
+        + " ELSE 100 END"
+    )
+    outputs = {
+        "run_id": "CAST(%s AS INTEGER)",
+        "edition_id": "edition_id",
+        "unit_id": "unit_id",
+        "component_id": "component_id",
+        "component_code": "code",
+        "region_id": "region_id",
+        "state": "state",
+        "value": stored["value"],
+        "decimals": "CAST(%s AS INTEGER)",
+        "rank": "rnk",
+        "peer_count": "peer_count",
+        "region_rank": "region_rank",
+        "region_count": "region_count",
+        "percentile": percentile,
+        "group": "grp",
+        "published_rank": "published_rank",
+        "published_group": "published_group",
+        "display_rank": "display_rank",
+        "rank_mismatch": (
+            "CASE WHEN code = '' AND published_rank IS NOT NULL AND rnk IS NOT NULL "
+            f"AND published_rank <> rnk AND {int(rank_only)} = 0 THEN 1 ELSE 0 END = 1"
+        ),
+        "group_mismatch": (
+            f"CASE WHEN {int(computed)} = 1 AND grp <> '' AND published_group <> '' "
+            "AND grp <> published_group THEN 1 ELSE 0 END = 1"
+        ),
+        "rank_change": "rank_change",
+        "change_note": "change_note",
+        "basis": "basis",
+        "rank_basis": "rank_basis",
+        "analysis_basis": "analysis_basis",
+        "leader_basis": "leader_basis",
+        "region_best_basis": "region_best_basis",
+        "group_basis": (
+            f"CASE WHEN grp <> '' OR published_group <> '' THEN {group_basis} ELSE '' END"
+        ),
+        "rank_if_median": "rank_if_median",
+        "rank_if_leader": "rank_if_leader",
+        "priority": "priority",
+    } | {name: expression for name, expression in stored.items() if name != "value"}
+    return {name: outputs[name] for name in RESULT_FIELDS}
+
+
+def _previous_cte(plan: Plan) -> tuple[str, list[Any]]:
+    """The previous edition's real values and shown ranks, with their bases: read back from
+    this run's own rows when the run has just built it (and they are still there), computed
+    from its scores otherwise."""
+    if plan.previous_id is None:
+        return (
+            "previous AS (SELECT CAST(NULL AS INTEGER) AS punit, CAST(NULL AS VARCHAR(40)) "
+            f"AS pcode, CAST(NULL AS {DOUBLE}) AS pvalue, CAST(NULL AS INTEGER) AS prank, "
+            "CAST(NULL AS VARCHAR(12)) AS pbasis, CAST(NULL AS VARCHAR(12)) AS prank_basis "
+            "WHERE 1 = 0)",
+            [],
+        )
+    peers = "OVER (PARTITION BY s.component_id)"
+    computed = f"""SELECT s.unit_id AS punit, COALESCE(c.code, '') AS pcode,
+        CAST(s.value AS {DOUBLE}) AS pvalue,
+        CASE WHEN s.component_id IS NULL AND s.published_rank IS NOT NULL THEN s.published_rank
+            ELSE RANK() OVER (PARTITION BY s.component_id ORDER BY s.value DESC) END AS prank,
+        COALESCE(s.basis, '{PUB}') AS pbasis,
+        CASE WHEN s.component_id IS NULL AND s.published_rank IS NOT NULL THEN
+                CASE WHEN s.basis = '{ILL}' THEN '{ILL}' ELSE '{PUB}' END
+            WHEN s.basis = '{ILL}'
+                OR MAX(CASE WHEN s.basis = '{ILL}' THEN 1 ELSE 0 END) {peers} = 1 THEN '{ILL}'
+            WHEN s.basis = '{INT}'
+                AND MIN(CASE WHEN s.basis = '{INT}' THEN 1 ELSE 0 END) {peers} = 1 THEN '{INT}'
+            ELSE '{DER}' END AS prank_basis
+    FROM indices_score s
+    LEFT JOIN indices_component c ON c.id = s.component_id
+    WHERE s.edition_id = %s AND s.state = 'value'"""  # noqa: S608
+    if plan.previous_run_id is None:
+        return f"previous AS ({computed})", [plan.previous_id]
+    stored = (
+        "SELECT unit_id AS punit, component_code AS pcode, value AS pvalue, "
+        "display_rank AS prank, basis AS pbasis, rank_basis AS prank_basis "
+        "FROM indices_rankresult WHERE run_id = %s AND edition_id = %s AND state = 'value'"
+    )
+    stored_params = [plan.previous_run_id, plan.previous_id]
+    gone = "NOT EXISTS (SELECT 1 FROM indices_rankresult WHERE run_id = %s AND edition_id = %s)"
+    return (
+        f"previous AS ({stored} UNION ALL SELECT * FROM ({computed}) scored WHERE {gone})",  # noqa: S608
+        [*stored_params, plan.previous_id, *stored_params],
+    )
+
+
+def _changes(plan: Plan) -> str:
+    """Change since the previous edition: never across a methodology break, and only between
+    values (and ranks) that are real on both sides."""
+    if plan.previous_id is None:
+        return (
+            f"CAST(NULL AS {DOUBLE}) AS score_change, CAST(NULL AS INTEGER) AS rank_change, "
+            f"'{plan.change_note}' AS change_note"
+        )
+    values_real = f"(basis <> '{ILL}' AND (pbasis IS NULL OR pbasis <> '{ILL}'))"
+    ranks_real = f"(rank_basis <> '{ILL}' AND (prank_basis IS NULL OR prank_basis <> '{ILL}'))"
+    return (
+        f"CASE WHEN {values_real} THEN value - pvalue END AS score_change, "
+        f"CASE WHEN {ranks_real} THEN prank - display_rank END AS rank_change, "
+        f"CASE WHEN pbasis IS NOT NULL AND valued = 1 AND NOT ({values_real} AND {ranks_real}) "
+        f"THEN '{ILL}' ELSE '' END AS change_note"
+    )
+
+
+def _group(plan: Plan) -> tuple[str, str]:
+    """The group of each row and the basis of a group, by the rating scheme's method."""
+    group = {
+        "thresholds": (
+            "CASE WHEN code = '' AND valued = 1 THEN COALESCE((SELECT tname FROM thresholds "
+            "WHERE value >= tmin ORDER BY tpos LIMIT 1), '') ELSE '' END"
+        ),
+        "quartiles": "COALESCE(qname, '')",
+        "published": "published_group",
+    }.get(plan.method, "''")
+    basis = {
+        "quartiles": "analysis_basis",
+        "thresholds": (
+            f"CASE WHEN basis = '{ILL}' THEN '{ILL}' WHEN basis = '{INT}' THEN '{INT}' "
+            f"ELSE '{DER}' END"
+        ),
+    }.get(plan.basis_method, "basis")
+    return group, basis
+
+
+def results_statement(plan: Plan, run_id: int) -> tuple[str, list[Any]]:
+    """The INSERT … SELECT that writes the edition's rows for the run, and its parameters.
+
+    Four sorts of the edition's rows: by component and value (ranks, peers, median, leader), by
+    component, region and value (the region's figures), by unit and cost (priorities), and by
+    the total a unit would reach (rank if it closed a gap); everything else is joined by hash."""
+    weights_cte, weights_params = _values(
+        "weights", {"wcode": "VARCHAR(40)", "weight": DOUBLE}, list(plan.weights.items())
+    )
+    quartiles_cte, quartile_params = _values(
+        "quartiles",
+        {"qorder": "INTEGER", "qname": "VARCHAR(40)"},
+        sorted(plan.quartile_names.items()),
+    )
+    thresholds_cte, threshold_params = _values(
+        "thresholds",
+        {"tpos": "INTEGER", "tmin": DOUBLE, "tname": "VARCHAR(40)"},
+        [(i, minimum, name) for i, (minimum, name) in enumerate(plan.thresholds)],
+    )
+    previous_cte, previous_params = _previous_cte(plan)
+    group, group_basis = _group(plan)
+    has_totals = int(plan.has_totals)
+    select = ",\n    ".join(
+        _outputs(
+            rank_only=plan.rank_only, computed=plan.computed_scheme, group_basis=group_basis
+        ).values()
+    )
+    columns = ", ".join(f'"{column}"' for column in RESULT_COLUMNS)
+    by_value = "(PARTITION BY cid, valued ORDER BY value DESC)"
+    by_cid = "(PARTITION BY cid)"
+    by_region_value = "(PARTITION BY cid, region_id, valued ORDER BY value DESC)"
+    by_region = "(PARTITION BY cid, region_id)"
+    # Every piece put into the text is a constant of this module or a placeholder; values go
+    # as parameters.
+    sql = f"""INSERT INTO {RankResult._meta.db_table} ({columns})
+WITH
+{weights_cte},
+{quartiles_cte},
+{thresholds_cte},
+{previous_cte},
+totals AS (
+    SELECT unit_id AS tunit, CAST(value AS {DOUBLE}) AS total FROM indices_score
+    WHERE edition_id = %s AND component_id IS NULL AND state = 'value'
+),
+base AS (
+    SELECT s.id AS score_id, s.edition_id, s.unit_id, s.component_id,
+        COALESCE(s.component_id, 0) AS cid, COALESCE(c.code, '') AS code, s.state,
+        CAST(s.value AS {DOUBLE}) AS value, s.value AS exact_value,
+        s.published_rank, COALESCE(s.published_group, '') AS published_group,
+        u.region_id, COALESCE(s.basis, '{PUB}') AS basis,
+        CASE WHEN s.state = 'value' THEN 1 ELSE 0 END AS valued
+    FROM indices_score s
+    JOIN units_unit u ON u.id = s.unit_id
+    LEFT JOIN indices_component c ON c.id = s.component_id
+    WHERE s.edition_id = %s
+),
+peers AS (
+    SELECT base.*,
+        CASE WHEN valued = 1 THEN RANK() OVER {by_value} END AS rnk,
+        CASE WHEN valued = 1 THEN ROW_NUMBER() OVER {by_value} END AS rn,
+        COUNT(value) OVER {by_cid} AS peer_count,
+        MAX(value) OVER {by_cid} AS leader_value,
+        CAST(AVG(exact_value) OVER {by_cid} AS {DOUBLE}) AS mean_value,
+        MAX(CASE WHEN valued = 1 AND basis = '{ILL}' THEN 1 ELSE 0 END) OVER {by_cid}
+            AS peers_ill,
+        MIN(CASE WHEN valued = 1 THEN CASE WHEN basis = '{INT}' THEN 1 ELSE 0 END END)
+            OVER {by_cid} AS peers_internal
+    FROM base
+),
+national AS (
+    SELECT peers.*,
+        (MAX(CASE WHEN rn = (peer_count + 1) / 2 THEN value END) OVER {by_cid}
+            + MAX(CASE WHEN rn = (peer_count + 2) / 2 THEN value END) OVER {by_cid}) / 2
+            AS median_value,
+        {_best_basis("leader_value", by_cid)} AS leader_basis,
+        CASE WHEN valued = 1 AND region_id IS NOT NULL THEN RANK() OVER {by_region_value} END
+            AS region_rank,
+        CASE WHEN region_id IS NOT NULL THEN COUNT(value) OVER {by_region} ELSE 0 END
+            AS region_count,
+        CASE WHEN region_id IS NOT NULL THEN MAX(value) OVER {by_region} END AS region_best,
+        CASE WHEN region_id IS NOT NULL
+            THEN CAST(AVG(exact_value) OVER {by_region} AS {DOUBLE}) END AS region_mean
+    FROM peers
+),
+regional AS (
+    SELECT national.*,
+        CASE WHEN region_best IS NULL THEN ''
+            ELSE {_best_basis("region_best", by_region)} END AS region_best_basis
+    FROM national
+),
+joined AS (
+    SELECT regional.*,
+        CASE WHEN valued = 0 THEN ''
+            WHEN basis = '{ILL}' OR peers_ill = 1 THEN '{ILL}'
+            WHEN basis = '{INT}' AND peers_internal = 1 THEN '{INT}'
+            ELSE '{DER}' END AS analysis_basis,
+        CASE WHEN code = '' AND published_rank IS NOT NULL THEN published_rank ELSE rnk END
+            AS display_rank,
+        CASE WHEN code = '' AND published_rank IS NOT NULL THEN
+                CASE WHEN basis = '{ILL}' THEN '{ILL}' ELSE '{PUB}' END
+            WHEN rnk IS NOT NULL THEN
+                CASE WHEN basis = '{ILL}' OR peers_ill = 1 THEN '{ILL}'
+                    WHEN basis = '{INT}' AND peers_internal = 1 THEN '{INT}'
+                    ELSE '{DER}' END
+            ELSE '' END AS rank_basis,
+        CASE WHEN weight IS NOT NULL AND valued = 1 AND {has_totals} = 1 THEN 1 ELSE 0 END
+            AS is_comp,
+        weight, total AS unit_total, qname, previous.*
+    FROM regional
+    LEFT JOIN weights ON wcode = code
+    LEFT JOIN totals ON tunit = unit_id
+    LEFT JOIN quartiles ON rnk IS NOT NULL AND peer_count > 0
+        AND qorder = (4 * rnk + peer_count - 1) / peer_count
+    LEFT JOIN previous ON punit = unit_id AND pcode = code
+),
+costed AS (
+    SELECT joined.*,
+        CASE WHEN is_comp = 1 THEN weight * {_pos("leader_value - value")} END AS cost,
+        CASE WHEN is_comp = 1 THEN weight * {_pos("region_best - value")} END AS cost_region,
+        CASE WHEN is_comp = 1 THEN unit_total + {_pos("median_value - value")} * weight END
+            AS reach_median,
+        CASE WHEN is_comp = 1 THEN unit_total + {_pos("leader_value - value")} * weight END
+            AS reach_leader,
+        {group} AS grp,
+        {_changes(plan)}
+    FROM joined
+),
+main AS (
+    SELECT costed.*,
+        CASE WHEN is_comp = 1 THEN ROW_NUMBER() OVER (PARTITION BY unit_id, is_comp
+            ORDER BY cost DESC, score_id) END AS priority,
+        cost / CAST(%s AS {DOUBLE}) * 100 AS cost_share
+    FROM costed
+),
+probes AS (
+    SELECT score_id, reach_median, reach_leader, 0 AS marker FROM main
+    WHERE reach_median IS NOT NULL
+    UNION ALL
+    SELECT NULL, total, total, 1 FROM totals
+),
+reached AS (
+    SELECT score_id AS reached_id,
+        COALESCE(SUM(marker) OVER (ORDER BY reach_median DESC
+            GROUPS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) + 1 AS rank_if_median,
+        COALESCE(SUM(marker) OVER (ORDER BY reach_leader DESC
+            GROUPS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) + 1 AS rank_if_leader
+    FROM probes
+)
+SELECT {select}
+FROM main LEFT JOIN reached ON reached_id = score_id
+"""  # noqa: S608
+    params = (
+        weights_params
+        + quartile_params
+        + threshold_params
+        + previous_params
+        + [plan.edition_id, plan.edition_id, plan.span, run_id, plan.decimals]
+    )
+    return sql, params
