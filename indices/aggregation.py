@@ -60,7 +60,8 @@ def effective_weights(edition: IndexEdition, components: list[Component]) -> dic
     if weights and len(weights) == len(top) and sum(weights) > 0:
         # Weighted sum (PCI), or published-only editions that still carry weights (approximate).
         scale = float(edition.total_max) / float(edition.component_max or 10)
-        return {c.code: float(c.weight) / sum(weights) * scale for c in top}  # type: ignore[arg-type]
+        # Every component has a weight here, so the two lists pair up in order.
+        return {c.code: w / sum(weights) * scale for c, w in zip(top, weights, strict=True)}
     maxima = [c.max_points for c in top]
     if all(m is not None for m in maxima):
         total_max = float(sum(m for m in maxima if m is not None))

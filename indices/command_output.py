@@ -6,11 +6,14 @@ import csv
 import json
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import CommandError
 
 from indices.models import IndexEdition
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 
 def edition_for_command(*, index: str, year: int, level: str | None) -> IndexEdition:
@@ -27,7 +30,9 @@ def _text(value: Any) -> Any:
     return value
 
 
-def write_rows(out: TextIO, rows: list[dict[str, Any]], columns: Sequence[str], fmt: str) -> None:
+def write_rows(
+    out: SupportsWrite[str], rows: list[dict[str, Any]], columns: Sequence[str], fmt: str
+) -> None:
     if fmt == "json":
         out.write(json.dumps(rows, ensure_ascii=False, indent=1, default=_text))
         return

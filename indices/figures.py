@@ -72,7 +72,7 @@ class BasisMark:
 
 def basis_mark(basis: str | None) -> BasisMark:
     """The short mark shown beside a figure and the words that explain it."""
-    marks = {
+    marks: dict[str, BasisMark] = {
         Basis.PUBLISHED: BasisMark(
             Basis.PUBLISHED,
             _("CB"),

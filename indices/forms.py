@@ -1,9 +1,15 @@
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from indices.models import Index, IndexEdition, Level, Target
 from units.models import Unit
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class TargetForm(forms.Form):
@@ -47,8 +53,6 @@ class TargetForm(forms.Form):
     note = forms.CharField(label=_("Ghi chú"), required=False, max_length=300)
 
     def clean_milestones(self) -> dict[int, object]:
-        from decimal import Decimal, InvalidOperation
-
         result: dict[int, object] = {}
         for number, line in enumerate(self.cleaned_data["milestones"].splitlines(), start=1):
             if not line.strip():
@@ -116,10 +120,13 @@ class MappingForm(forms.Form):
     """One select per column (or per indicator row of a transposed sheet)."""
 
     def __init__(
-        self, *args: object, columns: list, components: list, layout: str, **kwargs: object
-    ):
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        choices = [("", _("— chưa xác định —")), ("ignore", _("Bỏ qua"))]
+        self, *args: Any, columns: list, components: list, layout: str, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        choices: list[tuple[str, StrOrPromise]] = [
+            ("", _("— chưa xác định —")),
+            ("ignore", _("Bỏ qua")),
+        ]
         if layout != "transposed":
             choices.append(("unit", _("Tên đơn vị")))
         if layout == "long":

@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 def localized_name(obj: Any) -> str:
     if obj is None:
         return ""
-    if get_language() == "en" and getattr(obj, "name_en", ""):
-        return str(obj.name_en)
+    name_en = getattr(obj, "name_en", None)
+    if get_language() == "en" and name_en:
+        return str(name_en)
     return str(getattr(obj, "name", obj))

@@ -231,6 +231,7 @@ def target_history(*, target: Target) -> list[dict[str, object]]:
         "source",
         "note",
     ]
+    labels = {field.name: field.verbose_name for field in Target._meta.concrete_fields}
     result = []
     for position, record in enumerate(records):
         previous = records[position + 1] if position + 1 < len(records) else None
@@ -241,7 +242,7 @@ def target_history(*, target: Target) -> list[dict[str, object]]:
             if previous is None or old != new:
                 changes.append(
                     {
-                        "field": Target._meta.get_field(name).verbose_name,
+                        "field": labels[name],
                         "old": "" if old is None else old,
                         "new": "" if new is None else new,
                     }

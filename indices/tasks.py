@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from celery import shared_task
+from celery import Task, shared_task
 
 from indices.analytics.runs import STALE_SECONDS, RunBusy, analysis_rebuild, analysis_run_execute
 
@@ -17,7 +17,7 @@ from indices.analytics.runs import STALE_SECONDS, RunBusy, analysis_rebuild, ana
     retry_backoff_max=300,
     max_retries=5,
 )
-def analysis_rebuild_task(self, run_id: int) -> int | None:  # type: ignore[no-untyped-def]
+def analysis_rebuild_task(self: Task, run_id: int) -> int | None:
     try:
         run = analysis_run_execute(run_id=run_id)
     except RunBusy as busy:

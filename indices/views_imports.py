@@ -158,8 +158,9 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
     if outcome.unchanged:
         messages.info(
             request,
-            _("Tệp giống hệt lần nhập #%(pk)s: không có gì thay đổi.") % {"pk": outcome.batch.pk},
-        )  # type: ignore[union-attr]
+            _("Tệp giống hệt lần nhập #%(pk)s: không có gì thay đổi.")
+            % {"pk": outcome.current_batch.pk},
+        )
     else:
         messages.success(
             request,

@@ -1,6 +1,7 @@
 """Infrastructure endpoints that belong to no domain app."""
 
 import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
@@ -9,7 +10,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 
 
-def _check(probe) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def _check(probe: Callable[[], dict[str, object]]) -> dict[str, object]:
     started = time.perf_counter()
     try:
         detail = probe()

@@ -34,6 +34,7 @@ class ProgressForm(forms.Form):
 class IndicatorValueField(forms.CharField):
     """A number in Vietnamese or English notation; words like “N/A” are refused, not zero."""
 
+    # A CharField that cleans to a number: the stubs type CharField.to_python as str only.
     def to_python(self, value: object) -> Decimal | None:  # type: ignore[override]
         text = super().to_python(value)
         if not text:

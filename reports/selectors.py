@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Avg, Count, Prefetch
 from django.utils import timezone
@@ -136,7 +136,8 @@ def component_coverage(*, window: ReportingWindow) -> list[dict[str, Any]]:
             .filter(priority__isnull=False),
             editions,
         ).select_related("edition__index"):
-            weak[(r.edition.index.code, r.component_code)] = r.priority
+            # Not null: filtered above, which the stubs cannot see.
+            weak[(r.edition.index.code, r.component_code)] = cast(int, r.priority)
     grouped: dict[tuple[str, str], dict[str, Any]] = {}
     for aim in aims:
         key = (aim.index.code, aim.component_code)
@@ -165,7 +166,7 @@ def component_coverage(*, window: ReportingWindow) -> list[dict[str, Any]]:
 def indicator_series(*, unit: Unit) -> list[dict[str, Any]]:
     """Each indicator of the unit's tasks: values by quarter against quarterly targets."""
     tasks = Task.objects.filter(responsible=unit).prefetch_related("indicators__targets")
-    values = defaultdict(dict)
+    values: defaultdict[int, dict[tuple[int, int], float]] = defaultdict(dict)
     for v in IndicatorValue.objects.filter(report__unit=unit).select_related("report__window"):
         values[v.indicator_id][(v.report.window.year, v.report.window.quarter)] = float(v.value)
     series = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
@@ -150,7 +150,12 @@ def report_problems(report: QuarterlyReport) -> list[str]:
             target = quarterly_target(indicator, report.window)
             if value is None and target is not None:
                 problems.append(f"{label}: chưa nhập giá trị chỉ tiêu “{indicator.name}”.")
-            elif value is not None and _misses(indicator, value, target) and not explained:
+            elif (
+                value is not None
+                and target is not None
+                and _misses(indicator, value, target)
+                and not explained
+            ):
                 problems.append(
                     f"{label}: chỉ tiêu “{indicator.name}” chưa đạt mục tiêu quý "
                     f"({_number(value)} so với {_number(target)}), cần ghi giải trình."
@@ -158,7 +163,7 @@ def report_problems(report: QuarterlyReport) -> list[str]:
     return problems
 
 
-def _transition(report: QuarterlyReport, allowed: set[str], target: str) -> None:
+def _transition(report: QuarterlyReport, allowed: Collection[str], target: str) -> None:
     if report.status not in allowed:
         raise ValidationError(
             f"Không thể chuyển báo cáo từ “{report.get_status_display()}” sang "
@@ -259,27 +264,31 @@ def evidence_add(*, progress: TaskProgress, upload: UploadedFile, user: Any) -> 
     """Attach a file after checking its content (not its name) and its size."""
     if not report_is_open(progress.report):
         raise ValidationError("Báo cáo đã khóa, không thể thêm minh chứng.")
+    # Django sets both for every file received in a request; the stubs also allow files built
+    # by hand without them.
+    name = upload.name or ""
+    size = upload.size or 0
     limit = settings.EVIDENCE_MAX_MB * 1024 * 1024
-    if upload.size > limit:
+    if size > limit:
         raise ValidationError(
-            f"Tệp {upload.name} dung lượng {upload.size / 1024 / 1024:.1f} MB vượt giới hạn "
+            f"Tệp {name} dung lượng {size / 1024 / 1024:.1f} MB vượt giới hạn "
             f"{settings.EVIDENCE_MAX_MB} MB."
         )
     data = upload.read()
     sniffed = sniff_type(data)
-    extension = PurePath(upload.name).suffix.lower()
+    extension = PurePath(name).suffix.lower()
     if sniffed is None or extension not in sniffed[1]:
         raise ValidationError(
-            f"Tệp {upload.name} không phải PDF, ảnh (PNG, JPEG) hay văn bản Office hợp lệ "
+            f"Tệp {name} không phải PDF, ảnh (PNG, JPEG) hay văn bản Office hợp lệ "
             "(nội dung tệp không khớp với phần mở rộng)."
         )
     upload.seek(0)
     return Evidence.objects.create(
         progress=progress,
         file=upload,
-        original_name=PurePath(upload.name).name,
+        original_name=PurePath(name).name,
         content_type=sniffed[0],
-        size=upload.size,
+        size=size,
         uploaded_by=user,
     )
 

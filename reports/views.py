@@ -292,10 +292,12 @@ def plan_import_view(request: HttpRequest, pk: int) -> HttpResponse:
         response["Content-Disposition"] = 'attachment; filename="mau-ke-hoach.xlsx"'
         return response
     result = None
-    if request.method == "POST" and request.FILES.get("file"):
-        upload = request.FILES["file"]
+    upload = request.FILES.get("file") if request.method == "POST" else None
+    if upload:
         commit = request.POST.get("commit") == "1"
-        result = plan_import(plan=plan, data=upload.read(), filename=upload.name, commit=commit)
+        result = plan_import(
+            plan=plan, data=upload.read(), filename=upload.name or "", commit=commit
+        )
         if commit and not result.errors:
             messages.success(
                 request,

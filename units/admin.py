@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Membership, Region, Succession, Unit, UnitAlias
@@ -26,7 +29,7 @@ class UnitAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["parent"]
     inlines = [UnitAliasInline]
 
-    def save_formset(self, request, form, formset, change):  # type: ignore[no-untyped-def]
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         aliases = formset.save(commit=False)
         for alias in aliases:
             if isinstance(alias, UnitAlias):
@@ -44,7 +47,7 @@ class UnitAliasAdmin(admin.ModelAdmin):
     readonly_fields = ["normalized"]
     raw_id_fields = ["unit"]
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: UnitAlias, form: Any, change: bool) -> None:
         obj.normalized = normalize_name(obj.name)
         super().save_model(request, obj, form, change)
 

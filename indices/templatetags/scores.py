@@ -11,6 +11,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from indices.figures import Coverage, basis_mark, figure, rank_text
+from indices.labels import localized_name
+from indices.models import Score
 
 register = template.Library()
 
@@ -78,7 +80,7 @@ def base(row: dict | None, coverage: Coverage | None) -> str:
 
 
 @register.filter
-def score_value(score: object) -> SafeString | str:
+def score_value(score: Score | None) -> SafeString | str:
     """A score cell: its value at the published precision, or its state in words."""
     if score is None:
         return format_html('<span class="state-na">{}</span>', "—")
@@ -101,6 +103,4 @@ def get_item(mapping: dict | None, key: object) -> object:
 
 @register.filter
 def localized(obj: object) -> str:
-    from indices.labels import localized_name
-
     return localized_name(obj)

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandParser
 
 from indices.command_output import edition_for_command, write_rows
@@ -29,7 +31,7 @@ class Command(BaseCommand):
         parser.add_argument("--level")
         parser.add_argument("--format", choices=["csv", "json"], default="csv")
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         edition = edition_for_command(
             index=str(options["index"]), year=int(options["year"]), level=options["level"]
         )

@@ -1,4 +1,5 @@
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -25,7 +26,7 @@ class Command(BaseCommand):
             help="confirm removing the stored values of units that the new file leaves out",
         )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         path = Path(str(options["path"]))
         if not path.exists():
             raise CommandError(f"Không tìm thấy tệp {path}")
@@ -79,7 +80,7 @@ class Command(BaseCommand):
             self.stdout.write("Chạy thử (--dry-run): không ghi dữ liệu.")
         elif outcome.unchanged:
             self.stdout.write(
-                f"Tệp giống hệt lần nhập #{outcome.batch.pk}: không có gì thay đổi."  # type: ignore[union-attr]
+                f"Tệp giống hệt lần nhập #{outcome.current_batch.pk}: không có gì thay đổi."
             )
         else:
-            self.stdout.write(f"Đã ghi lần nhập #{outcome.batch.pk}.")  # type: ignore[union-attr]
+            self.stdout.write(f"Đã ghi lần nhập #{outcome.current_batch.pk}.")

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from indices.demo import demo_data_load
@@ -6,7 +8,7 @@ from indices.demo import demo_data_load
 class Command(BaseCommand):
     help = "Load the demo dataset: real published figures plus labelled illustrative data."
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         summary = demo_data_load()
         self.stdout.write(
             f"Kỳ đã nạp: {summary.editions}; điểm số: {summary.scores} "

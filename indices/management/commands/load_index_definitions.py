@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandParser
 
 from indices.services.catalogue import index_definitions_load
@@ -11,7 +13,7 @@ class Command(BaseCommand):
             "--update", action="store_true", help="Rewrite existing definitions from the files."
         )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         summary = index_definitions_load(update=bool(options["update"]))
         self.stdout.write(
             f"Chỉ số: {summary.indices}; kỳ mới: {summary.editions_created}; "

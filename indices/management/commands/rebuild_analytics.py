@@ -1,7 +1,9 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from indices.models import IndexEdition
 from indices.analytics.runs import analysis_rebuild
+from indices.models import IndexEdition
 
 
 class Command(BaseCommand):
@@ -11,7 +13,7 @@ class Command(BaseCommand):
         parser.add_argument("--index")
         parser.add_argument("--year", type=int)
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         editions = IndexEdition.objects.filter(status="published")
         if options["index"]:
             editions = editions.filter(index__code=str(options["index"]).upper())

@@ -58,6 +58,14 @@ class ImportOutcome:
     unchanged: bool = False
     committed: bool = False
 
+    @property
+    def current_batch(self) -> ImportBatch:
+        """The edition's batch after the import: the new one, or the identical earlier one that
+        made it `unchanged`. Only a dry run has none."""
+        if self.batch is None:
+            raise ValueError("a dry run keeps no batch")
+        return self.batch
+
 
 def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from reports.demo import progress_demo_load
@@ -6,6 +8,6 @@ from reports.demo import progress_demo_load
 class Command(BaseCommand):
     help = "Load the demo reform plan, reporting windows and quarterly reports (idempotent)."
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         count = progress_demo_load()
         self.stdout.write(f"Báo cáo quý minh họa: {count} báo cáo mới.")

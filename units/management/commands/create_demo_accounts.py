@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -8,7 +10,7 @@ from units.services import demo_accounts_create
 class Command(BaseCommand):
     help = "Create the demo accounts with the password in DEMO_PASSWORD (never in production)."
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             accounts = demo_accounts_create(password=settings.DEMO_PASSWORD)
         except ValidationError as error:

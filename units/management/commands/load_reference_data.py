@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -5,6 +7,6 @@ from django.core.management.base import BaseCommand
 class Command(BaseCommand):
     help = "Load units and index definitions (both idempotent)."
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         call_command("load_units", stdout=self.stdout)
         call_command("load_index_definitions", stdout=self.stdout)

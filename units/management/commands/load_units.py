@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from units.services import units_load_reference
@@ -8,7 +10,7 @@ class Command(BaseCommand):
         "Load regions, provinces (63 and 34), Quảng Nam's districts and departments (idempotent)."
     )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         summary = units_load_reference()
         self.stdout.write(
             f"Vùng: {summary.regions}; tỉnh trước 1/7/2025: {summary.provinces_before_merger}; "
