@@ -46,6 +46,7 @@ test-integration: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy units indices reports dashboards tabular reform_portal
 	$(MANAGE) makemigrations --check --dry-run
 
 format: $(STAMP)
