@@ -9,6 +9,8 @@ from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 
+from reform_portal.celery import app
+
 
 def _check(probe: Callable[[], dict[str, object]]) -> dict[str, object]:
     started = time.perf_counter()
@@ -36,8 +38,6 @@ def _cache() -> dict[str, object]:
 def _broker() -> dict[str, object]:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return {"mode": "eager"}
-    from reform_portal.celery import app
-
     with app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
     return {"mode": "worker"}

@@ -27,6 +27,7 @@ from reports.models import (
     Task,
     TaskProgress,
 )
+from reports.selectors import SETTLED, completeness
 from units.models import Membership, Unit
 
 Status = QuarterlyReport.Status
@@ -299,8 +300,6 @@ def evidence_add(*, progress: TaskProgress, upload: UploadedFile, user: Any) -> 
 def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
     """E-mail department heads whose report is due in 7 days and not submitted, and reviewers a
     digest of the units whose report is overdue."""
-    from reports.selectors import SETTLED, completeness
-
     today = today or timezone.localdate()
     sent = {"heads": 0, "reviewers": 0}
     for window in ReportingWindow.objects.filter(deadline=today + dt.timedelta(days=7)):

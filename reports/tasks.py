@@ -1,8 +1,10 @@
+"""Celery tasks of the reports app: they call one service."""
+
 from celery import shared_task
+
+from reports.services import reminders_send
 
 
 @shared_task
 def reminders_task() -> dict[str, int]:
-    from reports.services import reminders_send
-
     return reminders_send()

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from indices.models import Index
-from tests.browser.conftest import login
+from tests.browser.conftest import SCREENSHOT_DIR, login
 from tests.factories import MembershipFactory, UserFactory
 from units.models import Membership
 
@@ -99,8 +99,6 @@ def test_phone_width_home_is_usable(live_server, chromium, browser_demo):
     page.wait_for_load_state("networkidle")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 400  # no horizontal scrolling on a phone
-    from tests.browser.conftest import SCREENSHOT_DIR
-
     page.screenshot(path=str(SCREENSHOT_DIR / "home-phone.png"), full_page=True)
     context.close()
 

@@ -15,7 +15,7 @@ from reports.models import (
     Task,
     TaskAim,
 )
-from tests.browser.conftest import login
+from tests.browser.conftest import PageWatch, login
 from tests.factories import MembershipFactory, UserFactory
 from units.models import Membership, Unit
 
@@ -52,8 +52,6 @@ def _plan():
 def test_head_submits_reviewer_returns_head_fixes_reviewer_approves(
     live_server, chromium, tmp_path, browser_demo
 ):
-    from tests.browser.conftest import PageWatch
-
     window = _plan()
     MembershipFactory(
         user=UserFactory(username="truongso_khdt"),

@@ -4,6 +4,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
@@ -181,8 +182,6 @@ def test_target_changes_are_kept_in_history(home_province, admin_user):
 
 @pytest.mark.django_db
 def test_rank_target_needs_a_rank(home_province):
-    from django.core.exceptions import ValidationError
-
     with pytest.raises(ValidationError):
         target_save(
             unit=home_province, index=Index.objects.get(code="PCI"), kind="rank", baseline_year=2020

@@ -368,7 +368,7 @@ PCI_2021_QUANG_NAM = {
 
 def _values(edition: IndexEdition, unit_code: str) -> dict[str | None, Decimal]:
     scores = Score.objects.filter(edition=edition, unit__code=unit_code, state="value")
-    return {code: value for code, value in scores.values_list("component__code", "value")}
+    return dict(scores.values_list("component__code", "value"))
 
 
 def _pci_2015() -> IndexEdition:

@@ -2,6 +2,7 @@ import csv
 import io
 
 import pytest
+from django.urls import reverse
 
 from reports.models import Indicator, Plan, Task
 from reports.plan_import import plan_import, plan_template_xlsx
@@ -157,8 +158,6 @@ def test_preview_writes_nothing_and_reimport_updates(plan):
 
 
 def test_plan_import_page_is_for_admins_and_reviewers(client, plan, head_khdt, reviewer):
-    from django.urls import reverse
-
     url = reverse("reports:plan_import", args=[plan.pk])
     client.force_login(head_khdt)
     assert client.get(url).status_code == 403
