@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -16,6 +17,7 @@ from reports.models import (
     IndicatorTarget,
     IndicatorValue,
     Plan,
+    QuarterlyReport,
     ReportingWindow,
     Task,
     TaskAim,
@@ -116,6 +118,33 @@ def progress_demo_load(*, today: dt.date | None = None) -> int:
     if Plan.objects.filter(is_demo=True).exists():
         return 0
     today = today or timezone.localdate()
+    _demo_plan_create(today)
+    q1, q2, _current = _windows(today)
+    user_model = get_user_model()
+    reviewer = user_model.objects.filter(username="thamdinh").first()
+    states = {  # unit → (Q1 state, Q2 state)
+        "49.STTTT": ("approved", "returned"),
+        "49.SKHDT": ("approved", "submitted"),
+        "49.STNMT": ("approved", "draft"),
+        "49.STP": ("submitted", None),
+        "502": ("approved", "approved"),
+    }
+    count = 0
+    for unit_code, pair in states.items():
+        unit = Unit.objects.get(code=unit_code)
+        for window, state in zip((q1, q2), pair, strict=True):
+            if state is None:
+                continue
+            report = report_open(unit=unit, window=window)
+            _demo_progress_fill(report, first_quarter=window == q1)
+            _demo_report_settle(report, window=window, state=state, reviewer=reviewer)
+            count += 1
+    return count
+
+
+def _demo_plan_create(today: dt.date) -> Plan:
+    """The demo plan with its tasks, the components they aim at, and their indicators' targets
+    for every quarter of 2025 and of this year."""
     province = Unit.objects.get(code="49")
     plan = Plan.objects.create(
         name=(
@@ -155,52 +184,38 @@ def progress_demo_load(*, today: dt.date | None = None) -> int:
                         quarter=quarter,
                         defaults={"value": Decimal(goal)},
                     )
-    q1, q2, _current = _windows(today)
-    user_model = get_user_model()
-    reviewer = user_model.objects.filter(username="thamdinh").first()
-    states = {  # unit → (Q1 state, Q2 state)
-        "49.STTTT": ("approved", "returned"),
-        "49.SKHDT": ("approved", "submitted"),
-        "49.STNMT": ("approved", "draft"),
-        "49.STP": ("submitted", None),
-        "502": ("approved", "approved"),
-    }
-    count = 0
-    for unit_code, pair in states.items():
-        unit = Unit.objects.get(code=unit_code)
-        for window, state in zip((q1, q2), pair, strict=True):
-            if state is None:
-                continue
-            report = report_open(unit=unit, window=window)
-            for progress in report.progress.select_related("task"):
-                progress.status = (
-                    TaskProgress.Status.IN_PROGRESS if window == q1 else TaskProgress.Status.LATE
-                )
-                progress.percent_complete = 60 if window == q1 else 75
-                progress.done = (
-                    "Đã triển khai theo kế hoạch; kết quả chi tiết trong báo cáo (minh họa)."
-                )
-                progress.explanation = "Minh chứng lưu tại Sở Nội vụ (dữ liệu minh họa)."
-                progress.save()
-                for measured in progress.task.indicators.all():
-                    IndicatorValue.objects.create(
-                        report=report,
-                        indicator=measured,
-                        value=(measured.baseline or 0) + (3 if window == q1 else 5),
-                    )
-            report.status = state
-            report.is_demo = True
-            if state != "draft":
-                report.submitted_at = timezone.make_aware(
-                    dt.datetime.combine(window.deadline, dt.time(9))
-                )
-            if state in ("approved", "returned"):
-                report.reviewed_by = reviewer
-                report.reviewed_at = report.submitted_at
-            if state == "returned":
-                report.review_comment = (
-                    "Đề nghị bổ sung minh chứng cho kết quả số hóa hồ sơ (minh họa)."
-                )
-            report.save()
-            count += 1
-    return count
+    return plan
+
+
+def _demo_progress_fill(report: QuarterlyReport, *, first_quarter: bool) -> None:
+    for progress in report.progress.select_related("task"):
+        progress.status = (
+            TaskProgress.Status.IN_PROGRESS if first_quarter else TaskProgress.Status.LATE
+        )
+        progress.percent_complete = 60 if first_quarter else 75
+        progress.done = "Đã triển khai theo kế hoạch; kết quả chi tiết trong báo cáo (minh họa)."
+        progress.explanation = "Minh chứng lưu tại Sở Nội vụ (dữ liệu minh họa)."
+        progress.save()
+        for measured in progress.task.indicators.all():
+            IndicatorValue.objects.create(
+                report=report,
+                indicator=measured,
+                value=(measured.baseline or 0) + (3 if first_quarter else 5),
+            )
+
+
+def _demo_report_settle(
+    report: QuarterlyReport, *, window: ReportingWindow, state: str, reviewer: Any
+) -> None:
+    """Put the report in the workflow state the demo shows, as if submitted at 9:00 on the
+    deadline and reviewed at once."""
+    report.status = state
+    report.is_demo = True
+    if state != "draft":
+        report.submitted_at = timezone.make_aware(dt.datetime.combine(window.deadline, dt.time(9)))
+    if state in ("approved", "returned"):
+        report.reviewed_by = reviewer
+        report.reviewed_at = report.submitted_at
+    if state == "returned":
+        report.review_comment = "Đề nghị bổ sung minh chứng cho kết quả số hóa hồ sơ (minh họa)."
+    report.save()

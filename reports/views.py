@@ -13,7 +13,8 @@ from django.views.decorators.http import require_POST
 from reform_portal.permissions import require_perm
 from reports import selectors, services
 from reports.forms import EvidenceForm, IndicatorValueField, ProgressForm, ReviewForm
-from reports.models import Evidence, QuarterlyReport, ReportingWindow, TaskProgress
+from reports.models import Evidence, Plan, QuarterlyReport, ReportingWindow, TaskProgress
+from reports.plan_import import plan_import, plan_template_xlsx
 from units.models import Unit
 
 
@@ -38,8 +39,6 @@ def progress_home(request: HttpRequest) -> HttpResponse:
         context["own_reports"] = selectors.reports_for_unit(unit=membership.unit)
         context["own_unit"] = membership.unit
     if request.user.has_perm("reports.import_plan"):
-        from reports.models import Plan
-
         context["plans"] = Plan.objects.all()
     if request.user.has_perm("reports.view_overview") and window:
         context["completeness"] = selectors.completeness(window=window)
@@ -106,6 +105,51 @@ def _forms(
     return rows
 
 
+def _rows_valid(rows: list[dict[str, Any]]) -> bool:
+    return all(row["form"].is_valid() for row in rows) and not any(
+        i["error"] for row in rows for i in row["indicators"]
+    )
+
+
+def _report_save(
+    request: HttpRequest, report: QuarterlyReport, rows: list[dict[str, Any]], *, submit: bool
+) -> bool:
+    """Save the validated rows (and submit the report): False, with the reasons as messages,
+    when the service refuses."""
+    entries = [{"id": row["progress"].pk, **row["form"].cleaned_data} for row in rows]
+    values = {i["indicator"].pk: i["value"] for row in rows for i in row["indicators"]}
+    try:
+        services.progress_save(report=report, user=request.user, entries=entries, values=values)
+        if submit:
+            services.report_submit(report=report, user=request.user)
+            messages.success(request, _("Đã gửi báo cáo để thẩm định."))
+        else:
+            messages.success(request, _("Đã lưu bản nháp."))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return False
+    return True
+
+
+def _report_review(request: HttpRequest, report: QuarterlyReport, *, approve: bool) -> None:
+    """Approve or return the report; the reasons as messages when the service refuses."""
+    review = ReviewForm(request.POST)
+    review.is_valid()
+    try:
+        if approve:
+            services.report_approve(report=report, user=request.user)
+            messages.success(request, _("Đã duyệt báo cáo."))
+        else:
+            services.report_return(
+                report=report, user=request.user, comment=review.cleaned_data.get("comment", "")
+            )
+            messages.success(request, _("Đã trả lại báo cáo kèm ý kiến."))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+
+
 @login_required
 def report_view(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(
@@ -123,44 +167,15 @@ def report_view(request: HttpRequest, pk: int) -> HttpResponse:
         if not can_edit:
             raise PermissionDenied
         rows = _forms(report, detail, request.POST)
-        valid = all(row["form"].is_valid() for row in rows) and not any(
-            i["error"] for row in rows for i in row["indicators"]
-        )
-        if valid:
-            entries = [{"id": row["progress"].pk, **row["form"].cleaned_data} for row in rows]
-            values = {i["indicator"].pk: i["value"] for row in rows for i in row["indicators"]}
-            try:
-                services.progress_save(
-                    report=report, user=request.user, entries=entries, values=values
-                )
-                if action == "submit":
-                    services.report_submit(report=report, user=request.user)
-                    messages.success(request, _("Đã gửi báo cáo để thẩm định."))
-                else:
-                    messages.success(request, _("Đã lưu bản nháp."))
+        if _rows_valid(rows):
+            if _report_save(request, report, rows, submit=action == "submit"):
                 return redirect("reports:report", pk=report.pk)
-            except ValidationError as error:
-                for message in error.messages:
-                    messages.error(request, message)
-                detail = selectors.report_detail(report=report)
-                rows = _forms(report, detail, request.POST)
+            detail = selectors.report_detail(report=report)
+            rows = _forms(report, detail, request.POST)
     elif action in ("approve", "return"):
         if not can_review:
             raise PermissionDenied
-        review = ReviewForm(request.POST)
-        review.is_valid()
-        try:
-            if action == "approve":
-                services.report_approve(report=report, user=request.user)
-                messages.success(request, _("Đã duyệt báo cáo."))
-            else:
-                services.report_return(
-                    report=report, user=request.user, comment=review.cleaned_data.get("comment", "")
-                )
-                messages.success(request, _("Đã trả lại báo cáo kèm ý kiến."))
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+        _report_review(request, report, approve=action == "approve")
         return redirect("reports:report", pk=report.pk)
     elif action == "reopen":
         require_perm(request, "reports.reopen_report", report)
@@ -279,9 +294,6 @@ def unit_progress(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def plan_import_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Admins and reviewers check a plan workbook (preview) and commit it when error-free."""
-    from reports.models import Plan
-    from reports.plan_import import plan_import, plan_template_xlsx
-
     require_perm(request, "reports.import_plan")
     plan = get_object_or_404(Plan, pk=pk)
     if request.GET.get("mau"):
