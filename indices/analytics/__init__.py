@@ -2,12 +2,16 @@
 
 One module per job:
 - `queue`: request a rebuild (after commit) and mark editions' inputs as changed;
-- `inputs`: what one edition's computation reads (its context and its scores);
-- `compute`: one edition's result rows (pandas, set-based per edition);
-- `targets`: the status of each target in an edition;
-- `store`: writing a run's rows as a new generation and switching readers to it;
-- `runs`: claiming and executing runs, edition by edition.
+- `runs`: claim and execute runs, edition by edition;
+- `compute`: one edition's results, computed in the database by the statements of `statement`
+  (window functions, one statement per step);
+- `targets`: the status of each target in an edition (Python, over the rows just written);
+- `store`: write a run's rows as a new generation and switch readers to it;
+- `inputs`: what an edition's computation reads (its context; its scores, for the reference
+  engine);
+- `compute_pandas`: the previous pandas engine, kept as the golden reference the database engine
+  is tested against.
 
-The modules import one another in that direction only (queue → tasks → runs → store, compute →
-targets, inputs), so nothing needs a function-level import.
+Imports go one way (queue → tasks → runs → store, compute → statement, targets, inputs), so
+nothing needs a function-level import.
 """

@@ -10,7 +10,7 @@ import pandas as pd
 from django.db import connection
 
 from indices.analytics.inputs import EditionContext, edition_context
-from indices.analytics.statement import Plan, edition_plan, results_statement
+from indices.analytics.statement import Plan, edition_plan, results_statements
 from indices.analytics.targets import Figures, target_results
 from indices.models import IndexEdition, RankResult, Score, Target
 
@@ -39,15 +39,16 @@ class EditionResults:
 
     def write(self, run_id: int) -> int:
         """Insert the edition's rows for the run; the number of rows written."""
-        sql, params = results_statement(self.plan, run_id)
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 # Sorts of a national edition (400,000 rows) stay in memory; JIT compiling the
-                # statement costs more than it saves.
+                # statements costs more than it saves.
                 cursor.execute("SET LOCAL work_mem = '256MB'")
                 cursor.execute("SET LOCAL jit = off")
-            cursor.execute(sql, params)
-            self.written = cursor.rowcount
+            for sql, params in results_statements(self.plan, run_id):
+                cursor.execute(sql, params)
+                if sql.startswith("INSERT"):
+                    self.written = cursor.rowcount
         return self.written
 
     def targets(self, run_id: int) -> list[dict[str, Any]]:

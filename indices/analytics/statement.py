@@ -1,8 +1,9 @@
-"""The statement that computes one edition's result rows set-based in the database: one
-INSERT … SELECT with window functions writes every RankResult column of a run (PostgreSQL, and
-SQLite ≥ 3.28 for GROUPS frames).
+"""The statements that compute one edition's result rows set-based in the database, one per
+step: rank the scores (window functions) into a temporary table, aggregate each component's and
+each region's figures from it, then one INSERT … SELECT writes every RankResult column of the run
+(PostgreSQL, and SQLite ≥ 3.28 for GROUPS frames).
 
-What the statement needs from Python is small and known before it runs: the edition's weights
+What the statements need from Python is small and known before they run: the edition's weights
 (`effective_weights`), its rating bands, whether it compares with a previous edition, and two
 edition-wide flags. Numbers are computed in double precision, in the order the pandas engine
 computed them, and stored to four decimals the way numpy rounds (half to even of x × 10⁴), so
@@ -28,7 +29,7 @@ DOUBLE = "DOUBLE PRECISION"  # a REAL affinity on SQLite, float8 on PostgreSQL
 
 @dataclass(frozen=True)
 class Plan:
-    """What one edition's statement depends on besides its scores."""
+    """What one edition's statements depend on besides its scores."""
 
     edition_id: int
     previous_id: int | None  # compared with (None: break or no previous scores)
@@ -111,18 +112,6 @@ def _stored(expr: str) -> str:
         f"THEN CASE WHEN {scaled} > 0 THEN 1 ELSE -1 END ELSE 0 END"
     )
     return f"(ROUND{scaled} - ({tie})) / {STORED}"
-
-
-def _best_basis(best: str, window: str) -> str:
-    """The basis of the best value: a single basis stays as it is; several tied at the top
-    combine (illustrative if any is, otherwise derived)."""
-    top = f"CASE WHEN value = {best} THEN basis END"
-    return (
-        f"CASE WHEN {best} IS NULL THEN '' "
-        f"WHEN MIN({top}) OVER {window} = MAX({top}) OVER {window} THEN MIN({top}) OVER {window} "
-        f"WHEN MAX(CASE WHEN value = {best} AND basis = '{ILL}' THEN 1 ELSE 0 END) OVER {window} "
-        f"= 1 THEN '{ILL}' ELSE '{DER}' END"
-    )
 
 
 def _outputs(*, rank_only: bool, computed: bool, group_basis: str) -> dict[str, str]:
@@ -276,12 +265,85 @@ def _group(plan: Plan) -> tuple[str, str]:
     return group, basis
 
 
-def results_statement(plan: Plan, run_id: int) -> tuple[str, list[Any]]:
-    """The INSERT … SELECT that writes the edition's rows for the run, and its parameters.
+ROWS_TABLE = "analytics_rows"
+COMPONENTS_TABLE = "analytics_components"
+REGIONS_TABLE = "analytics_regions"
 
-    Four sorts of the edition's rows: by component and value (ranks, peers, median, leader), by
-    component, region and value (the region's figures), by unit and cost (priorities), and by
-    the total a unit would reach (rank if it closed a gap); everything else is joined by hash."""
+
+def _ranked_rows(plan: Plan) -> tuple[str, list[Any]]:
+    """The edition's scores with their national and regional ranks: two sorts."""
+    by_value = "(PARTITION BY cid, valued ORDER BY value DESC)"
+    by_region_value = "(PARTITION BY cid, region_id, valued ORDER BY value DESC)"
+    return (
+        f"""CREATE TEMP TABLE {ROWS_TABLE} AS
+SELECT base.*,
+    CASE WHEN valued = 1 THEN RANK() OVER {by_value} END AS rnk,
+    CASE WHEN valued = 1 THEN ROW_NUMBER() OVER {by_value} END AS rn,
+    CASE WHEN valued = 1 AND region_id IS NOT NULL THEN RANK() OVER {by_region_value} END
+        AS region_rank
+FROM (
+    SELECT s.id AS score_id, s.edition_id, s.unit_id, s.component_id,
+        COALESCE(s.component_id, 0) AS cid, COALESCE(c.code, '') AS code, s.state,
+        CAST(s.value AS {DOUBLE}) AS value, s.value AS exact_value,
+        s.published_rank, COALESCE(s.published_group, '') AS published_group,
+        u.region_id, COALESCE(s.basis, '{PUB}') AS basis,
+        CASE WHEN s.state = 'value' THEN 1 ELSE 0 END AS valued
+    FROM indices_score s
+    JOIN units_unit u ON u.id = s.unit_id
+    LEFT JOIN indices_component c ON c.id = s.component_id
+    WHERE s.edition_id = %s
+) base""",  # noqa: S608
+        [plan.edition_id],
+    )
+
+
+def _top_basis(rank: str) -> str:
+    """The basis of the best value: a single basis stays as it is; several tied at the top
+    combine (illustrative if any is, otherwise derived)."""
+    top = f"CASE WHEN {rank} = 1 THEN basis END"
+    return (
+        f"CASE WHEN MIN({top}) = MAX({top}) THEN MIN({top}) "
+        f"WHEN MAX(CASE WHEN {rank} = 1 AND basis = '{ILL}' THEN 1 ELSE 0 END) = 1 THEN '{ILL}' "
+        f"WHEN MIN({top}) IS NOT NULL THEN '{DER}' ELSE '' END"
+    )
+
+
+def _component_figures() -> str:
+    """Peers of each component: count, leader, mean, median, the leader's basis and whether
+    every (any) peer is internal (illustrative). Hash aggregates of the ranked rows."""
+    return f"""CREATE TEMP TABLE {COMPONENTS_TABLE} AS
+WITH figures AS (
+    SELECT cid AS kcid, COUNT(value) AS peer_count, MAX(value) AS leader_value,
+        CAST(AVG(exact_value) AS {DOUBLE}) AS mean_value,
+        MAX(CASE WHEN valued = 1 AND basis = '{ILL}' THEN 1 ELSE 0 END) AS peers_ill,
+        MIN(CASE WHEN valued = 1 THEN CASE WHEN basis = '{INT}' THEN 1 ELSE 0 END END)
+            AS peers_internal,
+        {_top_basis("rnk")} AS leader_basis
+    FROM {ROWS_TABLE} GROUP BY cid
+),
+middle AS (
+    SELECT r.cid AS mcid, AVG(r.value) AS median_value
+    FROM {ROWS_TABLE} r JOIN figures ON kcid = r.cid
+    WHERE r.rn = (peer_count + 1) / 2 OR r.rn = (peer_count + 2) / 2
+    GROUP BY r.cid
+)
+SELECT figures.*, median_value FROM figures LEFT JOIN middle ON mcid = kcid"""  # noqa: S608
+
+
+def _region_figures() -> str:
+    """Each component's figures within each region: count, best, mean, the best's basis."""
+    return f"""CREATE TEMP TABLE {REGIONS_TABLE} AS
+SELECT cid AS gcid, region_id AS gregion, COUNT(value) AS region_count,
+    MAX(value) AS region_best, CAST(AVG(exact_value) AS {DOUBLE}) AS region_mean,
+    {_top_basis("region_rank")} AS region_best_basis
+FROM {ROWS_TABLE} WHERE valued = 1 AND region_id IS NOT NULL
+GROUP BY cid, region_id"""  # noqa: S608
+
+
+def _result_rows(plan: Plan, run_id: int) -> tuple[str, list[Any]]:
+    """The INSERT … SELECT of every RankResult column: hash joins of the ranked rows with
+    the figures above, and two more sorts, by unit and cost (priorities) and by the total a
+    unit would reach closing a gap (its rank if it did)."""
     weights_cte, weights_params = _values(
         "weights", {"wcode": "VARCHAR(40)", "weight": DOUBLE}, list(plan.weights.items())
     )
@@ -297,17 +359,13 @@ def results_statement(plan: Plan, run_id: int) -> tuple[str, list[Any]]:
     )
     previous_cte, previous_params = _previous_cte(plan)
     group, group_basis = _group(plan)
-    has_totals = int(plan.has_totals)
+    comp = f"w.weight IS NOT NULL AND r.valued = 1 AND {int(plan.has_totals)} = 1"
     select = ",\n    ".join(
         _outputs(
             rank_only=plan.rank_only, computed=plan.computed_scheme, group_basis=group_basis
         ).values()
     )
     columns = ", ".join(f'"{column}"' for column in RESULT_COLUMNS)
-    by_value = "(PARTITION BY cid, valued ORDER BY value DESC)"
-    by_cid = "(PARTITION BY cid)"
-    by_region_value = "(PARTITION BY cid, region_id, valued ORDER BY value DESC)"
-    by_region = "(PARTITION BY cid, region_id)"
     # Every piece put into the text is a constant of this module or a placeholder; values go
     # as parameters.
     sql = f"""INSERT INTO {RankResult._meta.db_table} ({columns})
@@ -316,122 +374,105 @@ WITH
 {quartiles_cte},
 {thresholds_cte},
 {previous_cte},
-totals AS (
-    SELECT unit_id AS tunit, CAST(value AS {DOUBLE}) AS total FROM indices_score
-    WHERE edition_id = %s AND component_id IS NULL AND state = 'value'
-),
-base AS (
-    SELECT s.id AS score_id, s.edition_id, s.unit_id, s.component_id,
-        COALESCE(s.component_id, 0) AS cid, COALESCE(c.code, '') AS code, s.state,
-        CAST(s.value AS {DOUBLE}) AS value, s.value AS exact_value,
-        s.published_rank, COALESCE(s.published_group, '') AS published_group,
-        u.region_id, COALESCE(s.basis, '{PUB}') AS basis,
-        CASE WHEN s.state = 'value' THEN 1 ELSE 0 END AS valued
-    FROM indices_score s
-    JOIN units_unit u ON u.id = s.unit_id
-    LEFT JOIN indices_component c ON c.id = s.component_id
-    WHERE s.edition_id = %s
-),
-peers AS (
-    SELECT base.*,
-        CASE WHEN valued = 1 THEN RANK() OVER {by_value} END AS rnk,
-        CASE WHEN valued = 1 THEN ROW_NUMBER() OVER {by_value} END AS rn,
-        COUNT(value) OVER {by_cid} AS peer_count,
-        MAX(value) OVER {by_cid} AS leader_value,
-        CAST(AVG(exact_value) OVER {by_cid} AS {DOUBLE}) AS mean_value,
-        MAX(CASE WHEN valued = 1 AND basis = '{ILL}' THEN 1 ELSE 0 END) OVER {by_cid}
-            AS peers_ill,
-        MIN(CASE WHEN valued = 1 THEN CASE WHEN basis = '{INT}' THEN 1 ELSE 0 END END)
-            OVER {by_cid} AS peers_internal
-    FROM base
-),
-national AS (
-    SELECT peers.*,
-        (MAX(CASE WHEN rn = (peer_count + 1) / 2 THEN value END) OVER {by_cid}
-            + MAX(CASE WHEN rn = (peer_count + 2) / 2 THEN value END) OVER {by_cid}) / 2
-            AS median_value,
-        {_best_basis("leader_value", by_cid)} AS leader_basis,
-        CASE WHEN valued = 1 AND region_id IS NOT NULL THEN RANK() OVER {by_region_value} END
-            AS region_rank,
-        CASE WHEN region_id IS NOT NULL THEN COUNT(value) OVER {by_region} ELSE 0 END
-            AS region_count,
-        CASE WHEN region_id IS NOT NULL THEN MAX(value) OVER {by_region} END AS region_best,
-        CASE WHEN region_id IS NOT NULL
-            THEN CAST(AVG(exact_value) OVER {by_region} AS {DOUBLE}) END AS region_mean
-    FROM peers
-),
-regional AS (
-    SELECT national.*,
-        CASE WHEN region_best IS NULL THEN ''
-            ELSE {_best_basis("region_best", by_region)} END AS region_best_basis
-    FROM national
-),
-joined AS (
-    SELECT regional.*,
-        CASE WHEN valued = 0 THEN ''
-            WHEN basis = '{ILL}' OR peers_ill = 1 THEN '{ILL}'
-            WHEN basis = '{INT}' AND peers_internal = 1 THEN '{INT}'
-            ELSE '{DER}' END AS analysis_basis,
-        CASE WHEN code = '' AND published_rank IS NOT NULL THEN published_rank ELSE rnk END
-            AS display_rank,
-        CASE WHEN code = '' AND published_rank IS NOT NULL THEN
-                CASE WHEN basis = '{ILL}' THEN '{ILL}' ELSE '{PUB}' END
-            WHEN rnk IS NOT NULL THEN
-                CASE WHEN basis = '{ILL}' OR peers_ill = 1 THEN '{ILL}'
-                    WHEN basis = '{INT}' AND peers_internal = 1 THEN '{INT}'
-                    ELSE '{DER}' END
-            ELSE '' END AS rank_basis,
-        CASE WHEN weight IS NOT NULL AND valued = 1 AND {has_totals} = 1 THEN 1 ELSE 0 END
-            AS is_comp,
-        weight, total AS unit_total, qname, previous.*
-    FROM regional
-    LEFT JOIN weights ON wcode = code
-    LEFT JOIN totals ON tunit = unit_id
-    LEFT JOIN quartiles ON rnk IS NOT NULL AND peer_count > 0
-        AND qorder = (4 * rnk + peer_count - 1) / peer_count
-    LEFT JOIN previous ON punit = unit_id AND pcode = code
-),
-costed AS (
-    SELECT joined.*,
-        CASE WHEN is_comp = 1 THEN weight * {_pos("leader_value - value")} END AS cost,
-        CASE WHEN is_comp = 1 THEN weight * {_pos("region_best - value")} END AS cost_region,
-        CASE WHEN is_comp = 1 THEN unit_total + {_pos("median_value - value")} * weight END
-            AS reach_median,
-        CASE WHEN is_comp = 1 THEN unit_total + {_pos("leader_value - value")} * weight END
-            AS reach_leader,
-        {group} AS grp,
-        {_changes(plan)}
-    FROM joined
-),
-main AS (
-    SELECT costed.*,
-        CASE WHEN is_comp = 1 THEN ROW_NUMBER() OVER (PARTITION BY unit_id, is_comp
-            ORDER BY cost DESC, score_id) END AS priority,
-        cost / CAST(%s AS {DOUBLE}) * 100 AS cost_share
-    FROM costed
-),
+totals AS (SELECT unit_id AS tunit, value AS total FROM {ROWS_TABLE} WHERE cid = 0 AND valued = 1),
 probes AS (
-    SELECT score_id, reach_median, reach_leader, 0 AS marker FROM main
-    WHERE reach_median IS NOT NULL
+    SELECT r.score_id AS probe_id,
+        t.total + {_pos("k.median_value - r.value")} * w.weight AS reach_median,
+        t.total + {_pos("k.leader_value - r.value")} * w.weight AS reach_leader, 0 AS marker
+    FROM {ROWS_TABLE} r
+    JOIN weights w ON w.wcode = r.code
+    JOIN totals t ON t.tunit = r.unit_id
+    JOIN {COMPONENTS_TABLE} k ON k.kcid = r.cid
+    WHERE {comp}
     UNION ALL
     SELECT NULL, total, total, 1 FROM totals
 ),
 reached AS (
-    SELECT score_id AS reached_id,
+    SELECT probe_id,
         COALESCE(SUM(marker) OVER (ORDER BY reach_median DESC
             GROUPS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) + 1 AS rank_if_median,
         COALESCE(SUM(marker) OVER (ORDER BY reach_leader DESC
             GROUPS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) + 1 AS rank_if_leader
     FROM probes
+),
+joined AS (
+    SELECT r.score_id, r.edition_id, r.unit_id, r.component_id, r.code, r.region_id, r.state,
+        r.value, r.published_rank, r.published_group, r.basis, r.valued, r.rnk,
+        r.region_rank, k.peer_count, k.leader_value, k.mean_value, k.median_value,
+        k.leader_basis,
+        CASE WHEN r.region_id IS NULL THEN 0 ELSE COALESCE(g.region_count, 0) END
+            AS region_count,
+        CASE WHEN r.region_id IS NOT NULL THEN g.region_best END AS region_best,
+        CASE WHEN r.region_id IS NOT NULL THEN g.region_mean END AS region_mean,
+        CASE WHEN r.region_id IS NOT NULL THEN COALESCE(g.region_best_basis, '') ELSE '' END
+            AS region_best_basis,
+        CASE WHEN r.valued = 0 THEN ''
+            WHEN r.basis = '{ILL}' OR k.peers_ill = 1 THEN '{ILL}'
+            WHEN r.basis = '{INT}' AND k.peers_internal = 1 THEN '{INT}'
+            ELSE '{DER}' END AS analysis_basis,
+        CASE WHEN r.cid = 0 AND r.published_rank IS NOT NULL THEN r.published_rank
+            ELSE r.rnk END AS display_rank,
+        CASE WHEN r.cid = 0 AND r.published_rank IS NOT NULL THEN
+                CASE WHEN r.basis = '{ILL}' THEN '{ILL}' ELSE '{PUB}' END
+            WHEN r.rnk IS NOT NULL THEN
+                CASE WHEN r.basis = '{ILL}' OR k.peers_ill = 1 THEN '{ILL}'
+                    WHEN r.basis = '{INT}' AND k.peers_internal = 1 THEN '{INT}'
+                    ELSE '{DER}' END
+            ELSE '' END AS rank_basis,
+        CASE WHEN {comp} THEN 1 ELSE 0 END AS is_comp,
+        w.weight, q.qname, p.*, reached.rank_if_median, reached.rank_if_leader
+    FROM {ROWS_TABLE} r
+    LEFT JOIN {COMPONENTS_TABLE} k ON k.kcid = r.cid
+    LEFT JOIN {REGIONS_TABLE} g ON g.gcid = r.cid AND g.gregion = r.region_id
+    LEFT JOIN weights w ON w.wcode = r.code
+    LEFT JOIN quartiles q ON r.rnk IS NOT NULL AND k.peer_count > 0
+        AND q.qorder = (4 * r.rnk + k.peer_count - 1) / k.peer_count
+    LEFT JOIN previous p ON p.punit = r.unit_id AND p.pcode = r.code
+    LEFT JOIN reached ON reached.probe_id = r.score_id
+),
+costed AS (
+    SELECT joined.*,
+        CASE WHEN is_comp = 1 THEN weight * {_pos("leader_value - value")} END AS cost,
+        CASE WHEN is_comp = 1 THEN weight * {_pos("region_best - value")} END AS cost_region,
+        {group} AS grp,
+        {_changes(plan)}
+    FROM joined
+),
+final AS (
+    SELECT costed.*,
+        CASE WHEN is_comp = 1 THEN ROW_NUMBER() OVER (PARTITION BY unit_id, is_comp
+            ORDER BY cost DESC, score_id) END AS priority,
+        cost / CAST(%s AS {DOUBLE}) * 100 AS cost_share
+    FROM costed
 )
 SELECT {select}
-FROM main LEFT JOIN reached ON reached_id = score_id
-"""  # noqa: S608
+FROM final"""  # noqa: S608
     params = (
         weights_params
         + quartile_params
         + threshold_params
         + previous_params
-        + [plan.edition_id, plan.edition_id, plan.span, run_id, plan.decimals]
+        + [plan.span, run_id, plan.decimals]
     )
     return sql, params
+
+
+def results_statements(plan: Plan, run_id: int) -> list[tuple[str, list[Any]]]:
+    """The statements that write the edition's rows for the run, in order: rank the scores into
+    a temporary table, aggregate the components' and regions' figures from it, insert every
+    result column, drop the temporary tables. Four sorts of the edition's rows in all."""
+    tables = (ROWS_TABLE, COMPONENTS_TABLE, REGIONS_TABLE)
+    drop = [(f"DROP TABLE IF EXISTS {table}", []) for table in tables]
+    # PostgreSQL plans the insert well only once it knows the temporary tables' sizes.
+    analyze = (
+        [(f"ANALYZE {table}", []) for table in tables] if connection.vendor == "postgresql" else []
+    )
+    return [
+        *drop,
+        _ranked_rows(plan),
+        (_component_figures(), []),
+        (_region_figures(), []),
+        *analyze,
+        _result_rows(plan, run_id),
+        *drop,
+    ]
