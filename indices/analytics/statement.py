@@ -25,6 +25,7 @@ from indices.models import Basis, RankResult, Score
 ILL, INT, PUB, DER = Basis.ILLUSTRATIVE, Basis.INTERNAL, Basis.PUBLISHED, Basis.DERIVED
 STORED = 10000  # four stored decimals
 DOUBLE = "DOUBLE PRECISION"  # a REAL affinity on SQLite, float8 on PostgreSQL
+Statement = tuple[str, list[Any]]  # SQL text and its parameters
 
 
 @dataclass(frozen=True)
@@ -82,9 +83,7 @@ def edition_plan(ctx: EditionContext, *, built_by_run: dict[int, int] | None = N
     )
 
 
-def _values(
-    name: str, columns: dict[str, str], rows: list[tuple[Any, ...]]
-) -> tuple[str, list[Any]]:
+def _values(name: str, columns: dict[str, str], rows: list[tuple[Any, ...]]) -> Statement:
     """A small constant table as a CTE of typed columns (an empty one when there are no rows)."""
     typed = ", ".join(f"CAST(%s AS {kind}) AS {column}" for column, kind in columns.items())
     if not rows:
@@ -184,7 +183,7 @@ def _outputs(*, rank_only: bool, computed: bool, group_basis: str) -> dict[str, 
     return {name: outputs[name] for name in RESULT_FIELDS}
 
 
-def _previous_cte(plan: Plan) -> tuple[str, list[Any]]:
+def _previous_cte(plan: Plan) -> Statement:
     """The previous edition's real values and shown ranks, with their bases: read back from
     this run's own rows when the run has just built it (and they are still there), computed
     from its scores otherwise."""
@@ -270,7 +269,7 @@ COMPONENTS_TABLE = "analytics_components"
 REGIONS_TABLE = "analytics_regions"
 
 
-def _ranked_rows(plan: Plan) -> tuple[str, list[Any]]:
+def _ranked_rows(plan: Plan) -> Statement:
     """The edition's scores with their national and regional ranks: two sorts."""
     by_value = "(PARTITION BY cid, valued ORDER BY value DESC)"
     by_region_value = "(PARTITION BY cid, region_id, valued ORDER BY value DESC)"
@@ -340,7 +339,7 @@ FROM {ROWS_TABLE} WHERE valued = 1 AND region_id IS NOT NULL
 GROUP BY cid, region_id"""  # noqa: S608
 
 
-def _result_rows(plan: Plan, run_id: int) -> tuple[str, list[Any]]:
+def _result_rows(plan: Plan, run_id: int) -> Statement:
     """The INSERT … SELECT of every RankResult column: hash joins of the ranked rows with
     the figures above, and two more sorts, by unit and cost (priorities) and by the total a
     unit would reach closing a gap (its rank if it did)."""
@@ -457,14 +456,14 @@ FROM final"""  # noqa: S608
     return sql, params
 
 
-def results_statements(plan: Plan, run_id: int) -> list[tuple[str, list[Any]]]:
+def results_statements(plan: Plan, run_id: int) -> list[Statement]:
     """The statements that write the edition's rows for the run, in order: rank the scores into
     a temporary table, aggregate the components' and regions' figures from it, insert every
     result column, drop the temporary tables. Four sorts of the edition's rows in all."""
     tables = (ROWS_TABLE, COMPONENTS_TABLE, REGIONS_TABLE)
-    drop = [(f"DROP TABLE IF EXISTS {table}", []) for table in tables]
+    drop: list[Statement] = [(f"DROP TABLE IF EXISTS {table}", []) for table in tables]
     # PostgreSQL plans the insert well only once it knows the temporary tables' sizes.
-    analyze = (
+    analyze: list[Statement] = (
         [(f"ANALYZE {table}", []) for table in tables] if connection.vendor == "postgresql" else []
     )
     return [

@@ -92,7 +92,7 @@ def target_results(
         i = by_key.get((target.unit_id, target.component_code))
         row = frame.iloc[i] if i is not None else None
         has_value = row is not None and row["state"] == "value"
-        value = float(row["value"]) if has_value else None
+        value = float(row["value"]) if has_value and row is not None else None
         shown = row["display_rank"] if row is not None else None
         rank = None if shown is None or pd.isna(shown) else float(shown)
         start, base_value, base_rank, rebaselined = _baseline_for(target, ctx, figures_in)
