@@ -22,7 +22,9 @@ def _window(request: HttpRequest) -> ReportingWindow | None:
     key = request.GET.get("quy", "")
     if key:
         year, _sep, quarter = key.partition("-")
-        window = ReportingWindow.objects.filter(year=year, quarter=quarter).first()
+        if not (year.isascii() and year.isdecimal() and quarter.isascii() and quarter.isdecimal()):
+            raise Http404  # "?quy=abc", "?quy=-": no such quarter, never a 500
+        window = ReportingWindow.objects.filter(year=int(year), quarter=int(quarter)).first()
         if window is None:
             raise Http404
         return window

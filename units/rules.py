@@ -57,7 +57,9 @@ rules.add_perm("units.change_unit_contact", is_admin | is_head_of_unit)
 rules.add_perm("units.manage_aliases", is_admin)
 rules.add_perm("indices.view_dashboards", is_portal_user)
 rules.add_perm("indices.import_scores", is_admin)
-rules.add_perm("indices.edit_targets", is_admin | is_official)
+# Officials read; targets are set by the portal's administrators (issue 12: a read-only role must
+# not change what the province is measured against).
+rules.add_perm("indices.edit_targets", is_admin)
 rules.add_perm("indices.run_analysis", is_admin)
 
 

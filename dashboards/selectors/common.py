@@ -116,7 +116,9 @@ def pick_edition(index: Index, year: str | None) -> IndexEdition:
     """The published edition a reader asked for (404 if none), else the latest with scores."""
     editions = index.editions.filter(status=IndexEdition.Status.PUBLISHED)
     if year:
-        edition = editions.filter(year=year).first()
+        if not year.isascii() or not year.isdecimal() or len(year) != 4:
+            raise Http404  # "?nam=abc", "?nam=%00", "?nam=²": no such edition, never a 500
+        edition = editions.filter(year=int(year)).first()
         if edition is None:
             raise Http404
         return edition

@@ -30,3 +30,16 @@ def test_dashboard_paths_resolve_beside_indices_and_units(path, view_name):
 def test_dashboard_names_reverse_to_the_old_paths():
     assert reverse("dashboards:index", args=["PAPI"]) == "/chi-so/PAPI/"
     assert reverse("dashboards:unit", args=["49.SKHDT"]) == "/don-vi/49.SKHDT/"
+
+
+@pytest.mark.parametrize("query", ["abc", "%00", "²", "20255", "-1", "2021.0"])
+@pytest.mark.parametrize("path", ["/chi-so/PCI/", "/chi-so/so-sanh/", "/chi-so/ban-do/"])
+def test_a_malformed_year_is_a_404_not_a_500(client, official, path, query):
+    client.force_login(official)
+    assert client.get(f"{path}?nam={query}").status_code == 404
+
+
+@pytest.mark.parametrize("query", ["abc", "-", "2025-x", "²-1"])
+def test_a_malformed_quarter_is_a_404_not_a_500(client, official, query):
+    client.force_login(official)
+    assert client.get(f"/tien-do/?quy={query}").status_code == 404

@@ -53,8 +53,8 @@ def test_unit_page_lists_scores_by_index_and_year(client, official):
     assert "Từ 2018 PAPI có 8 nội dung" in body
 
 
-def test_official_edits_a_target_and_history_is_kept(client, official):
-    client.force_login(official)
+def test_admin_edits_a_target_and_history_is_kept(client, admin_user):
+    client.force_login(admin_user)
     target = Target.objects.get(unit__code="49", index__code="PAR", kind="score")
     response = client.post(
         reverse("indices:target_edit", args=[target.pk]),
@@ -73,12 +73,13 @@ def test_official_edits_a_target_and_history_is_kept(client, official):
     target.refresh_from_db()
     assert str(target.target_value) == "86.5000"
     body = client.get(reverse("indices:target_history", args=[target.pk])).content.decode()
-    assert "official-test" in body
+    assert "admin-test" in body
     assert "86,5" in body or "86.5" in body
 
 
-def test_department_head_cannot_edit_targets(client, head_khdt):
-    client.force_login(head_khdt)
+@pytest.mark.parametrize("who", ["head_khdt", "official"])
+def test_only_admins_edit_targets(client, request, who):
+    client.force_login(request.getfixturevalue(who))
     target = Target.objects.filter(unit__code="49").first()
     assert client.get(reverse("indices:target_edit", args=[target.pk])).status_code == 403
     assert client.post(reverse("indices:target_create"), {}).status_code == 403
