@@ -6,13 +6,14 @@ one set of basis marks, and the words for ranks and for the base of every aggreg
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.formats import number_format
+from django.utils.translation import get_language, npgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import npgettext
 
 from indices.models import Basis
 
@@ -72,7 +73,14 @@ class BasisMark:
 
 def basis_mark(basis: str | None) -> BasisMark:
     """The short mark shown beside a figure and the words that explain it."""
-    marks: dict[str, BasisMark] = {
+    marks = _basis_marks(get_language())
+    return marks.get(basis or Basis.DERIVED, marks[Basis.DERIVED])
+
+
+@functools.cache
+def _basis_marks(language: str | None) -> dict[str, BasisMark]:
+    """The four marks in one language, built once (a league table shows hundreds of them)."""
+    return {
         Basis.PUBLISHED: BasisMark(
             Basis.PUBLISHED,
             _("CB"),
@@ -104,7 +112,6 @@ def basis_mark(basis: str | None) -> BasisMark:
             ),
         ),
     }
-    return marks.get(basis or Basis.DERIVED, marks[Basis.DERIVED])
 
 
 def all_basis_marks() -> list[BasisMark]:

@@ -10,6 +10,7 @@ from indices.figures import figure
 from indices.models import (
     Basis,
     Component,
+    EditionAnalysis,
     Index,
     IndexEdition,
     RankResult,
@@ -154,11 +155,17 @@ def unit_scores_by_index(*, unit: Unit) -> list[UnitIndexSeries]:
             "basis",
         )
     }
+    # The current generation's runs first, so the read uses the (unit, run) index rather than a
+    # join through every edition's pointer (seconds on a national-scale result table).
+    current = dict(
+        EditionAnalysis.objects.filter(run__isnull=False).values_list("edition_id", "run_id")
+    )
     computed = {
         r.edition_id: (r.group or r.published_group, r.group_basis)
         for r in RankResult.objects.filter(
-            unit=unit, component_code="", run_id=F("edition__analysis__run_id")
-        ).only("edition_id", "group", "published_group", "group_basis")
+            unit=unit, component_code="", run_id__in=set(current.values())
+        ).only("edition_id", "run_id", "group", "published_group", "group_basis")
+        if current.get(r.edition_id) == r.run_id
     }
     editions = IndexEdition.objects.select_related("index", "index__rating_scheme").order_by(
         "index__order", "year"
