@@ -3,6 +3,7 @@ carrying its basis, ranks only where the publisher published them."""
 
 import re
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 import pytest
 from django.utils import translation
@@ -17,6 +18,7 @@ from indices.models import (
     RankResult,
     Score,
 )
+from indices.services.imports.service import scores_import
 from tests.factories import EditionFactory, IndexFactory
 from units.models import Unit
 
@@ -304,3 +306,28 @@ def test_a_published_leader_stays_published_beside_an_illustrative_peer(referenc
     run_id = EditionAnalysis.objects.get(edition=edition).run_id
     row = result_row(RankResult.objects.get(run_id=run_id, unit__code="49", component_code=""))
     assert row["gap_basis"] == "derived"
+
+
+@pytest.mark.parametrize(
+    ("fixture", "code", "year", "basis"),
+    [
+        ("pci_2021_published.xlsx", "PCI", 2021, "published"),
+        ("par_district_2023_long.csv", "PAR_DISTRICT", 2023, "internal"),
+    ],
+)
+def test_an_imported_file_carries_its_basis_into_the_analysis(
+    reference_units, fixture, code, year, basis
+):
+    """A publisher's file is published, the province's own scoring internal, from the stored
+    scores through to the results every page reads; nothing of the demo filler survives in the
+    edition once the file replaces it."""
+    edition = IndexEdition.objects.get(index__code=code, year=year)
+    path = Path(__file__).resolve().parent.parent / "fixtures" / fixture
+    scores_import(edition=edition, data=path.read_bytes(), filename=fixture, allow_missing=True)
+    analysis_rebuild(edition_ids=[edition.pk], trigger="admin")
+    assert set(Score.objects.filter(edition=edition).values_list("basis", flat=True)) == {basis}
+    run_id = EditionAnalysis.objects.get(edition=edition).run_id
+    results = RankResult.objects.filter(run_id=run_id, edition=edition, state="value")
+    assert set(results.values_list("basis", flat=True)) == {basis}
+    expected_peers = "internal" if basis == "internal" else "derived"
+    assert set(results.values_list("analysis_basis", flat=True)) == {expected_peers}
