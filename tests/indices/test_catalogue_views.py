@@ -1,7 +1,11 @@
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
 from indices.models import Target
+from tests.factories import IndexFactory
+from units.models import Unit
 
 
 @pytest.mark.parametrize(
@@ -80,7 +84,14 @@ def test_admin_edits_a_target_and_history_is_kept(client, admin_user):
 @pytest.mark.parametrize("who", ["head_khdt", "official"])
 def test_only_admins_edit_targets(client, request, who):
     client.force_login(request.getfixturevalue(who))
-    target = Target.objects.filter(unit__code="49").first()
+    # Its own target: a transactional test before this one may have flushed the demo's.
+    target = Target.objects.create(
+        unit=Unit.objects.get(code="49"),
+        index=IndexFactory(code="TGT", short_name="TGT"),
+        kind="score",
+        target_value=Decimal("85"),
+        baseline_year=2020,
+    )
     assert client.get(reverse("indices:target_edit", args=[target.pk])).status_code == 403
     assert client.post(reverse("indices:target_create"), {}).status_code == 403
 
