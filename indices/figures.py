@@ -186,18 +186,16 @@ def rank_text(row: dict, coverage: Coverage, *, words: bool = True) -> str:
     peer_count = int(row.get("peer_count") or 0)
     if coverage.top_n:
         text = _("%(r)s/%(n)s tỉnh được công bố") % {"r": rank, "n": coverage.top_n}
-        return _("hạng %(rank)s") % {"rank": text} if words else text
-    if row.get("rank_basis") == Basis.PUBLISHED:
+    elif row.get("rank_basis") == Basis.PUBLISHED:
         text = f"{rank}/{max(coverage.expected, peer_count)}"
-        return _("hạng %(rank)s") % {"rank": text} if words else text
-    if not coverage.publishes_ranks:
+    elif not coverage.publishes_ranks:
         text = f"{rank}/{peer_count}"
         if not words:
             return text
         return _("thứ tự %(rank)s (tính theo điểm; chỉ số này không xếp hạng chính thức)") % {
             "rank": text
         }
-    if coverage.level == "province" and peer_count < coverage.expected:
+    elif coverage.level == "province" and peer_count < coverage.expected:
         text = _("%(r)s/%(n)s tỉnh có số liệu") % {"r": rank, "n": peer_count}
     else:
         text = f"{rank}/{peer_count}"
@@ -251,13 +249,7 @@ def export_figures(row: dict, decimals: int) -> dict:
         if key in out:
             out[key] = rounded(out[key], decimals)
     out["basis_label"] = basis_mark(row.get("basis")).label if row.get("value") is not None else ""
-    out["rank_basis_label"] = (
-        basis_mark(row.get("rank_basis")).label if row.get("rank_basis") else ""
-    )
-    out["analysis_basis_label"] = (
-        basis_mark(row.get("analysis_basis")).label if row.get("analysis_basis") else ""
-    )
-    for key in ("gap_basis", "group_basis", "leader_basis"):
+    for key in ("rank_basis", "analysis_basis", "gap_basis", "group_basis", "leader_basis"):
         out[f"{key}_label"] = basis_mark(row.get(key)).label if row.get(key) else ""
     if row.get("basis") == Basis.ILLUSTRATIVE:
         out["published_rank"] = None  # an illustrative row's "published" rank was never published
