@@ -57,21 +57,6 @@ def _copy_in(model: type[models.Model], columns: Sequence[str], buffer: io.Strin
         )
 
 
-def copy_frame(model: type[models.Model], fields: Sequence[str], frame: Any) -> int:
-    """A pandas DataFrame (columns named like `fields`) through COPY on PostgreSQL, written by
-    pandas' C CSV writer; bulk_create elsewhere."""
-    if frame.empty:
-        return 0
-    if connection.vendor != "postgresql":
-        records = frame.astype(object).where(frame.notna(), None).itertuples(index=False, name=None)
-        return copy_rows(model, fields, records)
-    columns = _columns(model, fields)
-    buffer = io.StringIO()
-    frame[list(fields)].to_csv(buffer, index=False, header=False, na_rep=NULL)
-    _copy_in(model, columns, buffer)
-    return len(frame)
-
-
 def read_frame(sql: str, params: Sequence[Any], columns: Sequence[str]) -> Any:
     """Rows of a query as a DataFrame: COPY … TO STDOUT and pandas' C parser on PostgreSQL."""
     with connection.cursor() as cursor:

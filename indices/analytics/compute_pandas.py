@@ -206,10 +206,6 @@ def edition_results(
     return frame, edition_targets(ctx, frame) if not frame.empty else []
 
 
-def edition_results_frame(edition: IndexEdition, cache: FrameCache | None = None) -> pd.DataFrame:
-    return edition_results(edition, cache)[0]
-
-
 def _results_frame(ctx: EditionContext, cache: FrameCache | None) -> pd.DataFrame:
     edition = ctx.edition
     # Read the previous edition first: it may still be in the run's cache.
