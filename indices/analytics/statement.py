@@ -101,13 +101,13 @@ def _pos(expr: str) -> str:
 def _stored(expr: str) -> str:
     """Four decimals, as numpy rounds: half to even of x × 10⁴. PostgreSQL's round of a double
     is rint (half to even); SQLite's rounds half away from zero, so a tie that lands on an odd
-    number steps back by one."""
+    number steps back by one. No `%` operator: Django's debug cursor formats the text with `%`."""
     scaled = f"(({expr}) * {STORED})"
     if connection.vendor == "postgresql":
         return f"ROUND{scaled} / {STORED}"
     tie = (
         f"CASE WHEN {scaled} - CAST({scaled} AS INTEGER) IN (0.5, -0.5) "
-        f"AND CAST(ROUND{scaled} AS INTEGER) % 2 <> 0 "
+        f"AND CAST(ROUND{scaled} AS INTEGER) - 2 * (CAST(ROUND{scaled} AS INTEGER) / 2) <> 0 "
         f"THEN CASE WHEN {scaled} > 0 THEN 1 ELSE -1 END ELSE 0 END"
     )
     return f"(ROUND{scaled} - ({tie})) / {STORED}"

@@ -1,6 +1,8 @@
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from indices.analytics import compute, runs, store, targets
 from indices.analytics.queue import editions_touch
@@ -75,6 +77,17 @@ def test_competition_ranks_ties_and_unranked_units(par_like):
     # Region: Đà Nẵng, Quảng Nam, Quảng Ngãi, Bình Định are in the same region; Hà Nội is not.
     assert rows["49"]["region_rank"] == 2
     assert rows["49"]["gap_to_region_best"] == -5.0
+
+
+def test_rebuild_runs_under_the_debug_cursor(par_like):
+    """`make run` serves with DEBUG on, where Django formats every statement's text with `%`
+    to log it: the rebuild's SQL must survive that on both databases."""
+    edition = _edition_with(par_like, 2023, {"48": 90.00005, "49": 85.00015, "51": 70})
+    with CaptureQueriesContext(connection) as queries:
+        run = analysis_rebuild(edition_ids=[edition.pk], trigger="admin")
+    assert run.status == AnalysisRun.Status.SUCCEEDED, run.error
+    assert any("INSERT INTO" in q["sql"] for q in queries.captured_queries)
+    assert [_rows(edition)[c]["rank"] for c in ("48", "49", "51")] == [1, 2, 3]
 
 
 def test_published_rank_is_shown_and_disagreement_flagged(par_like):
