@@ -5,23 +5,48 @@ each edition is claimed the same way while it is built. A builder records the ed
 `data_version` it read; the switch happens only if no newer result is already in place, and after
 releasing its claim the builder looks again, so a burst of imports always ends built from the
 latest data. A run whose worker died (SIGKILL) is taken over once its heartbeat is stale.
+
+Liveness: while a run executes, a heartbeat thread refreshes the run's `heartbeat_at` (and its
+editions' claims) every sixth of the stale threshold, however long one edition's statements take.
+The sweep (`analysis_sweep`, from beat and at each worker's start-up) sends again what the broker
+lost or a dead worker left: the queued run in the database is the outbox.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import threading
 import time
 import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import F, Q
 
 from indices.analytics.compute import edition_results
 from indices.analytics.store import generation_switch
 from indices.models import AnalysisRun, EditionAnalysis, IndexEdition
 
-STALE_SECONDS = getattr(settings, "ANALYTICS_STALE_SECONDS", 60)
+logger = logging.getLogger(__name__)
+
+# The defaults of the settings read below (at call time, so a deployment's or a test's value is
+# the one in force).
+STALE_SECONDS = 90
+REDISPATCH_SECONDS = 60
+
+
+def stale_seconds() -> int:
+    """A run (or an edition's claim) whose heartbeat is older than this is taken over."""
+    return int(getattr(settings, "ANALYTICS_STALE_SECONDS", STALE_SECONDS))
+
+
+def redispatch_seconds() -> int:
+    """A queued run that no worker has taken for this long is sent to the broker again."""
+    return int(getattr(settings, "ANALYTICS_REDISPATCH_SECONDS", REDISPATCH_SECONDS))
 
 
 class RunBusy(Exception):
@@ -30,6 +55,47 @@ class RunBusy(Exception):
 
 def _now() -> dt.datetime:
     return dt.datetime.now(tz=dt.UTC)
+
+
+def _beat(run_id: int) -> None:
+    now = _now()
+    AnalysisRun.objects.filter(pk=run_id, status=AnalysisRun.Status.RUNNING).update(
+        heartbeat_at=now
+    )
+    EditionAnalysis.objects.filter(builder_id=run_id).update(claimed_at=now)
+
+
+def _beat_loop(run_id: int, interval: float, stop: threading.Event) -> None:
+    try:
+        while not stop.wait(interval):
+            try:
+                _beat(run_id)
+            except Exception:
+                # A missed beat is not fatal: the next one (or the run's own writes) follows.
+                logger.exception("heartbeat of analysis run %s failed", run_id)
+    finally:
+        connection.close()  # this thread's own connection
+
+
+@contextmanager
+def run_heartbeat(run_id: int, *, interval: float | None = None) -> Iterator[None]:
+    """Refresh the run's heartbeat from a thread (with its own database connection) while the
+    block runs. Inside an open transaction nobody else can see the run, so no thread is needed
+    (and on SQLite its writes would wait on the transaction's lock)."""
+    if connection.in_atomic_block:
+        yield
+        return
+    stop = threading.Event()
+    every = interval if interval is not None else max(stale_seconds() / 6, 0.5)
+    thread = threading.Thread(
+        target=_beat_loop, args=(run_id, every, stop), name=f"heartbeat-{run_id}", daemon=True
+    )
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=30)
 
 
 def run_create(
@@ -46,7 +112,7 @@ def run_create(
 
 def _claim_edition(edition_id: int, run: AnalysisRun) -> bool:
     EditionAnalysis.objects.get_or_create(edition_id=edition_id)
-    stale = _now() - dt.timedelta(seconds=STALE_SECONDS)
+    stale = _now() - dt.timedelta(seconds=stale_seconds())
     claimed = (
         EditionAnalysis.objects.filter(edition_id=edition_id)
         .filter(Q(builder__isnull=True) | Q(builder=run) | Q(claimed_at__lt=stale))
@@ -85,7 +151,7 @@ def _build_edition(edition_id: int, run: AnalysisRun, built: dict[int, int]) -> 
 
 
 def _claim_run(run_id: int) -> AnalysisRun | None:
-    stale = _now() - dt.timedelta(seconds=STALE_SECONDS)
+    stale = _now() - dt.timedelta(seconds=stale_seconds())
     claimed = (
         AnalysisRun.objects.filter(pk=run_id)
         .filter(
@@ -131,9 +197,10 @@ def analysis_run_execute(*, run_id: int) -> AnalysisRun | None:
     written = built = 0
     try:
         written_by_run: dict[int, int] = {}
-        for edition_id in _scope_editions(run):
-            written += _build_edition(edition_id, run, written_by_run)
-            built += 1
+        with run_heartbeat(run.pk):
+            for edition_id in _scope_editions(run):
+                written += _build_edition(edition_id, run, written_by_run)
+                built += 1
     except Exception:
         AnalysisRun.objects.filter(pk=run.pk).update(
             status=AnalysisRun.Status.FAILED,
@@ -161,3 +228,37 @@ def analysis_rebuild(
     """Create a run and execute it now, in this process (commands, beat, tests)."""
     run = run_create(edition_ids=edition_ids, trigger=trigger, batch_id=batch_id, user=user)
     return analysis_run_execute(run_id=run.pk)
+
+
+def analysis_sweep(*, dispatch: Callable[[int], bool]) -> list[int]:
+    """Send again, through `dispatch`, every run the broker lost or a dead worker left: queued
+    runs that no worker took for `redispatch_seconds()` (the broker was down when they were
+    requested, or their message was lost) and running runs whose heartbeat is stale (their worker
+    died). Returns the ids sent.
+
+    Each run is claimed for sending with a conditional UPDATE, so two sweeps (beat and a worker
+    starting up) never send one run twice within the interval. A queued run's `heartbeat_at`
+    records when a sweep last sent it; a stale running run goes back to queued, so a sweep that
+    cannot reach the broker leaves it to the next one. Sending twice is harmless: the run itself
+    is claimed by the worker that executes it."""
+    now = _now()
+    waited = now - dt.timedelta(seconds=redispatch_seconds())
+    stale = now - dt.timedelta(seconds=stale_seconds())
+    queued = Q(status=AnalysisRun.Status.QUEUED, created_at__lt=waited) & (
+        Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=waited)
+    )
+    dead = Q(status=AnalysisRun.Status.RUNNING, heartbeat_at__lt=stale)
+    sent = []
+    for run_id in (
+        AnalysisRun.objects.filter(queued | dead)
+        .order_by("created_at")
+        .values_list("pk", flat=True)
+    ):
+        claimed = AnalysisRun.objects.filter(pk=run_id).filter(queued | dead)
+        if not claimed.update(status=AnalysisRun.Status.QUEUED, heartbeat_at=now):
+            continue  # another sweep took it, or it started or finished meanwhile
+        if dispatch(run_id):
+            sent.append(run_id)
+    if sent:
+        logger.info("analysis sweep sent runs %s again", sent)
+    return sent

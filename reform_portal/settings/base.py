@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "reform_portal.middleware.AnalysisDispatchMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -142,23 +143,59 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
     "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
 }
-# A rebuild whose heartbeat is older than this is taken over (its worker died).
-ANALYTICS_STALE_SECONDS = env.int("ANALYTICS_STALE_SECONDS", default=60)
+# A broker that is down must not hold a page for long: the queued run in the database is the
+# outbox, and the sweep below sends it once the broker is back.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": env.int("CELERY_PUBLISH_MAX_RETRIES", default=2),
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_BROKER_TRANSPORT_OPTIONS["socket_connect_timeout"] = CELERY_BROKER_CONNECTION_TIMEOUT
+# A rebuild whose heartbeat is older than this is taken over (its worker died). The heartbeat is
+# refreshed every sixth of it while a rebuild runs.
+ANALYTICS_STALE_SECONDS = env.int("ANALYTICS_STALE_SECONDS", default=90)
+# How often beat sweeps for runs to send again: queued for a minute and never taken (the broker
+# was down), or running with a stale heartbeat (the worker died). A dead worker's run is taken
+# over within stale + sweep seconds (under two minutes on the defaults).
+ANALYTICS_SWEEP_SECONDS = env.int("ANALYTICS_SWEEP_SECONDS", default=20)
+ANALYTICS_REDISPATCH_SECONDS = env.int("ANALYTICS_REDISPATCH_SECONDS", default=60)
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "nightly-analytics-rebuild": {
         "task": "indices.tasks.analysis_rebuild_all_task",
         "schedule": crontab(hour=2, minute=0),
     },
+    "analytics-sweep": {
+        "task": "indices.tasks.analysis_sweep_task",
+        "schedule": float(ANALYTICS_SWEEP_SECONDS),
+        # A sweep that waited longer than its interval is superseded by the next one.
+        "options": {"expires": float(ANALYTICS_SWEEP_SECONDS)},
+    },
 }
 
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "reform_portal",
-        }
+# The cache only speeds pages up: when Redis is unreachable, errors are logged and pages are
+# built uncached (django-redis's IGNORE_EXCEPTIONS), after a short connect timeout.
+CACHE_SOCKET_TIMEOUT = env.float("CACHE_SOCKET_TIMEOUT", default=1.0)
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+
+
+def redis_cache(location: str) -> dict[str, object]:
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": location,
+        "KEY_PREFIX": "reform_portal",
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": CACHE_SOCKET_TIMEOUT,
+            "SOCKET_TIMEOUT": CACHE_SOCKET_TIMEOUT,
+        },
     }
+
+
+CACHES: dict[str, dict[str, object]]
+if REDIS_URL:
+    CACHES = {"default": redis_cache(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

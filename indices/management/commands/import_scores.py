@@ -3,9 +3,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from indices.analytics.queue import QUEUE_DOWN_MESSAGE, dispatch_report
 from indices.models import IndexEdition
 from indices.services.imports.service import (
     ConfirmationRequired,
+    ImportOutcome,
     ImportRejected,
     scores_import,
 )
@@ -42,14 +44,15 @@ class Command(BaseCommand):
                 f"Kỳ {edition} xếp hạng cấp {edition.level}, không phải {options['level']}."
             )
         try:
-            outcome = scores_import(
-                edition=edition,
-                data=path.read_bytes(),
-                filename=path.name,
-                dry_run=bool(options["dry_run"]),
-                source_note=f"manage.py import_scores {path.name}",
-                allow_missing=bool(options["allow_missing"]),
-            )
+            with dispatch_report() as report:
+                outcome = scores_import(
+                    edition=edition,
+                    data=path.read_bytes(),
+                    filename=path.name,
+                    dry_run=bool(options["dry_run"]),
+                    source_note=f"manage.py import_scores {path.name}",
+                    allow_missing=bool(options["allow_missing"]),
+                )
         except ImportRejected as rejected:
             for problem in rejected.result.errors:
                 self.stderr.write(problem.as_line())
@@ -65,6 +68,11 @@ class Command(BaseCommand):
                 f"{refused} Chạy lại với --allow-missing để xác nhận xóa các giá trị này."
             )
             raise SystemExit(2) from refused
+        self._summary(edition, outcome, dry_run=bool(options["dry_run"]))
+        if report.queue_down:
+            self.stdout.write(str(QUEUE_DOWN_MESSAGE))
+
+    def _summary(self, edition: IndexEdition, outcome: ImportOutcome, *, dry_run: bool) -> None:
         result = outcome.result
         self.stdout.write(
             f"{edition}: bố cục {result.layout}, trang “{result.sheet}”, dòng tiêu đề "
@@ -76,7 +84,7 @@ class Command(BaseCommand):
         for problem in result.problems:
             if problem.severity != "error":
                 self.stdout.write(f"  [{problem.severity}] {problem.as_line()}")
-        if options["dry_run"]:
+        if dry_run:
             self.stdout.write("Chạy thử (--dry-run): không ghi dữ liệu.")
         elif outcome.unchanged:
             self.stdout.write(
