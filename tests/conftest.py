@@ -13,14 +13,20 @@ from units.models import Membership, Unit
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def _demo_selected(items: list[pytest.Item]) -> bool:
+    return any(item.get_closest_marker("demo") for item in items)
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Reference data and the demo dataset are loaded once per test database, as `make setup`
-    does; tests run inside transactions that roll back to this state."""
+def django_db_setup(django_db_setup, django_db_blocker, request):
+    """Reference data (units, index definitions) is loaded once per test database; the demo
+    dataset and its analysis only when a selected test is about the demo (marked `demo`), as
+    `make setup` does. Tests run inside transactions that roll back to this state."""
     with django_db_blocker.unblock():
         call_command("load_reference_data", stdout=io.StringIO())
-        call_command("load_demo_data", stdout=io.StringIO())
-        call_command("rebuild_analytics", stdout=io.StringIO())
+        if _demo_selected(request.session.items):
+            call_command("load_demo_data", stdout=io.StringIO())
+            call_command("rebuild_analytics", stdout=io.StringIO())
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from tests.browser.conftest import login
 from tests.factories import MembershipFactory, UserFactory
 from units.models import Membership
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.demo]
 
 
 def test_official_browses_an_index_and_a_unit(live_server, watched_page, browser_demo):

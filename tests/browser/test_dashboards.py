@@ -7,7 +7,7 @@ from tests.browser.conftest import SCREENSHOT_DIR, login
 from tests.factories import MembershipFactory, UserFactory
 from units.models import Membership
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.demo]
 
 PAGES = [
     ("home", "/", []),

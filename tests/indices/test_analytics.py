@@ -101,6 +101,7 @@ def test_published_rank_is_shown_and_disagreement_flagged(par_like):
     assert result.rank_mismatch
 
 
+@pytest.mark.demo
 @pytest.mark.django_db
 def test_not_published_units_are_never_ranked():
     edition = IndexEdition.objects.get(index__code="PCI", year=2023)
@@ -114,6 +115,7 @@ def test_not_published_units_are_never_ranked():
     assert max(r["rank"] for r in ranked) <= 30
 
 
+@pytest.mark.demo
 @pytest.mark.django_db
 def test_change_is_not_computed_across_a_methodology_break():
     papi = IndexEdition.objects.filter(index__code="PAPI", year__in=[2017, 2018, 2019])

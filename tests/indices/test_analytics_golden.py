@@ -23,6 +23,8 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 STORED_UNIT = 1e-4
 KEY = ("unit_id", "component_code")
 
+pytestmark = pytest.mark.demo
+
 
 def _published_editions() -> list[IndexEdition]:
     return list(

@@ -11,6 +11,8 @@ from indices.demo.published import PUBLISHED_DIR
 from indices.models import Basis, IndexEdition, Score
 from units.services import read_data_csv
 
+pytestmark = pytest.mark.demo
+
 
 def _totals(code: str, year: int):
     return Score.objects.filter(
