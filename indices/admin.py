@@ -1,4 +1,8 @@
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
@@ -12,6 +16,7 @@ from .models import (
     Target,
     TargetMilestone,
 )
+from .services.catalogue import target_delete, targets_changed
 
 
 class EditionInline(admin.TabularInline):
@@ -117,6 +122,8 @@ class MilestoneInline(admin.TabularInline):
 
 @admin.register(Target)
 class TargetAdmin(SimpleHistoryAdmin):
+    """Every change here goes through the targets' rebuild, as the target form's does."""
+
     list_display = [
         "unit",
         "index",
@@ -134,3 +141,17 @@ class TargetAdmin(SimpleHistoryAdmin):
     list_select_related = ["unit", "index"]
     raw_id_fields = ["unit"]
     inlines = [MilestoneInline]
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # After the target and its milestones are saved, in the admin's transaction.
+        super().save_related(request, form, formsets, change)
+        index_id = form.instance.index_id
+        previous = form.initial.get("index") if change else None
+        targets_changed(index_ids=[index_id, previous])
+
+    def delete_model(self, request: HttpRequest, obj: Target) -> None:
+        target_delete(target=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Target]) -> None:
+        for target in queryset:
+            target_delete(target=target)

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from indices.analytics.queue import analysis_request, editions_touch
 from indices.models import (
+    AnalysisRun,
     Component,
     Index,
     IndexEdition,
@@ -234,9 +235,12 @@ def target_save(
     is_demo: bool = False,
     target: Target | None = None,
 ) -> Target:
-    """Create or change a target; every change is kept in its history (who, when, old, new)."""
+    """Create or change a target; every change is kept in its history (who, when, old, new).
+    The editions of the index it was and is set on are rebuilt after commit, an illustrative
+    target's too: dashboards must never show a target's status against its old value."""
     if target_year < baseline_year:
         raise ValidationError("Năm đạt mục tiêu phải sau năm cơ sở.")
+    previous_index_id = target.index_id if target else None
     target = target or Target(unit=unit, index=index, kind=kind, component_code=component_code)
     target.unit, target.index, target.kind = unit, index, kind
     target.component_code = component_code
@@ -248,11 +252,7 @@ def target_save(
     target.source, target.note, target.is_demo = source, note, is_demo
     target.full_clean()
     target.save()
-    # Target status and gaps depend on the target: rebuild the index's analyses after commit.
-    edition_ids = list(index.editions.filter(status="published").values_list("pk", flat=True))
-    editions_touch(edition_ids=edition_ids)
-    if not is_demo:
-        analysis_request(edition_ids=edition_ids, trigger="target")
+    targets_changed(index_ids=[index.pk, previous_index_id])
     if milestones is not None:
         target.milestones.exclude(year__in=milestones).delete()
         for year, value in milestones.items():
@@ -266,3 +266,26 @@ def target_save(
                 },
             )
     return target
+
+
+def targets_changed(*, index_ids: list[int | None]) -> AnalysisRun | None:
+    """Target statuses and gaps depend on the targets: mark the published editions of these
+    indices as changed and rebuild them after commit (call inside the transaction that changes
+    a target or its milestones)."""
+    edition_ids = list(
+        IndexEdition.objects.filter(
+            index_id__in=[pk for pk in index_ids if pk], status=IndexEdition.Status.PUBLISHED
+        ).values_list("pk", flat=True)
+    )
+    if not edition_ids:
+        return None
+    editions_touch(edition_ids=edition_ids)
+    return analysis_request(edition_ids=edition_ids, trigger=AnalysisRun.Trigger.TARGET)
+
+
+@transaction.atomic
+def target_delete(*, target: Target) -> None:
+    """Delete a target (its milestones and statuses go with it) and rebuild its index."""
+    index_id = target.index_id
+    target.delete()
+    targets_changed(index_ids=[index_id])
