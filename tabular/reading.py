@@ -2,30 +2,51 @@
 
 Checks happen before any parser sees the bytes: a size limit, the archive's total uncompressed
 size and compression ratio (real index sheets compress about 3:1; a zip bomb compresses
-thousands to one), macro-enabled workbooks, and XML entity declarations (defusedxml). Cells are
-read as values: calamine never evaluates formulas or follows external links. It reads a formula
-as the result Excel stored with it; a formula saved without one (a workbook written by a program
-and never opened in Excel) reads as an empty cell, so those cells are listed on the sheet.
+thousands to one), macro-enabled workbooks, XML entity declarations anywhere in any part, and
+how far each sheet reaches (`tabular.extent`: rows and columns are limited before a sheet is
+loaded, since a reader allocates a grid from A1 to the farthest cell). All of it, and the parsing,
+runs in a child process limited in memory and CPU time (`tabular.sandbox`), so a file that still
+overwhelms the parser costs that child, not the web or worker process.
+
+Cells are read as values: calamine never evaluates formulas or follows external links. It reads
+a formula as the result Excel stored with it; a formula saved without one (a workbook written by
+a program and never opened in Excel) reads as an empty cell, so those cells are listed on the
+sheet.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-import defusedxml.ElementTree as SafeET
 import pandas as pd
-from defusedxml import DefusedXmlException
 from django.conf import settings
 from openpyxl import load_workbook
 
+from tabular.archive import (
+    ArchiveLimits,
+    ArchiveRefused,
+    archive_check,
+    open_archive,
+    part_chunks,
+)
+from tabular.extent import (
+    SheetLimits,
+    SheetTooLarge,
+    ods_extents_check,
+    vn_count,
+    xlsx_extents_check,
+)
+from tabular.sandbox import MEMORY, LimitExceeded, run_limited
+
 SUPPORTED = {".xlsx", ".xls", ".ods", ".csv"}
-MACRO_CONTENT_TYPES = ("macroEnabled", "vbaProject")
+logger = logging.getLogger(__name__)
 
 
 class UnreadableFile(ValueError):
@@ -40,56 +61,40 @@ class Sheet:
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
-def _limits() -> tuple[int, int, int]:
-    return (
-        settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024,
-        settings.IMPORT_MAX_UNCOMPRESSED_MB * 1024 * 1024,
-        settings.IMPORT_MAX_COMPRESSION_RATIO,
-    )
+@dataclass(frozen=True)
+class ReadLimits:
+    max_upload: int  # bytes
+    archive: ArchiveLimits
+    sheets: SheetLimits
+    memory_mb: int  # of the child process that reads, beyond the libraries it starts with
+    seconds: int  # of CPU time
+
+    @classmethod
+    def from_settings(cls) -> ReadLimits:
+        return cls(
+            max_upload=settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024,
+            archive=ArchiveLimits(
+                max_uncompressed=settings.IMPORT_MAX_UNCOMPRESSED_MB * 1024 * 1024,
+                max_ratio=settings.IMPORT_MAX_COMPRESSION_RATIO,
+            ),
+            sheets=SheetLimits(
+                max_rows=settings.IMPORT_MAX_ROWS, max_columns=settings.IMPORT_MAX_COLUMNS
+            ),
+            memory_mb=settings.IMPORT_READ_MEMORY_MB,
+            seconds=settings.IMPORT_READ_SECONDS,
+        )
 
 
-def _check_archive(data: bytes, suffix: str) -> None:
-    _max_upload, max_uncompressed, max_ratio = _limits()
+def _check_archive(data: bytes, suffix: str, limits: ReadLimits) -> None:
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as error:
-        raise UnreadableFile(
-            f"Tệp không phải bảng tính {suffix} hợp lệ (không đọc được cấu trúc tệp)."
-        ) from error
-    with archive:
-        members = archive.infolist()
-        total = sum(member.file_size for member in members)
-        compressed = sum(member.compress_size for member in members) or 1
-        if total > max_uncompressed:
-            raise UnreadableFile(
-                f"Tệp giải nén ra {total // (1024 * 1024)} MB, vượt giới hạn "
-                f"{max_uncompressed // (1024 * 1024)} MB."
-            )
-        if total / compressed > max_ratio:
-            raise UnreadableFile(
-                f"Tỷ lệ nén {total / compressed:.0f}:1 bất thường (giới hạn {max_ratio}:1); "
-                "tệp có thể là một “zip bomb”."
-            )
-        names = {member.filename for member in members}
-        if any(name.lower().endswith("vbaproject.bin") for name in names):
-            raise UnreadableFile("Tệp có chứa macro (VBA); hãy lưu lại dưới dạng .xlsx thường.")
-        for name in names:
-            if not name.endswith((".xml", ".rels")):
-                continue
-            with archive.open(name) as handle:
-                head = handle.read(4096)
-            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                raise UnreadableFile("Tệp chứa khai báo XML không được phép (DOCTYPE/ENTITY).")
-        if "[Content_Types].xml" in names:
-            try:
-                root = SafeET.fromstring(archive.read("[Content_Types].xml"))
-            except (DefusedXmlException, SafeET.ParseError) as error:
-                raise UnreadableFile("Tệp có phần mô tả nội dung không hợp lệ.") from error
-            for element in root:
-                if any(m in (element.get("ContentType") or "") for m in MACRO_CONTENT_TYPES):
-                    raise UnreadableFile(
-                        "Tệp là bảng tính có macro (.xlsm); hãy lưu lại dưới dạng .xlsx thường."
-                    )
+        archive_check(data, label=f"bảng tính {suffix}", limits=limits.archive)
+        with open_archive(data, f"bảng tính {suffix}") as archive:
+            if suffix == ".xlsx":
+                xlsx_extents_check(archive, limits.sheets)
+            else:
+                ods_extents_check(archive, limits.sheets)
+    except (ArchiveRefused, SheetTooLarge) as error:
+        raise UnreadableFile(str(error)) from error
 
 
 def _decode_csv(data: bytes) -> str:
@@ -101,7 +106,7 @@ def _decode_csv(data: bytes) -> str:
         ) from error
 
 
-def _read_csv(data: bytes) -> list[Sheet]:
+def _read_csv(data: bytes, limits: SheetLimits) -> list[Sheet]:
     text = _decode_csv(data)
     if not text.strip():
         raise UnreadableFile("Tệp trống, không có dòng dữ liệu nào.")
@@ -110,10 +115,24 @@ def _read_csv(data: bytes) -> list[Sheet]:
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
-    rows = [
-        [cell if cell != "" else None for cell in row]
-        for row in csv.reader(io.StringIO(text), delimiter=delimiter)
-    ]
+    rows: list[list[Any]] = []
+    try:
+        for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+            if len(rows) == limits.max_rows:
+                raise UnreadableFile(
+                    f"Tệp CSV có hơn {vn_count(limits.max_rows)} dòng, vượt giới hạn "
+                    f"{vn_count(limits.max_rows)} dòng."
+                )
+            if len(row) > limits.max_columns:
+                raise UnreadableFile(
+                    f"Dòng {vn_count(len(rows) + 1)} của tệp CSV có {vn_count(len(row))} cột, "
+                    f"vượt giới hạn {vn_count(limits.max_columns)} cột."
+                )
+            rows.append([cell if cell != "" else None for cell in row])
+    except csv.Error as error:
+        raise UnreadableFile(
+            f"Tệp CSV không đọc được ở dòng {vn_count(len(rows) + 1)} ({error})."
+        ) from error
     return [Sheet(name="CSV", rows=rows)]
 
 
@@ -136,17 +155,20 @@ _FORMULA_WITHOUT_RESULT = re.compile(
     rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*"
     rb"(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>"
 )
+_FORMULA_OVERLAP = 4096  # bytes searched again across chunks: longer than any such ending
 
 
 def _may_miss_results(data: bytes) -> bool:
-    """A cheap first look at the worksheets' XML: is any formula stored without its result?
-    Most files have no formula, and Excel stores a result with every one."""
+    """A cheap first look at the worksheets' XML, as a stream: is any formula stored without its
+    result? Most files have no formula, and Excel stores a result with every one."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for name in archive.namelist():
             if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                with archive.open(name) as handle:
-                    if _FORMULA_WITHOUT_RESULT.search(handle.read()):
+                tail = b""
+                for chunk in part_chunks(archive, name):
+                    if _FORMULA_WITHOUT_RESULT.search(tail + chunk):
                         return True
+                    tail = chunk[-_FORMULA_OVERLAP:]
     return False
 
 
@@ -207,9 +229,7 @@ def _grid_value(sheet: Sheet, row: int, column: int) -> Any:
     return sheet.rows[row][column]
 
 
-def read_spreadsheet(*, data: bytes, filename: str) -> list[Sheet]:
-    """Every sheet of the file as rows of raw cells. Raises UnreadableFile with a reason."""
-    max_upload, _max_uncompressed, _ratio = _limits()
+def _suffix_of(filename: str) -> str:
     suffix = PurePath(filename).suffix.lower()
     if suffix == ".xlsm":
         raise UnreadableFile("Tệp là bảng tính có macro (.xlsm); hãy lưu lại dưới dạng .xlsx.")
@@ -218,25 +238,68 @@ def read_spreadsheet(*, data: bytes, filename: str) -> list[Sheet]:
             f"Định dạng {suffix or '(không có đuôi)'} không được hỗ trợ; "
             "dùng .xlsx, .xls, .ods hoặc .csv."
         )
-    if len(data) > max_upload:
+    return suffix
+
+
+def _limit_message(error: LimitExceeded, limits: ReadLimits) -> str:
+    reason = (
+        f"cần hơn {vn_count(limits.memory_mb)} MB bộ nhớ"
+        if error.kind == MEMORY
+        else f"cần hơn {vn_count(limits.seconds)} giây"
+    )
+    return (
+        f"Tệp vượt giới hạn bộ nhớ/thời gian đọc ({reason}); tệp quá lớn hoặc có cấu trúc bất "
+        "thường. Hãy xóa các trang, dòng, cột thừa rồi lưu lại, hoặc tách thành tệp nhỏ hơn."
+    )
+
+
+def read_untrusted(data: bytes, suffix: str, limits: ReadLimits) -> list[Sheet]:
+    """The reading itself, in whatever process calls it (read_spreadsheet calls it in a limited
+    child). Any failure on the bytes is an UnreadableFile: a file that breaks a parser in a way
+    nobody foresaw is still only a file that cannot be read."""
+    try:
+        if suffix == ".csv":
+            sheets = _read_csv(data, limits.sheets)
+        else:
+            if suffix in {".xlsx", ".ods"}:
+                _check_archive(data, suffix, limits)
+            elif not data.startswith(b"\xd0\xcf\x11\xe0"):
+                raise UnreadableFile("Tệp không phải bảng tính .xls hợp lệ.")
+            sheets = _read_workbook(data)
+            if suffix == ".xlsx":
+                _note_uncached_formulas(data, sheets)
+    except (UnreadableFile, MemoryError):
+        raise
+    except Exception as error:
+        logger.warning("unreadable %s upload", suffix, exc_info=True)
         raise UnreadableFile(
-            f"Tệp {len(data) // (1024 * 1024)} MB vượt giới hạn {max_upload // (1024 * 1024)} MB."
-        )
-    if not data:
-        raise UnreadableFile("Tệp trống, không có dòng dữ liệu nào.")
-    if suffix == ".csv":
-        sheets = _read_csv(data)
-    else:
-        if suffix in {".xlsx", ".ods"}:
-            _check_archive(data, suffix)
-        elif not data.startswith(b"\xd0\xcf\x11\xe0"):
-            raise UnreadableFile("Tệp không phải bảng tính .xls hợp lệ.")
-        sheets = _read_workbook(data)
-        if suffix == ".xlsx":
-            _note_uncached_formulas(data, sheets)
+            f"Không đọc được bảng tính ({error.__class__.__name__}); hãy mở tệp bằng Excel, "
+            "lưu lại dưới dạng .xlsx rồi nhập lại."
+        ) from error
     sheets = [
         s for s in sheets if s.formulas or any(any(c is not None for c in row) for row in s.rows)
     ]
     if not sheets:
         raise UnreadableFile("Tệp trống, không có dòng dữ liệu nào.")
+    return sheets
+
+
+def read_spreadsheet(*, data: bytes, filename: str) -> list[Sheet]:
+    """Every sheet of the file as rows of raw cells, read in a child process within the memory
+    and time limits. Raises UnreadableFile with a reason."""
+    limits = ReadLimits.from_settings()
+    suffix = _suffix_of(filename)
+    if len(data) > limits.max_upload:
+        raise UnreadableFile(
+            f"Tệp {len(data) // (1024 * 1024)} MB vượt giới hạn "
+            f"{limits.max_upload // (1024 * 1024)} MB."
+        )
+    if not data:
+        raise UnreadableFile("Tệp trống, không có dòng dữ liệu nào.")
+    try:
+        sheets: list[Sheet] = run_limited(
+            read_untrusted, data, suffix, limits, memory_mb=limits.memory_mb, seconds=limits.seconds
+        )
+    except LimitExceeded as error:
+        raise UnreadableFile(_limit_message(error, limits)) from None
     return sheets

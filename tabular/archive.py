@@ -1,0 +1,143 @@
+"""Checks on a zip-packaged document (.xlsx, .docx, .ods…) before any parser opens it: its size
+once unpacked and its compression ratio (a zip bomb), macros (VBA projects, macro-enabled
+content types, OpenDocument Basic), and XML declarations that are never needed in these files
+(DOCTYPE, ENTITY: entity expansion, external entities) anywhere in any part, read as a stream
+so that a part of any size is checked in bounded memory."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+
+CHUNK = 1 << 20
+# Case-insensitive: some XML readers accept "<!doctype" too. UTF-16 parts are refused first,
+# so the ASCII form is the only one a reader could see.
+_DECLARATION = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_DECLARATION_TAIL = 16  # bytes kept between chunks: longer than any match
+_XML_SUFFIXES = (".xml", ".rels", ".vml")
+_NOT_UTF8 = (b"\xfe\xff", b"\xff\xfe", b"\x00")
+MACRO_CONTENT_TYPES = ("macroenabled", "vbaproject", "ms-office.activex")
+MACRO_PARTS = ("vbaproject.bin", "vbadata.xml")
+MACRO_FOLDERS = ("basic/", "scripts/")  # OpenDocument macros (StarBasic, scripts)
+
+
+class ArchiveRefused(ValueError):
+    """The package is refused; the message says why, in Vietnamese."""
+
+
+@dataclass(frozen=True)
+class ArchiveLimits:
+    max_uncompressed: int  # bytes
+    max_ratio: int
+
+
+def _open(data: bytes, label: str) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise ArchiveRefused(
+            f"Tệp không phải {label} hợp lệ (không đọc được cấu trúc tệp)."
+        ) from error
+
+
+def part_chunks(archive: zipfile.ZipFile, name: str) -> Iterator[bytes]:
+    """A part's bytes, uncompressed, a megabyte at a time."""
+    try:
+        with archive.open(name) as handle:
+            while chunk := handle.read(CHUNK):
+                yield chunk
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, RuntimeError) as error:
+        raise ArchiveRefused(f"Phần “{name}” của tệp bị hỏng, không đọc được.") from error
+
+
+def looks_like_xml(name: str) -> bool:
+    return name.lower().endswith(_XML_SUFFIXES) or name in {"content.xml", "mimetype"}
+
+
+def xml_encoding_check(name: str, head: bytes) -> None:
+    """Parts are UTF-8 (Excel and LibreOffice write nothing else): a UTF-16 part would hide its
+    markup from byte-level checks."""
+    if head.startswith(_NOT_UTF8) or b"\x00" in head[:4]:
+        raise ArchiveRefused(f"Phần “{name}” của tệp không ở mã UTF-8; tệp không hợp lệ.")
+
+
+def declarations_check(name: str, chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """Pass the chunks through, refusing a DOCTYPE or ENTITY declaration anywhere in them,
+    across chunk boundaries too."""
+    tail = b""
+    first = True
+    for chunk in chunks:
+        if first and looks_like_xml(name):
+            xml_encoding_check(name, chunk)
+        first = False
+        if _DECLARATION.search(tail + chunk):
+            raise ArchiveRefused(
+                f"Tệp chứa khai báo XML không được phép (DOCTYPE/ENTITY) trong phần “{name}”."
+            )
+        tail = chunk[-_DECLARATION_TAIL:]
+        yield chunk
+
+
+def _sizes_check(archive: zipfile.ZipFile, limits: ArchiveLimits) -> None:
+    members = archive.infolist()
+    total = sum(member.file_size for member in members)
+    compressed = sum(member.compress_size for member in members) or 1
+    if total > limits.max_uncompressed:
+        raise ArchiveRefused(
+            f"Tệp giải nén ra {total // (1024 * 1024)} MB, vượt giới hạn "
+            f"{limits.max_uncompressed // (1024 * 1024)} MB."
+        )
+    if total / compressed > limits.max_ratio:
+        raise ArchiveRefused(
+            f"Tỷ lệ nén {total / compressed:.0f}:1 bất thường (giới hạn {limits.max_ratio}:1); "
+            "tệp có thể là một “zip bomb”."
+        )
+
+
+def macros_check(archive: zipfile.ZipFile) -> None:
+    """A VBA project, a macro-enabled content type, ActiveX or OpenDocument macros."""
+    for name in archive.namelist():
+        lower = name.lower()
+        if lower.endswith(MACRO_PARTS) or lower.startswith(MACRO_FOLDERS):
+            raise ArchiveRefused(
+                f"Tệp có chứa macro (phần “{name}”); hãy lưu lại dưới dạng tệp thường, "
+                "không có macro."
+            )
+    if "[Content_Types].xml" not in archive.namelist():
+        return
+    content_types = b"".join(
+        declarations_check("[Content_Types].xml", part_chunks(archive, "[Content_Types].xml"))
+    )
+    try:
+        root = SafeET.fromstring(content_types)
+    except (DefusedXmlException, SafeET.ParseError) as error:
+        raise ArchiveRefused("Tệp có phần mô tả nội dung không hợp lệ.") from error
+    for element in root:
+        content_type = (element.get("ContentType") or "").lower()
+        if any(marker in content_type for marker in MACRO_CONTENT_TYPES):
+            raise ArchiveRefused(
+                f"Tệp khai báo nội dung có macro ({element.get('ContentType')}); hãy lưu lại "
+                "dưới dạng tệp thường, không có macro."
+            )
+
+
+def archive_check(data: bytes, *, label: str, limits: ArchiveLimits) -> None:
+    """Sizes, macros, then every part read through: raises ArchiveRefused with a reason."""
+    with _open(data, label) as archive:
+        _sizes_check(archive, limits)
+        macros_check(archive)
+        for name in archive.namelist():
+            for _chunk in declarations_check(name, part_chunks(archive, name)):
+                pass
+
+
+def open_archive(data: bytes, label: str) -> zipfile.ZipFile:
+    """The package, opened (its checks are archive_check's)."""
+    return _open(data, label)
