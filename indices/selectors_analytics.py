@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db.models import Count, Model, QuerySet
+from django.db.models import Count, F, Model, Q, QuerySet
 
 from indices.figures import Coverage
 from indices.labels import localized_name
@@ -229,3 +229,25 @@ def target_rows(*, edition: IndexEdition) -> list[dict[str, Any]]:
         }
         for r in results
     ]
+
+
+@dataclass
+class AwaitingEdition:
+    pk: int
+    index_code: str
+    short_name: str
+    year: int
+
+
+def editions_awaiting_rebuild() -> list[AwaitingEdition]:
+    """Editions whose served results are older than their data (an import or a target change
+    not yet rebuilt: queued, running, or waiting for the queue to come back), in one query."""
+    stale = Q(analysis__isnull=False, analysis__built_version__lt=F("data_version")) | Q(
+        analysis__isnull=True, data_version__gt=0
+    )
+    editions = (
+        IndexEdition.objects.filter(stale, status=IndexEdition.Status.PUBLISHED)
+        .order_by("index__order", "year")
+        .values_list("pk", "index__code", "index__short_name", "year")
+    )
+    return [AwaitingEdition(*row) for row in editions]

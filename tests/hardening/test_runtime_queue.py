@@ -17,9 +17,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from indices.analytics.queue import QUEUE_DOWN_MESSAGE, analysis_request, dispatch_report
-from indices.analytics.runs import analysis_sweep, run_heartbeat
+from indices.analytics.runs import analysis_rebuild, analysis_sweep, run_heartbeat
 from indices.models import AnalysisRun, ImportBatch, IndexEdition, Score
-from indices.services.imports.service import import_stage
+from indices.selectors_analytics import editions_awaiting_rebuild
+from indices.services.imports.service import import_stage, scores_import
 from indices.tasks import analysis_sweep_task, run_dispatch
 from reform_portal.celery import app as celery_app
 from tests.factories import MembershipFactory, UserFactory
@@ -225,3 +226,45 @@ def test_dispatch_report_lists_the_runs_the_broker_did_not_take(
         run = analysis_request(edition_ids=[], trigger="admin")
     assert report.undelivered == [run.pk]
     assert str(QUEUE_DOWN_MESSAGE) == QUEUE_DOWN
+
+
+@pytest.fixture
+def official_reader(db):
+    user = UserFactory(username="runtime-official")
+    MembershipFactory(user=user, role=Membership.Role.OFFICIAL)
+    return user
+
+
+def _import(name: str) -> None:
+    scores_import(
+        edition=IndexEdition.objects.get(index__code="PCI", year=2021),
+        data=(FIXTURES / name).read_bytes(),
+        filename=name,
+        allow_missing=True,
+    )
+
+
+@pytest.mark.django_db
+def test_dashboards_say_results_await_a_rebuild_while_they_are_older_than_the_data(
+    client, official_reader
+):
+    pci = IndexEdition.objects.get(index__code="PCI", year=2021)
+    _import("pci_2021_published.xlsx")
+    analysis_rebuild(edition_ids=[pci.pk], trigger="admin")
+    client.force_login(official_reader)
+    pci_page = reverse("dashboards:index", args=["PCI"]) + "?nam=2021"
+    assert "đang chờ tính lại" not in client.get(pci_page).content.decode()
+
+    _import("pci_2021_without_quang_nam.xlsx")  # committed; its rebuild not run yet
+
+    assert editions_awaiting_rebuild()[0].pk == pci.pk
+    page = client.get(pci_page).content.decode()
+    assert "đang chờ tính lại" in page
+    assert "PCI 2021" in page
+    assert "đang chờ tính lại" in client.get(reverse("dashboards:home")).content.decode()
+    papi = reverse("dashboards:index", args=["PAPI"])
+    assert "đang chờ tính lại" not in client.get(papi, follow=True).content.decode()
+
+    analysis_rebuild(edition_ids=[pci.pk], trigger="admin")
+    assert editions_awaiting_rebuild() == []
+    assert "đang chờ tính lại" not in client.get(pci_page).content.decode()
