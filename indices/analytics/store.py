@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 
 from indices.models import (
     AnalysisRun,
@@ -41,6 +41,24 @@ class EditionResults(Protocol):
     def targets(self, run_id: int) -> list[dict[str, Any]]: ...
 
 
+def results_drop(edition_id: int, run_id: int) -> None:
+    """Remove one run's rows for an edition. On PostgreSQL its partition is dropped as a table
+    (rows written by the ORM or by earlier versions sit in the default partition)."""
+    if connection.vendor == "postgresql":
+        name = f"{RankResult._meta.db_table}_r{int(run_id)}_e{int(edition_id)}"
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {name}")
+    RankResult.objects.filter(edition_id=edition_id, run_id=run_id).delete()
+
+
+def _lock_results() -> None:
+    """PostgreSQL: switches take the results table's lock first, so that two of them never
+    hold a read lock on it while each waits to attach or drop a partition (a deadlock)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {RankResult._meta.db_table} IN SHARE UPDATE EXCLUSIVE MODE")
+
+
 def generation_switch(
     edition: IndexEdition, run: AnalysisRun, version: int, results: EditionResults
 ) -> int:
@@ -48,10 +66,11 @@ def generation_switch(
     generation is removed after the switch, in the same transaction. Returns the rows written:
     none when a result built from newer data is already served."""
     with transaction.atomic():
+        _lock_results()
         pointer = EditionAnalysis.objects.select_for_update().get(edition=edition)
         if pointer.run_id is not None and pointer.built_version > version:
             return 0  # a newer result is already served
-        RankResult.objects.filter(edition=edition, run=run).delete()  # a previous attempt's rows
+        results_drop(edition.pk, run.pk)  # a previous attempt's rows
         written = results.write(run.pk)
         old_run = pointer.run_id
         pointer.run = run
@@ -62,7 +81,7 @@ def generation_switch(
             TargetResult(run=run, edition=edition, **fields) for fields in results.targets(run.pk)
         )
         if old_run and old_run != run.pk:
-            RankResult.objects.filter(edition=edition, run_id=old_run).delete()
+            results_drop(edition.pk, old_run)
             TargetResult.objects.filter(edition=edition, run_id=old_run).delete()
         generation, _created = AnalyticsGeneration.objects.select_for_update().get_or_create(pk=1)
         generation.number += 1
