@@ -10,66 +10,25 @@ from __future__ import annotations
 import io
 import json
 import os
-import resource
 import subprocess
 import sys
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-DB_NAME = os.environ.get("BENCH_DB", "reform_portal_bench")
-DB_URL = os.environ.get("BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DB_NAME}")
-WORK = ROOT / "bench-artifacts"
-IMPORT_UNITS, IMPORT_COMPONENTS = 2000, 100
-IMPORT_EXPORT_SAMPLE = int(os.environ.get("BENCH_IMPORT_EXPORT_SAMPLE", "20000"))
-ANALYTICS_UNITS, ANALYTICS_COMPONENTS, ANALYTICS_YEARS = 4600, 90, 5
-
-
-def env() -> dict[str, str]:
-    values = dict(os.environ)
-    values.update(
-        {
-            "DATABASE_URL": DB_URL,
-            "DJANGO_SETTINGS_MODULE": "reform_portal.settings.test",
-            "PYTHONPATH": str(ROOT),
-        }
-    )
-    values.pop("REDIS_URL", None)
-    values.pop("CELERY_BROKER_URL", None)
-    return values
-
-
-def django_setup() -> None:
-    os.environ.update(env())
-    import django
-
-    django.setup()
-
-
-def run_step(name: str, *args: str, extra_env: dict[str, str] | None = None) -> dict[str, float]:
-    """Run one step in a child process; it reports its own time and peak memory."""
-    result = subprocess.run(
-        [sys.executable, __file__, "step", name, *args],
-        cwd=ROOT,
-        env=env() | (extra_env or {}),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        sys.stderr.write(result.stdout + result.stderr)
-        raise SystemExit(f"bench step {name} failed")
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
-def report(step) -> None:
-    started = time.perf_counter()
-    extra = step() or {}
-    seconds = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, **extra}))
-
+from bench_common import (
+    ANALYTICS_COMPONENTS,
+    ANALYTICS_UNITS,
+    ANALYTICS_YEARS,
+    DB_NAME,
+    IMPORT_COMPONENTS,
+    IMPORT_EXPORT_SAMPLE,
+    IMPORT_UNITS,
+    ROOT,
+    WORK,
+    bench,
+    django_setup,
+    report,
+    run_step,
+)
+from bench_dashboard import dashboard_bench, step_prepare_dashboard
 
 # Steps (run in child processes) -----------------------------------------------------------------
 
@@ -322,127 +281,6 @@ def step_rebuild_incremental() -> None:
     report(go)
 
 
-def step_prepare_dashboard() -> None:
-    """The demo dataset and its analysis, beside the national-scale synthetic data."""
-    django_setup()
-    from django.contrib.auth import get_user_model
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.core.management import call_command
-
-    from units.models import Membership
-
-    call_command("load_demo_data", stdout=io.StringIO())
-    call_command("rebuild_analytics", stdout=io.StringIO())
-    user, _created = get_user_model().objects.get_or_create(username="bench-official")
-    Membership.objects.update_or_create(user=user, defaults={"role": "official"})
-    session = SessionStore()
-    session["_auth_user_id"] = str(user.pk)
-    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-    session["_auth_user_hash"] = user.get_session_auth_hash()
-    session.create()
-    print(json.dumps({"seconds": 0, "peak_mb": 0, "session": session.session_key}))
-
-
-DASHBOARD_PAGES = {
-    "home": "/",
-    "index": "/chi-so/PCI/?nam=2021",
-    "profile": "/don-vi/49/",
-    "league": "/chi-so/noi-bo/?chi_so=PAR_DISTRICT&nam=2022",
-}
-
-
-def _get(port: int, path: str, session: str) -> tuple[int, float]:
-    import http.client
-
-    started = time.perf_counter()
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    connection.request("GET", path, headers={"Cookie": f"sessionid={session}", "Host": "127.0.0.1"})
-    response = connection.getresponse()
-    response.read()
-    connection.close()
-    return response.status, (time.perf_counter() - started) * 1000
-
-
-def dashboard_bench(session: str) -> dict[str, object]:
-    """gunicorn with 2 workers on PostgreSQL + Redis cache; 20 concurrent officials for 60 s."""
-    import statistics
-    import threading
-
-    port = 8765
-    server_env = env() | {"REDIS_URL": "redis://127.0.0.1:6379/13", "DEBUG": "false"}
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "reform_portal.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=server_env,
-    )
-    try:
-        for _ in range(100):
-            try:
-                _get(port, "/healthz", session)
-                break
-            except OSError:
-                time.sleep(0.2)
-        cold: dict[str, list[float]] = {name: [] for name in DASHBOARD_PAGES}
-        errors = 0
-        for _ in range(10):
-            subprocess.run(["redis-cli", "-n", "13", "flushdb"], check=True, capture_output=True)
-            for name, path in DASHBOARD_PAGES.items():
-                status, ms = _get(port, path, session)
-                errors += status != 200
-                cold[name].append(ms)
-        warm: dict[str, list[float]] = {name: [] for name in DASHBOARD_PAGES}
-        lock = threading.Lock()
-        deadline = time.monotonic() + 60
-        names = list(DASHBOARD_PAGES)
-
-        def official(number: int) -> None:
-            nonlocal errors
-            position = number
-            while time.monotonic() < deadline:
-                name = names[position % len(names)]
-                position += 1
-                try:
-                    status, ms = _get(port, DASHBOARD_PAGES[name], session)
-                except OSError:
-                    status, ms = 0, 0.0
-                with lock:
-                    warm[name].append(ms)
-                    errors += status != 200
-
-        threads = [threading.Thread(target=official, args=(n,)) for n in range(20)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-    def p95(values: list[float]) -> float:
-        return statistics.quantiles(values, n=20)[18] if len(values) >= 2 else values[0]
-
-    total = sum(len(v) for v in warm.values())
-    return {
-        "rps": total / 60,
-        "pages": {
-            name: {"median": statistics.median(v), "p95": p95(v), "count": len(v)}
-            for name, v in warm.items()
-        },
-        "warm_p95": max(p95(v) for v in warm.values()),
-        "cold_p95": max(p95(v) for v in cold.values()),
-        "errors": errors,
-    }
-
-
 STEPS = {
     "prepare_dashboard": step_prepare_dashboard,
     "prepare": step_prepare,
@@ -454,15 +292,6 @@ STEPS = {
     "rank_floor": step_rank_floor,
     "rebuild_incremental": step_rebuild_incremental,
 }
-
-
-def bench(name: str, value: float, unit: str) -> None:
-    print(
-        f"BENCH {name} {value:.3f} {unit}"
-        if isinstance(value, float)
-        else f"BENCH {name} {value} {unit}",
-        flush=True,
-    )
 
 
 def main() -> None:
