@@ -1,8 +1,12 @@
-"""Fast bulk loading: COPY on PostgreSQL, bulk_create elsewhere (SQLite, the embedded default)."""
+"""Fast bulk loading: COPY on PostgreSQL, bulk_create elsewhere (SQLite, the embedded default).
+
+COPY reads PostgreSQL's text format: fields separated by tabs, NULL written \\N, and backslash,
+tab, newline and carriage return escaped in the data, so any text arrives as it was: a group
+published as "\\N" is those two characters, not NULL; a tab or a line break inside a value
+does not start a field or a row."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -11,25 +15,55 @@ import pandas as pd
 from django.db import connection, models
 
 NULL = "\\N"
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _escaped(value: Any) -> str:
+    if value is None:
+        return NULL
+    if value is True or value is False:
+        return "t" if value else "f"
+    text = str(value)
+    if "\x00" in text:
+        # PostgreSQL text cannot hold NUL: refuse before the database does, mid-COPY.
+        raise ValueError(f"a value holds a NUL character: {text[:40]!r}")
+    return text.translate(_ESCAPES)
+
+
+def copy_line(row: Sequence[Any]) -> str:
+    """One row in COPY's text format, with its newline. Plain rows (no backslash, tab or line
+    break in a value, the common case) are joined directly; the others field by field."""
+    line = "\t".join(
+        [NULL if v is None else ("t" if v is True else "f" if v is False else str(v)) for v in row]
+    )
+    # Each NULL brings one backslash and the joins len(row) - 1 tabs: anything more is data.
+    if (
+        "\n" in line
+        or "\r" in line
+        or "\x00" in line
+        or line.count("\t") != len(row) - 1
+        or line.count("\\") != row.count(None)
+    ):
+        line = "\t".join([_escaped(v) for v in row])
+    return line + "\n"
 
 
 def copy_rows(
     model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> int:
     """Insert rows (tuples in the order of `fields`, attribute names such as "unit_id") in one
-    COPY on PostgreSQL. None is NULL; booleans and numbers are written as PostgreSQL reads them."""
+    COPY on PostgreSQL. None is NULL; booleans and numbers are written as PostgreSQL reads them;
+    text of any content is escaped (a NUL character, which PostgreSQL cannot store, raises
+    ValueError)."""
     if connection.vendor != "postgresql":
         objects = [model(**dict(zip(fields, row, strict=True))) for row in rows]
         model._default_manager.bulk_create(objects, batch_size=2000)
         return len(objects)
     columns = _columns(model, fields)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
     count = 0
     for row in rows:
-        writer.writerow(
-            [NULL if v is None else ("t" if v is True else "f" if v is False else v) for v in row]
-        )
+        buffer.write(copy_line(row))
         count += 1
     if count:
         _copy_in(model, columns, buffer)
@@ -51,10 +85,7 @@ def _copy_in(model: type[models.Model], columns: Sequence[str], buffer: io.Strin
     buffer.seek(0)
     quoted = ", ".join(f'"{c}"' for c in columns)
     with connection.cursor() as cursor:
-        cursor.copy_expert(
-            f"COPY {model._meta.db_table} ({quoted}) FROM STDIN WITH (FORMAT csv, NULL '{NULL}')",
-            buffer,
-        )
+        cursor.copy_expert(f"COPY {model._meta.db_table} ({quoted}) FROM STDIN", buffer)
 
 
 def read_frame(sql: str, params: Sequence[Any], columns: Sequence[str]) -> Any:

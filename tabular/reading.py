@@ -17,6 +17,7 @@ sheet.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import logging
 import re
@@ -25,9 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-import pandas as pd
 from django.conf import settings
 from openpyxl import load_workbook
+from python_calamine import CalamineError, CalamineWorkbook
 
 from tabular.archive import (
     ArchiveLimits,
@@ -136,17 +137,29 @@ def _read_csv(data: bytes, limits: SheetLimits) -> list[Sheet]:
     return [Sheet(name="CSV", rows=rows)]
 
 
+def _cell(value: Any) -> Any:
+    """A cell as calamine gives it, the way pandas' reader converts it (a whole float is an int,
+    a date a datetime) but for text: "N/A", "NA" or "NULL" stay words, which pandas would turn
+    into empty cells. An empty cell is None; NaN and infinity stay floats, for parse_cell to
+    refuse."""
+    if value == "":
+        return None
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.datetime(value.year, value.month, value.day)  # noqa: DTZ001 - a calendar date
+    return value
+
+
 def _read_workbook(data: bytes) -> list[Sheet]:
     try:
-        frames = pd.read_excel(
-            io.BytesIO(data), sheet_name=None, header=None, engine="calamine", dtype=object
-        )
-    except Exception as error:  # calamine raises several types for a broken file
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = []
+        for name in book.sheet_names:
+            rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            sheets.append(Sheet(name=str(name), rows=[[_cell(v) for v in row] for row in rows]))
+    except CalamineError as error:
         raise UnreadableFile(f"Không đọc được bảng tính: {error}") from error
-    sheets = []
-    for name, frame in frames.items():
-        frame = frame.astype(object).where(frame.notna(), None)
-        sheets.append(Sheet(name=str(name), rows=frame.to_numpy().tolist()))
     return sheets
 
 

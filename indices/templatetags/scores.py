@@ -2,7 +2,7 @@
 number format, with the mark of their basis (published, derived, internal, illustrative), and the
 states that are never a number (not published, not available)."""
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
@@ -17,9 +17,18 @@ from indices.models import Score
 register = template.Library()
 
 
+def _figure(value: Any, decimals: Any, *, signed: bool = False) -> str:
+    """figure(), or "—" for what no figure can show: infinity and NaN, a number too large to
+    round at its places, decimals that are not a number. A page never fails on one cell."""
+    try:
+        return figure(value, int(decimals), signed=signed)
+    except (InvalidOperation, ValueError, TypeError, OverflowError):
+        return "—"
+
+
 @register.filter
 def num(value: Decimal | float | None, decimals: int = 2) -> str:
-    return figure(value, int(decimals))
+    return _figure(value, decimals)
 
 
 @register.filter
@@ -45,7 +54,7 @@ def fig(
     value: Any, decimals: int = 2, basis: str | None = "", signed: bool = False, suffix: str = ""
 ) -> SafeString:
     """A figure with its basis mark; "—" (no mark) when there is no figure."""
-    text = figure(value, int(decimals), signed=signed)
+    text = _figure(value, decimals, signed=signed)
     if text == "—":
         return format_html('<span class="fig state-na">{}</span>', "—")
     return format_html(

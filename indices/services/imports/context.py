@@ -9,16 +9,31 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from indices.models import LEVEL_UNIT_KINDS, Component, IndexEdition
+from indices.models import LEVEL_UNIT_KINDS, Component, IndexEdition, RatingBand
 from indices.services.imports.results import ParseResult
 from indices.services.imports.vocabulary import ComponentVocabulary
 from tabular.problems import Problem
 from tabular.reading import Sheet
+from tabular.text import strip_diacritics
 from units.models import Unit
 from units.naming import normalize_name
 from units.selectors import UnitMatcher, UnitNameError, unit_matcher_build
 
 _NUMBER_LIKE = re.compile(r"^[\d\s.,%+-]*$")
+
+
+def group_key(text: str) -> str:
+    """A group's name compared as people type it: "Rất tốt", "rat tot" and "RẤT TỐT" are one."""
+    return " ".join(strip_diacritics(text).lower().split())
+
+
+def _rating_groups(edition: IndexEdition) -> dict[str, str]:
+    groups: dict[str, str] = {}
+    for band in RatingBand.objects.filter(scheme__index_id=edition.index_id).order_by("order"):
+        for text in (band.name, band.name_en, band.code):
+            if text:
+                groups.setdefault(group_key(text), band.name)
+    return groups
 
 
 @dataclass
@@ -36,6 +51,9 @@ class ParseContext:
     column_names: dict[str | None, str] = field(default_factory=dict)  # code (None = total)
     other_years: Counter[str] = field(default_factory=Counter)
     bounds: dict[str | None, tuple[Decimal, Decimal]] = field(default_factory=dict)
+    # The groups of the index's rating scheme (none: any group is taken as published), by
+    # group_key of their name, English name and code → the name stored.
+    groups: dict[str, str] = field(default_factory=dict)
     _any_date_matcher: UnitMatcher | None = None
     _unit_like: dict[str, bool] = field(default_factory=dict)
 
@@ -55,6 +73,7 @@ class ParseContext:
             vocabulary=ComponentVocabulary(components),
             kinds=kinds,
             matcher=unit_matcher_build(on_date=edition.reference_date, kinds=kinds),
+            groups=_rating_groups(edition),
         )
 
     def report(

@@ -1,15 +1,48 @@
-"""Reading one score cell against the edition: within its scale, a published 0 that means "no
-data", a formula without a stored result, and rows of another year in a multi-year file."""
+"""Reading one cell against the edition and the column it is stored in: a score within its scale
+(a published 0 that means "no data"), a rank and a group the database can hold (and a group the
+index's rating scheme knows), a formula without a stored result, and rows of another year in a
+multi-year file. Every value is checked here, in the preview, so that nothing the preview
+accepted can fail when it is written."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal
-from typing import Any
+from functools import cache
+from typing import Any, cast
 
-from indices.services.imports.context import ParseContext
-from tabular.cells import Cell, cell_at, parse_cell, raw_text, vn_number
+from django.db.backends.base.operations import BaseDatabaseOperations
+from django.db.models import CharField, DecimalField
+
+from indices.models import Score
+from indices.services.imports.context import ParseContext, group_key
+from tabular.cells import Cell, cell_at, parse_cell, parse_rank, raw_text, vn_number
 from tabular.reading import Sheet
+
+_CONTROL = {"Cc", "Cs"}  # control characters (NUL, which PostgreSQL text cannot hold) and
+# lone surrogates (which no UTF-8 database can)
+
+
+@cache
+def rank_maximum() -> int:
+    """The largest rank Score.published_rank holds on every database (SQLite would take any
+    integer; PostgreSQL's smallint stops at 32767)."""
+    field = Score._meta.get_field("published_rank")
+    return BaseDatabaseOperations.integer_field_ranges[field.get_internal_type()][1]
+
+
+@cache
+def group_max_length() -> int:
+    field = cast(CharField, Score._meta.get_field("published_group"))
+    return int(field.max_length or 0)
+
+
+@cache
+def value_limit() -> Decimal:
+    """The first magnitude Score.value cannot hold (max_digits - decimal_places digits)."""
+    field = cast(DecimalField, Score._meta.get_field("value"))
+    return Decimal(10) ** (int(field.max_digits or 0) - int(field.decimal_places or 0))
 
 
 def _bounds(ctx: ParseContext, code: str | None) -> tuple[Decimal, Decimal]:
@@ -40,6 +73,9 @@ def value_check(
         bounds = ctx.bounds[code] = _bounds(ctx, code)
     low, high = bounds
     if low <= cell.value <= high and not (cell.value == 0 and low > 0):
+        if abs(cell.value) >= value_limit():  # a scale wider than the column: never stored
+            ctx.report("error", "Giá trị quá lớn để lưu", sheet, row, column, cell.raw)
+            return Cell("invalid", raw=cell.raw, reason="Giá trị quá lớn để lưu")
         return cell
     if cell.value == 0 and low > 0:
         # Official PAPI files write missing data as 0; a 0 on a 1–10 scale is not a score.
@@ -84,3 +120,33 @@ def is_other_year(ctx: ParseContext, cell: Any, *, sheet: str, row: int, column:
         return False
     ctx.other_years[match.group(0)] += 1
     return True
+
+
+def rank_check(ctx: ParseContext, cell: Any, *, sheet: str, row: int, column: str) -> int | None:
+    """A published rank the rank column can hold; None, with an error, otherwise."""
+    rank, reason = parse_rank(cell, maximum=rank_maximum())
+    if reason:
+        ctx.report("error", reason, sheet, row, column, raw_text(cell)[:200])
+    return rank
+
+
+def group_check(ctx: ParseContext, cell: Any, *, sheet: str, row: int, column: str) -> str:
+    """A published group as it will be stored: spaces and line breaks made single spaces, the
+    rating scheme's own name for it where the index has a scheme. "" with an error for a group
+    that is too long for its column, holds control characters, or is not one of the scheme's."""
+    raw = raw_text(cell)
+    text = " ".join(raw.split())
+    if not text:
+        return ""
+    reason = ""
+    if any(unicodedata.category(ch) in _CONTROL for ch in text):
+        reason = "Xếp loại chứa ký tự điều khiển"
+    elif len(text) > group_max_length():
+        reason = f"Xếp loại dài {len(text)} ký tự, vượt giới hạn {group_max_length()} ký tự"
+    elif ctx.groups and group_key(text) not in ctx.groups:
+        known = ", ".join(dict.fromkeys(ctx.groups.values()))
+        reason = f"Xếp loại “{text[:60]}” không có trong cách xếp loại của chỉ số ({known})"
+    if reason:
+        ctx.report("error", reason, sheet, row, column, raw[:200])
+        return ""
+    return ctx.groups.get(group_key(text), text)

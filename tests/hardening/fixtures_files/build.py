@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import zlib
 from pathlib import Path
-from zipfile import ZIP_DEFLATED, ZipFile
+from zipfile import ZIP_DEFLATED, ZIP_STORED, ZipFile, ZipInfo
 
 HERE = Path(__file__).resolve().parent
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -21,6 +21,13 @@ XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 SHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 WORKBOOK_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 MACRO_WORKBOOK_TYPE = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+
+
+def put(archive: ZipFile, name: str, data: str | bytes, compression: int = ZIP_DEFLATED) -> None:
+    """A part with a fixed date, so that rebuilding changes no committed byte."""
+    info = ZipInfo(name, date_time=(2025, 1, 1, 0, 0, 0))
+    info.compress_type = compression
+    archive.writestr(info, data)
 
 
 def content_types(overrides: dict[str, str]) -> str:
@@ -60,19 +67,24 @@ def xlsx(
         {"xl/workbook.xml": workbook_type, "xl/worksheets/sheet1.xml": SHEET_TYPE}
     )
     with ZipFile(HERE / name, "w", ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", types)
-        archive.writestr("_rels/.rels", rels)
-        archive.writestr("xl/workbook.xml", workbook)
-        archive.writestr("xl/_rels/workbook.xml.rels", workbook_rels)
-        archive.writestr("xl/worksheets/sheet1.xml", sheet_xml)
+        put(archive, "[Content_Types].xml", types)
+        put(archive, "_rels/.rels", rels)
+        put(archive, "xl/workbook.xml", workbook)
+        put(archive, "xl/_rels/workbook.xml.rels", workbook_rels)
+        put(archive, "xl/worksheets/sheet1.xml", sheet_xml)
         for part, data in (extra or {}).items():
-            archive.writestr(part, data)
+            put(archive, part, data)
 
 
 def cell(reference: str, value: object) -> str:
     if isinstance(value, str):
         return f'<c r="{reference}" t="inlineStr"><is><t>{value}</t></is></c>'
-    return f'<c r="{reference}"><v>{value}</v></c>'
+    return number(reference, str(value))
+
+
+def number(reference: str, text: str) -> str:
+    """A numeric cell holding `text` as written ("inf" and "NaN" read as floats)."""
+    return f'<c r="{reference}"><v>{text}</v></c>'
 
 
 def sheet(rows: list[tuple[int, list[str]]], *, dimension: str | None = None) -> str:
@@ -144,9 +156,9 @@ def ods(name: str, tables: str) -> None:
         "</manifest:manifest>"
     )
     with ZipFile(HERE / name, "w") as archive:
-        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
-        archive.writestr("content.xml", content, ZIP_DEFLATED)
-        archive.writestr("META-INF/manifest.xml", manifest, ZIP_DEFLATED)
+        put(archive, "mimetype", "application/vnd.oasis.opendocument.spreadsheet", ZIP_STORED)
+        put(archive, "content.xml", content, ZIP_DEFLATED)
+        put(archive, "META-INF/manifest.xml", manifest, ZIP_DEFLATED)
 
 
 def hostile_declarations() -> None:
@@ -188,15 +200,11 @@ def hostile_values() -> None:
     scores_csv("number_too_large.csv", [["Quảng Nam", "1" + "0" * 40, "2", "Khá"], clean])
     # Numbers a spreadsheet stores as text in a numeric cell: infinity and not-a-number.
     rows = [(1, [cell(f"{c}1", h) for c, h in zip("ABCD", HEADER, strict=True)])]
-    for number, (value, rank) in enumerate(
-        [("inf", "2"), ("-inf", "3"), ("NaN", "4"), ("1e999", "5"), ("1e308", "6")], start=2
-    ):
-        name = ["Quảng Nam", "Quảng Ngãi", "Bình Định", "Phú Yên", "Khánh Hòa"][number - 2]
+    names = ["Quảng Nam", "Quảng Ngãi", "Bình Định", "Phú Yên", "Khánh Hòa"]
+    values = [("inf", "2"), ("-inf", "3"), ("NaN", "4"), ("1e999", "5"), ("1e308", "6")]
+    for line, (name, (value, rank)) in enumerate(zip(names, values, strict=True), start=2):
         rows.append(
-            (
-                number,
-                [cell(f"A{number}", name), cell(f"B{number}", value), cell(f"C{number}", rank)],
-            )
+            (line, [cell(f"A{line}", name), number(f"B{line}", value), number(f"C{line}", rank)])
         )
     rows.append((7, [cell("A7", "Đà Nẵng"), cell("B7", 70), cell("C7", 1)]))
     xlsx("numbers_not_finite.xlsx", sheet(rows))
@@ -308,15 +316,16 @@ def office() -> None:
 
     def docx(name: str, types: dict[str, str], extra: dict[str, bytes]) -> None:
         with ZipFile(HERE / name, "w", ZIP_DEFLATED) as archive:
-            archive.writestr("[Content_Types].xml", content_types(types))
-            archive.writestr(
+            put(archive, "[Content_Types].xml", content_types(types))
+            put(
+                archive,
                 "_rels/.rels",
                 f'{XML_HEAD}<Relationships xmlns="{PKG_REL_NS}"><Relationship Id="rId1" '
                 f'Type="{REL_NS}/officeDocument" Target="word/document.xml"/></Relationships>',
             )
-            archive.writestr("word/document.xml", document)
+            put(archive, "word/document.xml", document)
             for part, data in extra.items():
-                archive.writestr(part, data)
+                put(archive, part, data)
 
     docx("evidence_clean.docx", docx_types, {})
     docx(

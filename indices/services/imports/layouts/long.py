@@ -10,7 +10,13 @@ from indices.services.imports.context import ParseContext
 from indices.services.imports.layouts.detection import Layout
 from indices.services.imports.mapping import columns_map, duplicates_refuse, roles_and_names
 from indices.services.imports.results import UnitRecord
-from indices.services.imports.values import is_other_year, value_cell, value_check
+from indices.services.imports.values import (
+    group_check,
+    is_other_year,
+    rank_check,
+    value_cell,
+    value_check,
+)
 from indices.services.imports.vocabulary import (
     COMPONENT_PREFIX,
     LABEL_WORDS,
@@ -24,7 +30,7 @@ from indices.services.imports.vocabulary import (
     ROLE_YEAR,
     VALUE_WORDS,
 )
-from tabular.cells import cell_at, parse_cell, parse_rank, raw_text
+from tabular.cells import cell_at, parse_cell, raw_text
 from tabular.headers import is_note_row, normalize_header
 from tabular.reading import Sheet
 from units.models import Unit
@@ -187,19 +193,21 @@ class LongTable:
     def _total_extras(self, record: UnitRecord, row: list[Any], offset: int) -> None:
         """The rank and group that go with a unit's total."""
         if self.rank is not None:
-            rank_cell = cell_at(row, self.rank)
-            record.rank, reason = parse_rank(rank_cell)
-            if reason:
-                self.ctx.report(
-                    "error",
-                    reason,
-                    self.sheet.name,
-                    offset,
-                    self.names[self.rank],
-                    raw_text(rank_cell),
-                )
+            record.rank = rank_check(
+                self.ctx,
+                cell_at(row, self.rank),
+                sheet=self.sheet.name,
+                row=offset,
+                column=self.names[self.rank],
+            )
         if self.group is not None:
-            record.group = raw_text(cell_at(row, self.group))
+            record.group = group_check(
+                self.ctx,
+                cell_at(row, self.group),
+                sheet=self.sheet.name,
+                row=offset,
+                column=self.names[self.group],
+            )
 
 
 def long_parse(ctx: ParseContext, layout: Layout) -> None:

@@ -9,7 +9,7 @@ from indices.services.imports.context import ParseContext
 from indices.services.imports.layouts.detection import Layout
 from indices.services.imports.mapping import columns_map, duplicates_refuse, duplicates_settle
 from indices.services.imports.results import ColumnInfo, UnitRecord
-from indices.services.imports.values import value_cell, value_check
+from indices.services.imports.values import group_check, rank_check, value_cell, value_check
 from indices.services.imports.vocabulary import (
     LABEL_WORDS,
     ROLE_GROUP,
@@ -22,7 +22,7 @@ from indices.services.imports.vocabulary import (
     is_score_role,
     score_code,
 )
-from tabular.cells import cell_at, parse_cell, parse_rank, raw_text
+from tabular.cells import cell_at, parse_cell, raw_text
 from tabular.headers import column_letter, is_note_row, normalize_header
 from tabular.reading import Sheet
 from units.models import Unit
@@ -115,11 +115,9 @@ def _row_read(
         column = raw_text(header[i])
         record = records[unit.pk]
         if role == ROLE_RANK:
-            record.rank, reason = parse_rank(cell)
-            if reason:
-                ctx.report("error", reason, sheet.name, row_number, column, raw_text(cell))
+            record.rank = rank_check(ctx, cell, sheet=sheet.name, row=row_number, column=column)
         elif role == ROLE_GROUP:
-            record.group = raw_text(cell)
+            record.group = group_check(ctx, cell, sheet=sheet.name, row=row_number, column=column)
         elif is_score_role(role):
             code = score_code(role)
             record.values[code] = value_check(

@@ -13,7 +13,13 @@ from indices.services.imports.mapping import (
     roles_and_names,
 )
 from indices.services.imports.results import UnitRecord
-from indices.services.imports.values import is_other_year, value_cell, value_check
+from indices.services.imports.values import (
+    group_check,
+    is_other_year,
+    rank_check,
+    value_cell,
+    value_check,
+)
 from indices.services.imports.vocabulary import (
     ROLE_GROUP,
     ROLE_RANK,
@@ -22,7 +28,7 @@ from indices.services.imports.vocabulary import (
     is_score_role,
     score_code,
 )
-from tabular.cells import cell_at, parse_cell, parse_rank, raw_text
+from tabular.cells import cell_at, parse_cell, raw_text
 from tabular.headers import column_letter, is_note_row
 from tabular.reading import Sheet
 
@@ -85,13 +91,13 @@ def _row_read(
     for i, role in roles.items():
         cell = cell_at(row, i)
         if role == ROLE_RANK:
-            rank, reason = parse_rank(cell)
-            if reason:
-                ctx.report("error", reason, sheet.name, offset, names[i], raw_text(cell))
+            rank = rank_check(ctx, cell, sheet=sheet.name, row=offset, column=names[i])
             if record:
                 record.rank = rank
-        elif role == ROLE_GROUP and record:
-            record.group = raw_text(cell)
+        elif role == ROLE_GROUP:
+            group = group_check(ctx, cell, sheet=sheet.name, row=offset, column=names[i])
+            if record:
+                record.group = group
         elif is_score_role(role):
             code = score_code(role)
             checked = value_check(
