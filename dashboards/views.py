@@ -9,9 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from dashboards import selectors as dash
+from dashboards.visibility import unit_page_for_reader
 from indices.figures import all_basis_marks
 from indices.models import Index
-from reform_portal.permissions import require_perm
+from indices.visibility import edition_for_reader
+from reform_portal.permissions import has_perm, require_perm
 from reports.exports import table_response
 from units.models import Unit
 from units.selectors import home_unit
@@ -37,7 +39,7 @@ def index_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     require_perm(request, "indices.view_dashboards")
     index = get_object_or_404(Index, code=code)
     require_perm(request, "dashboards.view_index", index)
-    edition = dash.pick_edition(index, request.GET.get("nam"))
+    edition = edition_for_reader(user=request.user, index=index, year=request.GET.get("nam"))
     unit = home_unit()
     if edition.level != "province" or unit is None:
         return redirect(f"{reverse('dashboards:internal')}?chi_so={index.code}&nam={edition.year}")
@@ -55,8 +57,8 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
     require_perm(request, "units.view_directory")
     unit = get_object_or_404(Unit.objects.select_related("region", "parent"), code=code)
     require_perm(request, "units.view_unit", unit)
-    page = dash.unit_page(unit=unit)
-    page["can_edit_contact"] = request.user.has_perm("units.change_unit_contact", unit)
+    page = unit_page_for_reader(dash.unit_page(unit=unit), user=request.user)
+    page["can_edit_contact"] = has_perm(request.user, "units.change_unit_contact", unit)
     return render(request, "dashboards/unit.html", page)
 
 
@@ -87,7 +89,7 @@ def compare(request: HttpRequest) -> HttpResponse:
 def internal(request: HttpRequest) -> HttpResponse:
     require_perm(request, "indices.view_internal")
     index = get_object_or_404(dash.internal_indices(), code=request.GET.get("chi_so", "PAR_DEPT"))
-    edition = dash.pick_edition(index, request.GET.get("nam"))
+    edition = edition_for_reader(user=request.user, index=index, year=request.GET.get("nam"))
     fmt = request.GET.get("tai", "")
     if fmt in DOWNLOADS:
         return _download(dash.internal_table(index=index, edition=edition), fmt)

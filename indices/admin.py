@@ -29,6 +29,7 @@ class EditionInline(admin.TabularInline):
         "methodology_version",
         "aggregation",
         "breaks_comparability",
+        "published_internally",
     ]
     show_change_link = True
 
@@ -60,8 +61,17 @@ class IndexEditionAdmin(SimpleHistoryAdmin):
         "aggregation",
         "aggregation_confirmed",
         "breaks_comparability",
+        "published_internally",
     ]
-    list_filter = ["index", "status", "level", "scale", "aggregation", "breaks_comparability"]
+    list_filter = [
+        "index",
+        "status",
+        "level",
+        "scale",
+        "aggregation",
+        "breaks_comparability",
+        "published_internally",
+    ]
     search_fields = ["index__code", "index__name", "methodology_version", "legal_basis"]
     list_select_related = ["index"]
     inlines = [ComponentInline]

@@ -9,7 +9,8 @@ from indices import selectors
 from indices.forms import TargetForm
 from indices.models import Index, IndexEdition, Target
 from indices.services.catalogue import target_save
-from reform_portal.permissions import require_perm
+from indices.visibility import edition_visible
+from reform_portal.permissions import has_perm, require_perm
 from units.selectors import home_unit
 
 
@@ -42,10 +43,13 @@ def index_detail(request: HttpRequest, code: str) -> HttpResponse:
         "coverage": coverage,
         "selected": selected,
         "tree": selectors.component_tree(edition=selected) if selected else [],
-        "league": selectors.edition_league(edition=selected) if selected else [],
+        # An internal edition's results are shown once published, drafts to admins and reviewers.
+        "league": selectors.edition_league(edition=selected)
+        if selected and edition_visible(user=request.user, edition=selected)
+        else [],
         "bands": bands,
         "targets": Target.objects.filter(index=index).select_related("unit"),
-        "can_edit_targets": request.user.has_perm("indices.edit_targets"),
+        "can_edit_targets": has_perm(request.user, "indices.edit_targets"),
     }
     return render(request, "indices/index_detail.html", context)
 
@@ -120,6 +124,6 @@ def target_history(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "target": target,
             "history": selectors.target_history(target=target),
-            "can_edit_targets": request.user.has_perm("indices.edit_targets"),
+            "can_edit_targets": has_perm(request.user, "indices.edit_targets"),
         },
     )

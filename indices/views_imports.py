@@ -25,7 +25,7 @@ from indices.services.imports.service import (
     scores_preview,
 )
 from indices.services.imports.workbook_templates import edition_template_xlsx
-from reform_portal.permissions import require_perm
+from reform_portal.permissions import has_perm, require_perm
 
 PREVIEW_ROWS = 100
 
@@ -220,10 +220,10 @@ def edition_template(request: HttpRequest, code: str, year: int) -> HttpResponse
 
 @login_required
 def run_list(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("indices.view_dashboards"):
+    if not has_perm(request.user, "indices.view_dashboards"):
         raise PermissionDenied
     if request.method == "POST":
-        if not request.user.has_perm("indices.run_analysis"):
+        if not has_perm(request.user, "indices.run_analysis"):
             raise PermissionDenied
         run = analysis_request(
             edition_ids=None, trigger=AnalysisRun.Trigger.ADMIN, user=request.user
@@ -237,6 +237,6 @@ def run_list(request: HttpRequest) -> HttpResponse:
         "indices/run_list.html",
         {
             "page": page,
-            "can_run": request.user.has_perm("indices.run_analysis"),
+            "can_run": has_perm(request.user, "indices.run_analysis"),
         },
     )

@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
@@ -65,7 +68,21 @@ class ReportingWindowAdmin(admin.ModelAdmin):
     list_display = ["year", "quarter", "opens_on", "deadline"]
 
 
-class ProgressInline(admin.StackedInline):
+class ReportContentReadOnly:
+    """A report's content (progress, indicator values, evidence) is written by its department
+    only: here, superusers too may read it and reassign or reopen the report, never change it."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ProgressInline(ReportContentReadOnly, admin.StackedInline):
     model = TaskProgress
     extra = 0
 
@@ -80,12 +97,12 @@ class QuarterlyReportAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(SimpleHistoryAdmin):
+class IndicatorValueAdmin(ReportContentReadOnly, SimpleHistoryAdmin):
     list_display = ["report", "indicator", "value"]
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(ReportContentReadOnly, admin.ModelAdmin):
     list_display = [
         "original_name",
         "progress",

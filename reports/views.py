@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reform_portal.permissions import require_perm
+from reform_portal.permissions import has_perm, require_perm
 from reports import selectors, services
 from reports.forms import EvidenceForm, IndicatorValueField, ProgressForm, ReviewForm
 from reports.models import Evidence, Plan, QuarterlyReport, ReportingWindow, TaskProgress
@@ -40,9 +40,9 @@ def progress_home(request: HttpRequest) -> HttpResponse:
     if membership and membership.role == "department_head":
         context["own_reports"] = selectors.reports_for_unit(unit=membership.unit)
         context["own_unit"] = membership.unit
-    if request.user.has_perm("reports.import_plan"):
+    if has_perm(request.user, "reports.import_plan"):
         context["plans"] = Plan.objects.all()
-    if request.user.has_perm("reports.view_overview") and window:
+    if has_perm(request.user, "reports.view_overview") and window:
         context["completeness"] = selectors.completeness(window=window)
         context["tasks"] = selectors.task_progress_table(window=window)
         context["coverage"] = selectors.component_coverage(window=window)
@@ -159,10 +159,10 @@ def report_view(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     require_perm(request, "reports.view_report", report)
-    can_edit = request.user.has_perm("reports.edit_report", report) and services.report_is_open(
+    can_edit = has_perm(request.user, "reports.edit_report", report) and services.report_is_open(
         report
     )
-    can_review = request.user.has_perm("reports.review_report", report)
+    can_review = has_perm(request.user, "reports.review_report", report)
     detail = selectors.report_detail(report=report)
     action = request.POST.get("action") if request.method == "POST" else None
     if action in ("save", "submit"):
@@ -195,7 +195,7 @@ def report_view(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "can_edit": can_edit,
             "can_review": can_review,
-            "can_reopen": request.user.has_perm("reports.reopen_report", report),
+            "can_reopen": has_perm(request.user, "reports.reopen_report", report),
             "problems": services.report_problems(report) if can_edit else [],
             "history": history,
             "review_form": ReviewForm(),
@@ -244,7 +244,7 @@ def unit_progress(request: HttpRequest, code: str) -> HttpResponse:
     unit = get_object_or_404(Unit, code=code)
     membership = getattr(request.user, "membership", None)
     own = membership and membership.role == "department_head" and membership.unit_id == unit.pk
-    if not (own or request.user.has_perm("reports.view_overview")):
+    if not (own or has_perm(request.user, "reports.view_overview")):
         raise PermissionDenied
     series = selectors.indicator_series(unit=unit)
     figures = []

@@ -57,9 +57,10 @@ rules.add_perm("units.change_unit_contact", is_admin | is_head_of_unit)
 rules.add_perm("units.manage_aliases", is_admin)
 rules.add_perm("indices.view_dashboards", is_portal_user)
 rules.add_perm("indices.import_scores", is_admin)
-# Officials read; targets are set by the portal's administrators (issue 12: a read-only role must
-# not change what the province is measured against).
-rules.add_perm("indices.edit_targets", is_admin)
+# Officials read; targets are set by the portal's administrators and the reviewers (Sở Nội vụ)
+# who follow the reform plan (issue 12: a read-only role must not change what the province is
+# measured against).
+rules.add_perm("indices.edit_targets", is_admin | is_reviewer)
 rules.add_perm("indices.run_analysis", is_admin)
 
 
@@ -70,4 +71,6 @@ def is_public_unit(user: Any, unit: Unit | None) -> bool:
 
 
 rules.add_perm("units.view_unit", reads_all | (is_portal_user & (is_public_unit | is_head_of_unit)))
-rules.add_perm("indices.view_internal", reads_all)
+# The internal league is open to every portal user; which of its editions they may read is the
+# rule `indices.view_edition` (indices/rules.py): published ones, drafts for admins and reviewers.
+rules.add_perm("indices.view_internal", is_portal_user)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from indices.models import Basis, ImportBatch, IndexEdition, Score, Target
+from indices.models import Basis, ImportBatch, Index, IndexEdition, Score, Target
 
 from .fill import (
     baselines_fill,
@@ -113,6 +113,10 @@ def demo_data_load() -> DemoSummary:
         _edition_load(edition, summary)
     targets_create()
     baselines_fill()
+    # The demo's internal scoring stands for results the province has decided to publish.
+    IndexEdition.objects.filter(index__kind=Index.Kind.INTERNAL, scores__isnull=False).update(
+        published_internally=True
+    )
     return summary
 
 

@@ -140,6 +140,16 @@ class IndexEdition(models.Model):
     )
     source = models.CharField(_("nguồn"), max_length=300, blank=True)
     notes = models.TextField(_("ghi chú"), blank=True)
+    # The province's own scoring of its departments and districts is a draft, read by admins and
+    # reviewers only, until the province decides to publish it to every portal user.
+    published_internally = models.BooleanField(
+        _("đã công bố nội bộ"),
+        default=False,
+        help_text=_(
+            "Chỉ số nội bộ: khi tỉnh đã quyết định công bố, mọi người dùng cổng xem được kết quả; "
+            "trước đó chỉ quản trị viên và thẩm định viên xem được."
+        ),
+    )
     # Bumped in the transaction that changes the edition's scores or targets; a rebuild records
     # the version it read, so an older result never replaces a newer one.
     data_version = models.PositiveIntegerField(default=0, editable=False)
