@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
 from collections.abc import Collection, Iterable
 from decimal import Decimal
 from pathlib import PurePath
@@ -17,6 +15,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from reports.evidence import evidence_check
 from reports.models import (
     Evidence,
     Indicator,
@@ -229,40 +228,11 @@ def report_reopen(*, report: QuarterlyReport, user: Any, days: int = 7) -> Quart
 
 # Evidence -----------------------------------------------------------------------------------------
 
-OOXML_PARTS = {"word/": ".docx", "xl/": ".xlsx", "ppt/": ".pptx"}
-OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
-
-def sniff_type(data: bytes) -> tuple[str, set[str]] | None:
-    """The content type the bytes really are, and the extensions that may carry it."""
-    if data.startswith(b"%PDF-"):
-        return "application/pdf", {".pdf"}
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png", {".png"}
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg", {".jpg", ".jpeg"}
-    if data.startswith(OLE_SIGNATURE):
-        return "application/x-ole-storage", {".doc", ".xls", ".ppt"}
-    if data.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = archive.namelist()
-                if "mimetype" in names:
-                    mimetype = archive.read("mimetype").decode("ascii", "ignore")
-                    if mimetype.startswith("application/vnd.oasis.opendocument"):
-                        return mimetype, {".odt", ".ods", ".odp"}
-                if "[Content_Types].xml" in names:
-                    for prefix, extension in OOXML_PARTS.items():
-                        if any(name.startswith(prefix) for name in names):
-                            return "application/vnd.openxmlformats-officedocument", {extension}
-        except zipfile.BadZipFile:
-            return None
-    return None
-
 
 @transaction.atomic
 def evidence_add(*, progress: TaskProgress, upload: UploadedFile, user: Any) -> Evidence:
-    """Attach a file after checking its content (not its name) and its size."""
+    """Attach a file after checking its size and its content, not its name: what it really is
+    and that it carries nothing that acts when opened (reports.evidence)."""
     if not report_is_open(progress.report):
         raise ValidationError("Báo cáo đã khóa, không thể thêm minh chứng.")
     # Django sets both for every file received in a request; the stubs also allow files built
@@ -275,20 +245,13 @@ def evidence_add(*, progress: TaskProgress, upload: UploadedFile, user: Any) -> 
             f"Tệp {name} dung lượng {size / 1024 / 1024:.1f} MB vượt giới hạn "
             f"{settings.EVIDENCE_MAX_MB} MB."
         )
-    data = upload.read()
-    sniffed = sniff_type(data)
-    extension = PurePath(name).suffix.lower()
-    if sniffed is None or extension not in sniffed[1]:
-        raise ValidationError(
-            f"Tệp {name} không phải PDF, ảnh (PNG, JPEG) hay văn bản Office hợp lệ "
-            "(nội dung tệp không khớp với phần mở rộng)."
-        )
+    content_type = evidence_check(name=PurePath(name).name, data=upload.read())
     upload.seek(0)
     return Evidence.objects.create(
         progress=progress,
         file=upload,
         original_name=PurePath(name).name,
-        content_type=sniffed[0],
+        content_type=content_type,
         size=size,
         uploaded_by=user,
     )

@@ -26,6 +26,7 @@ _NOT_UTF8 = (b"\xfe\xff", b"\xff\xfe", b"\x00")
 MACRO_CONTENT_TYPES = ("macroenabled", "vbaproject", "ms-office.activex")
 MACRO_PARTS = ("vbaproject.bin", "vbadata.xml")
 MACRO_FOLDERS = ("basic/", "scripts/")  # OpenDocument macros (StarBasic, scripts)
+MAX_CONTENT_TYPES = 1 << 20  # bytes; a real [Content_Types].xml is a few kilobytes
 
 
 class ArchiveRefused(ValueError):
@@ -101,17 +102,19 @@ def _sizes_check(archive: zipfile.ZipFile, limits: ArchiveLimits) -> None:
         )
 
 
-def macros_check(archive: zipfile.ZipFile) -> None:
-    """A VBA project, a macro-enabled content type, ActiveX or OpenDocument macros."""
-    for name in archive.namelist():
-        lower = name.lower()
-        if lower.endswith(MACRO_PARTS) or lower.startswith(MACRO_FOLDERS):
-            raise ArchiveRefused(
-                f"Tệp có chứa macro (phần “{name}”); hãy lưu lại dưới dạng tệp thường, "
-                "không có macro."
-            )
-    if "[Content_Types].xml" not in archive.namelist():
-        return
+def macro_markers(archive: zipfile.ZipFile) -> list[str]:
+    """What makes a package carry macros: the names of VBA, ActiveX or OpenDocument macro parts,
+    and macro-enabled content types it declares. Empty for a package without any."""
+    names = archive.namelist()
+    found = [
+        name
+        for name in names
+        if name.lower().endswith(MACRO_PARTS) or name.lower().startswith(MACRO_FOLDERS)
+    ]
+    if "[Content_Types].xml" not in names:
+        return found
+    if archive.getinfo("[Content_Types].xml").file_size > MAX_CONTENT_TYPES:
+        raise ArchiveRefused("Tệp có phần mô tả nội dung quá lớn, không hợp lệ.")
     content_types = b"".join(
         declarations_check("[Content_Types].xml", part_chunks(archive, "[Content_Types].xml"))
     )
@@ -120,12 +123,19 @@ def macros_check(archive: zipfile.ZipFile) -> None:
     except (DefusedXmlException, SafeET.ParseError) as error:
         raise ArchiveRefused("Tệp có phần mô tả nội dung không hợp lệ.") from error
     for element in root:
-        content_type = (element.get("ContentType") or "").lower()
-        if any(marker in content_type for marker in MACRO_CONTENT_TYPES):
-            raise ArchiveRefused(
-                f"Tệp khai báo nội dung có macro ({element.get('ContentType')}); hãy lưu lại "
-                "dưới dạng tệp thường, không có macro."
-            )
+        content_type = element.get("ContentType") or ""
+        if any(marker in content_type.lower() for marker in MACRO_CONTENT_TYPES):
+            found.append(content_type)
+    return found
+
+
+def macros_check(archive: zipfile.ZipFile) -> None:
+    """A VBA project, a macro-enabled content type, ActiveX or OpenDocument macros."""
+    markers = macro_markers(archive)
+    if markers:
+        raise ArchiveRefused(
+            f"Tệp có chứa macro ({markers[0]}); hãy lưu lại dưới dạng tệp thường, không có macro."
+        )
 
 
 def archive_check(data: bytes, *, label: str, limits: ArchiveLimits) -> None:
