@@ -5,6 +5,7 @@ import pytest
 from django.core.management import call_command
 
 from indices.models import Score
+from tests import standings
 from tests.factories import MembershipFactory, UserFactory
 from units.models import Membership, Unit
 
@@ -79,3 +80,53 @@ def head_khdt(reference_units):
 @pytest.fixture
 def head_tttt(reference_units):
     return _member(Membership.Role.DEPARTMENT_HEAD, "49.STTTT", username="head-tttt")
+
+
+# The home province's standing (tests/standings.py): each fixture scores and analyses some
+# editions of the reference catalogue with the factories.
+
+
+@pytest.fixture
+def pci_2021(reference_units):
+    return standings.pci_2021()
+
+
+@pytest.fixture
+def pci_later(reference_units):
+    return standings.pci_later()
+
+
+@pytest.fixture
+def par_leagues(reference_units):
+    return standings.par_leagues()
+
+
+@pytest.fixture
+def papi_published(reference_units):
+    """Import and analyse the real PAPI tables of the years given (all of them by default)."""
+    return standings.papi_published
+
+
+@pytest.fixture
+def ict_leagues(reference_units):
+    return standings.ict_leagues()
+
+
+@pytest.fixture
+def dti_2022(reference_units):
+    return standings.dti_2022()
+
+
+@pytest.fixture
+def internal_leagues(reference_units):
+    return standings.internal_leagues()
+
+
+@pytest.fixture
+def home_targets(reference_units):
+    return standings.home_targets()
+
+
+@pytest.fixture
+def province_standing(reference_units) -> standings.Standing:
+    return standings.province_standing()

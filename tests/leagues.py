@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from indices.analytics.runs import analysis_rebuild
-from indices.models import AnalysisRun, Component, IndexEdition, Score
+from indices.models import LEVEL_UNIT_KINDS, AnalysisRun, Component, IndexEdition, Level, Score
 from tests.factories import ScoreFactory
 from units.models import Unit
 
@@ -34,13 +34,15 @@ def edition_of(code: str, year: int) -> IndexEdition:
     return IndexEdition.objects.select_related("index").get(index__code=code, year=year)
 
 
-def provinces(edition: IndexEdition) -> list[Unit]:
-    """The provinces that existed on the edition's reference date, by code."""
-    return list(
-        Unit.objects.valid_on(edition.reference_date)
-        .filter(kind=Unit.Kind.PROVINCE)
-        .order_by("code")
+def ranked_units(edition: IndexEdition) -> list[Unit]:
+    """The units an edition of its level ranks on its reference date, by code: the provinces,
+    or the home province's own departments, districts or communes."""
+    units = Unit.objects.valid_on(edition.reference_date).filter(
+        kind__in=LEVEL_UNIT_KINDS[edition.level]
     )
+    if edition.level != Level.PROVINCE:
+        units = units.filter(parent__code=HOME)
+    return list(units.order_by("code"))
 
 
 def league_create(edition: IndexEdition, rows: Mapping[str, Row]) -> dict[str, Row]:
@@ -112,26 +114,28 @@ def ladder(
     home_place: int,
     home_value: Decimal,
     step: Decimal,
+    home: str = HOME,
     units: Iterable[Unit] | None = None,
     basis: str = "published",
     illustrative_from: int | None = None,
+    real: Iterable[str] = (),
     ranks: bool = True,
     groups: Mapping[int, str] | None = None,
     parts: bool = True,
 ) -> dict[str, Row]:
-    """Rows for every unit given (every province of the edition by default) in a strict order:
-    the home province at `home_place` with `home_value`, the others in code order around it,
-    `step` apart. From `illustrative_from` on, places are illustrative; beyond an edition's
-    published top N, totals and components are not published. `groups` maps the last place of
-    each published group to its name."""
-    units = list(units if units is not None else provinces(edition))
-    others = [u for u in units if u.code != HOME]
-    order = (
-        others[: home_place - 1] + [u for u in units if u.code == HOME] + others[home_place - 1 :]
-    )
+    """Rows for every unit given (every unit the edition ranks by default) in a strict order:
+    `home` at `home_place` with `home_value`, the others in code order around it, `step` apart.
+    From place `illustrative_from` on, rows are illustrative except the `real` units'; beyond an
+    edition's published top N, totals and components are not published. `groups` maps the last
+    place of each group to its published name."""
+    units = list(units if units is not None else ranked_units(edition))
+    others = [u for u in units if u.code != home]
+    order = others[: home_place - 1] + [u for u in units if u.code == home]
+    order += others[home_place - 1 :]
     components = list(edition.components.filter(parent__isnull=True).order_by("order", "code"))
     decimals = max(edition.decimals, 2)
     top_n = edition.published_top_n
+    real = set(real)
     rows = {}
     for place, unit in enumerate(order, start=1):
         if top_n and place > top_n:
@@ -140,9 +144,10 @@ def ladder(
             continue
         value = _quantize(home_value + step * (home_place - place), decimals)
         group = next((name for last, name in sorted((groups or {}).items()) if place <= last), "")
+        illustrative = illustrative_from and place >= illustrative_from and unit.code not in real
         rows[unit.code] = Row(
             value,
-            basis="illustrative" if illustrative_from and place >= illustrative_from else basis,
+            basis="illustrative" if illustrative else basis,
             rank=place if ranks else None,
             group=group,
             parts=parts_for(edition, value, place, components) if parts else {},

@@ -11,6 +11,8 @@ from indices.analytics.runs import analysis_rebuild
 from indices.models import IndexEdition, Score
 from indices.services.imports.service import scores_import
 from tabular.export import neutralise
+from tests import standings
+from tests.leagues import HOME
 from units.models import Region, Unit
 
 PAGES = [
@@ -29,13 +31,12 @@ PAGES = [
 ]
 
 
-@pytest.fixture
-def analysed(db):
-    """The session database was analysed once after the demo load; start each test cold."""
+@pytest.fixture(autouse=True)
+def _cold(db):
     cache.clear()
 
 
-@pytest.mark.usefixtures("analysed")
+@pytest.mark.usefixtures("province_standing")
 @pytest.mark.parametrize("url", PAGES)
 def test_every_page_renders_within_18_queries(client, official, url, django_assert_max_num_queries):
     client.force_login(official)
@@ -45,7 +46,7 @@ def test_every_page_renders_within_18_queries(client, official, url, django_asse
     assert response.status_code == 200
 
 
-@pytest.mark.usefixtures("analysed")
+@pytest.mark.usefixtures("province_standing")
 def test_pages_stay_within_18_queries_on_a_ten_times_larger_dataset(
     client, official, django_assert_max_num_queries
 ):
@@ -85,8 +86,10 @@ def test_pages_stay_within_18_queries_on_a_ten_times_larger_dataset(
             assert client.get(url).status_code == 200
 
 
-@pytest.mark.usefixtures("analysed")
-def test_home_shows_each_index_with_rank_change_group_and_target_status(client, official):
+def test_home_shows_each_index_with_rank_change_group_and_target_status(
+    client, official, province_standing
+):
+    home_par = province_standing.par[2024][HOME]
     client.force_login(official)
     response = client.get(reverse("dashboards:home"))
     body = response.content.decode()
@@ -94,10 +97,11 @@ def test_home_shows_each_index_with_rank_change_group_and_target_status(client, 
     assert {"PAR", "PAPI", "PCI", "ICT"} <= set(cards)
     assert cards["PAR"]["short_name"] == "PAR INDEX"
     par = cards["PAR"]["latest"]
-    assert par["display_rank"] == 50
-    assert par["peer_count"] == 63
-    assert "hạng 50/63" in body
-    assert par["group"] == "Nhóm B"
+    assert par["display_rank"] == home_par.rank
+    assert par["peer_count"] == len(province_standing.par[2024]) == 63
+    assert f"hạng {home_par.rank}/63" in body
+    assert home_par.value == Decimal(85)
+    assert par["group"] == "Nhóm B"  # 80 ≤ 85 < 90
     # PAR has two targets (score ≥ 85 and group B): each is listed with its own status.
     kinds = {t["target"].kind: t["status"] for t in cards["PAR"]["targets"]}
     assert set(kinds) == {"score", "group"}
@@ -106,24 +110,29 @@ def test_home_shows_each_index_with_rank_change_group_and_target_status(client, 
     assert "Ba thành phần nên ưu tiên cải thiện" in body
 
 
-@pytest.mark.usefixtures("analysed")
-def test_index_page_league_marks_home_not_published_and_downloads(client, official):
+def test_index_page_league_marks_home_not_published_and_downloads(
+    client, official, pci_2021, pci_later
+):
+    hidden = [row for row in pci_later[2023].values() if row.state == "not_published"]
+    assert len(hidden) == 33
     client.force_login(official)
     body = client.get(reverse("dashboards:index", args=["PCI"]) + "?nam=2023").content.decode()
-    assert body.count('class="state-np"') == 33
+    assert body.count('class="state-np"') == len(hidden)
     assert 'class="home"' in body
     assert "chỉ công bố điểm và thứ hạng của 30 tỉnh dẫn đầu" in body
     response = client.get(reverse("dashboards:index", args=["PCI"]) + "?nam=2021&tai=csv")
     text = response.content.decode("utf-8-sig")
     header, *lines = text.splitlines()
     assert header.startswith("Hạng,Cơ sở của hạng,Đơn vị,Vùng,Điểm,Cơ sở của điểm")
-    assert len(lines) == 63
-    assert any(line.startswith("19/63,Công bố,Tỉnh Quảng Nam,") for line in lines)
+    assert len(lines) == len(pci_2021) == 63
+    home = pci_2021[HOME]
+    assert home.basis == "published"
+    assert any(line.startswith(f"{home.rank}/63,Công bố,Tỉnh Quảng Nam,") for line in lines)
     xlsx = client.get(reverse("dashboards:index", args=["PCI"]) + "?nam=2021&tai=xlsx")
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
-@pytest.mark.usefixtures("analysed")
+@pytest.mark.usefixtures("pci_2021")
 def test_region_filter_is_in_the_url(client, official):
     client.force_login(official)
     response = client.get(reverse("dashboards:index", args=["PCI"]) + "?nam=2021&vung=TN")
@@ -141,8 +150,8 @@ def test_formula_injection_is_neutralised():
     assert neutralise("Quảng Nam") == "Quảng Nam"
 
 
-@pytest.mark.usefixtures("analysed")
-def test_trend_series_are_never_joined_across_a_methodology_break(official):
+def test_trend_series_are_never_joined_across_a_methodology_break(reference_units):
+    standings.papi_series(["49", "48", "51", "52", "01"])
     unit = Unit.objects.get(code="49")
     papi = IndexEdition.objects.get(index__code="PAPI", year=2022)
     data = dash.index_dashboard(index=papi.index, edition=papi, unit=unit)
@@ -158,7 +167,7 @@ def test_trend_series_are_never_joined_across_a_methodology_break(official):
     assert figure["layout"]["separators"] == ",."
 
 
-@pytest.mark.usefixtures("analysed")
+@pytest.mark.usefixtures("pci_later")
 def test_pages_show_a_new_import_only_after_its_rebuild(
     client, official, django_capture_on_commit_callbacks
 ):
@@ -176,7 +185,6 @@ def test_pages_show_a_new_import_only_after_its_rebuild(
     assert (row["value"], row["display_rank"]) == (71.5, 1)
 
 
-@pytest.mark.usefixtures("analysed")
 def test_compare_defaults_to_home_and_region(client, official):
     client.force_login(official)
     response = client.get(reverse("dashboards:compare"))
@@ -186,18 +194,18 @@ def test_compare_defaults_to_home_and_region(client, official):
     assert all(u.region.code == "BTBDHMT" for u in response.context["units"])
 
 
-@pytest.mark.usefixtures("analysed")
-def test_internal_league_and_heatmap(client, official):
+def test_internal_league_and_heatmap(client, official, internal_leagues):
+    districts = internal_leagues["PAR_DISTRICT", 2022]
+    assert districts["515"].value == Decimal("91.44")
     client.force_login(official)
     response = client.get(reverse("dashboards:internal") + "?chi_so=PAR_DISTRICT&nam=2022")
     league = response.context["league"]
     assert league[0]["unit"].code == "515"  # Bắc Trà My, 91.44%
     assert league[0]["total"]["group"] == "Xuất sắc"
-    assert len(response.context["heat"]) == 18
+    assert len(response.context["heat"]) == len(districts) == 18
     assert all(cell is None or cell <= 0 for row in response.context["heat"] for cell in row)
 
 
-@pytest.mark.usefixtures("analysed")
 def test_permissions_for_dashboards(client, head_khdt):
     assert client.get(reverse("dashboards:compare")).status_code == 302  # anonymous → login
     client.force_login(head_khdt)

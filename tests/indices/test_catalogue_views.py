@@ -4,10 +4,12 @@ import pytest
 from django.urls import reverse
 
 from indices.models import Target
-from tests.factories import IndexFactory
+from tests.factories import IndexFactory, TargetFactory
+from tests.leagues import HOME
 from units.models import Unit
 
 
+@pytest.mark.usefixtures("province_standing")
 @pytest.mark.parametrize(
     "url",
     [
@@ -30,6 +32,7 @@ def test_catalogue_pages_stay_within_query_budget(
     assert response.status_code == 200
 
 
+@pytest.mark.usefixtures("pci_later", "home_targets")
 def test_index_page_marks_not_published_and_breaks(client, official):
     client.force_login(official)
     body = client.get(reverse("indices:methodology", args=["PCI"]) + "?nam=2023").content.decode()
@@ -39,7 +42,7 @@ def test_index_page_marks_not_published_and_breaks(client, official):
     assert "trọng số 20%" in body
     body = client.get(reverse("indices:methodology", args=["PAPI"])).content.decode()
     assert "Thay đổi phương pháp" in body
-    assert "Dữ liệu minh họa" in body
+    assert "Dữ liệu minh họa" in body  # Quảng Nam's PAPI target is illustrative
 
 
 def test_not_run_edition_is_shown_as_such(client, official):
@@ -48,7 +51,9 @@ def test_not_run_edition_is_shown_as_such(client, official):
     assert "Năm này không tổ chức đánh giá." in body
 
 
-def test_unit_page_lists_scores_by_index_and_year(client, official):
+def test_unit_page_lists_scores_by_index_and_year(client, official, province_standing):
+    assert province_standing.pci[2021][HOME].value == Decimal("66.24")
+    assert province_standing.par[2023][HOME].value == Decimal("84.60")
     client.force_login(official)
     body = client.get(reverse("dashboards:unit", args=["49"])).content.decode()
     assert "66,24" in body  # PCI 2021, Vietnamese decimal comma
@@ -57,6 +62,7 @@ def test_unit_page_lists_scores_by_index_and_year(client, official):
     assert "Từ 2018 PAPI có 8 nội dung" in body
 
 
+@pytest.mark.usefixtures("home_targets")
 def test_admin_edits_a_target_and_history_is_kept(client, admin_user):
     client.force_login(admin_user)
     target = Target.objects.get(unit__code="49", index__code="PAR", kind="score")
@@ -84,18 +90,14 @@ def test_admin_edits_a_target_and_history_is_kept(client, admin_user):
 @pytest.mark.parametrize("who", ["head_khdt", "official"])
 def test_only_admins_edit_targets(client, request, who):
     client.force_login(request.getfixturevalue(who))
-    # Its own target: a transactional test before this one may have flushed the demo's.
-    target = Target.objects.create(
-        unit=Unit.objects.get(code="49"),
-        index=IndexFactory(code="TGT", short_name="TGT"),
-        kind="score",
-        target_value=Decimal("85"),
-        baseline_year=2020,
+    target = TargetFactory(
+        unit=Unit.objects.get(code="49"), index=IndexFactory(code="TGT", short_name="TGT")
     )
     assert client.get(reverse("indices:target_edit", args=[target.pk])).status_code == 403
     assert client.post(reverse("indices:target_create"), {}).status_code == 403
 
 
+@pytest.mark.usefixtures("home_targets")
 def test_malformed_milestones_are_refused_with_the_line(client, admin_user):
     client.force_login(admin_user)
     target = Target.objects.filter(unit__code="49", kind="score").first()
