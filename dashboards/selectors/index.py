@@ -22,7 +22,7 @@ from indices.models import (
     Target,
     basis_combine,
 )
-from indices.selectors_analytics import current_editions, current_results
+from indices.selectors_analytics import current_editions, current_results, generation
 from units.models import Unit
 
 
@@ -59,6 +59,8 @@ def index_page(
         "year_editions": [e for e in data["editions"] if e.status == "published" and e.run_id],
         "decimals": edition.decimals,
         "breaks": breaks,
+        # Fragments of the page that depend only on the analysis are cached under it.
+        "generation": generation(),
     }
 
 

@@ -11,7 +11,7 @@ from dashboards import charts
 from dashboards.selectors.common import basis_counts, cached, result_row, years_with_data
 from indices.labels import localized_name
 from indices.models import Component, Index, IndexEdition, RankResult
-from indices.selectors_analytics import current_editions, current_results
+from indices.selectors_analytics import current_editions, current_results, generation
 
 
 def internal_indices() -> QuerySet[Index]:
@@ -36,6 +36,7 @@ def internal_page(*, index: Index, edition: IndexEdition) -> dict[str, Any]:
         "heat_json": heat,
         "indices": internal_indices(),
         "years": years_with_data(index),
+        "generation": generation(),
     }
 
 
