@@ -84,8 +84,16 @@ def current_editions(index_codes: Iterable[str] | None = None) -> list[EditionIn
     if codes:
         editions = editions.filter(index__code__in=codes)
     edition_list = list(editions)
-    covered = dict(
-        Score.objects.filter(edition__in=edition_list, component__isnull=True)
+    # Counted by the run that built the edition; counted here only for an edition not built yet.
+    counted = {
+        e.pk: e.analysis.covered
+        for e in edition_list
+        if getattr(e, "analysis", None) is not None and e.analysis.covered is not None
+    }
+    covered = counted | dict(
+        Score.objects.filter(
+            edition__in=[e for e in edition_list if e.pk not in counted], component__isnull=True
+        )
         .values("edition_id")
         .annotate(n=Count("unit_id", distinct=True))
         .values_list("edition_id", "n")

@@ -75,7 +75,10 @@ def generation_switch(
         old_run = pointer.run_id
         pointer.run = run
         pointer.built_version = version
-        pointer.save(update_fields=["run", "built_version"])
+        pointer.covered = RankResult.objects.filter(
+            edition=edition, run=run, component_code=""
+        ).count()
+        pointer.save(update_fields=["run", "built_version", "covered"])
         TargetResult.objects.filter(edition=edition, run=run).delete()
         TargetResult.objects.bulk_create(
             TargetResult(run=run, edition=edition, **fields) for fields in results.targets(run.pk)

@@ -72,6 +72,9 @@ class EditionAnalysis(models.Model):
         AnalysisRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # Units with a total in the edition, counted when the run's rows were written: readers
+    # word a rank's base with it ("hạng 12/63") without counting scores on every page.
+    covered = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("kết quả phân tích hiện hành")

@@ -88,6 +88,8 @@ def test_rebuild_runs_under_the_debug_cursor(par_like):
     assert run.status == AnalysisRun.Status.SUCCEEDED, run.error
     assert any("INSERT INTO" in q["sql"] for q in queries.captured_queries)
     assert [_rows(edition)[c]["rank"] for c in ("48", "49", "51")] == [1, 2, 3]
+    # The run counts the units with a total, so pages need not count scores to say "x/3".
+    assert EditionAnalysis.objects.get(edition=edition).covered == 3
 
 
 def test_published_rank_is_shown_and_disagreement_flagged(par_like):
