@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from indices.analytics.runs import analysis_rebuild
@@ -144,3 +145,177 @@ def access_world(db) -> World:
         batch=batch,
         target=target,
     )
+
+
+# The table: for each URL pattern, the method it is called with and the expected status for each
+# role, in the order of ROLES: admin (a superuser with the admin role, like the demo's), reviewer,
+# official, the head of unit A, anonymous. Objects are unit B's where a pattern takes one.
+# A pattern of the admin site taking arguments is called with none of them: such patterns are
+# listed by the wildcard rows at the end, so that a new one still needs a row.
+EXPECTED: dict[str, tuple[str, tuple[int, int, int, int, int]]] = {
+    "healthz": ("get", (200, 200, 200, 200, 200)),
+    "login": ("get", (200, 200, 200, 200, 200)),
+    "logout": ("post", (302, 302, 302, 302, 302)),
+    "set_language": ("post", (302, 302, 302, 302, 302)),
+    "javascript-catalog": ("get", (200, 200, 200, 200, 200)),
+    "units:list": ("get", (200, 200, 200, 200, 302)),
+    "units:contact": ("get", (200, 403, 403, 403, 302)),  # unit B's contact details
+    "indices:list": ("get", (200, 200, 200, 200, 302)),
+    "indices:import_list": ("get", (200, 403, 403, 403, 302)),
+    "indices:import_preview": ("get", (200, 403, 403, 403, 302)),
+    "indices:import_commit": ("post", (302, 403, 403, 403, 302)),
+    # Only a superseded batch is restored: the staged one is refused even to the admin.
+    "indices:import_restore": ("post", (403, 403, 403, 403, 302)),
+    "indices:import_download": ("get", (200, 403, 403, 403, 302)),
+    "indices:run_list": ("get", (200, 200, 200, 200, 302)),
+    "indices:template": ("get", (200, 403, 403, 403, 302)),
+    "indices:target_create": ("get", (200, 200, 403, 403, 302)),
+    "indices:target_edit": ("get", (200, 200, 403, 403, 302)),
+    "indices:target_history": ("get", (200, 200, 200, 200, 302)),
+    "indices:methodology": ("get", (200, 200, 200, 200, 302)),  # PAR_DEPT: drafts' league hidden
+    "reports:home": ("get", (200, 200, 200, 200, 302)),
+    "reports:start": ("post", (403, 403, 403, 302, 302)),  # a head opens its own unit's report
+    "reports:report": ("get", (200, 200, 200, 403, 302)),  # unit B's report
+    "reports:evidence_upload": ("post", (403, 403, 403, 403, 302)),  # only B's head writes B's
+    "reports:evidence": ("get", (200, 200, 200, 403, 302)),  # unit B's evidence file
+    "reports:unit": ("get", (200, 200, 200, 403, 302)),
+    "reports:plan_import": ("get", (200, 200, 403, 403, 302)),
+    "dashboards:home": ("get", (200, 200, 200, 200, 302)),
+    "dashboards:compare": ("get", (200, 200, 200, 200, 302)),
+    "dashboards:basis_legend": ("get", (200, 200, 200, 200, 302)),
+    "dashboards:internal": ("get", (200, 200, 200, 200, 302)),  # the latest edition one may read
+    "dashboards:map": ("get", (200, 200, 200, 200, 302)),
+    "dashboards:index": ("get", (302, 302, 302, 302, 302)),  # PAR_DEPT: to the internal league
+    "dashboards:unit": ("get", (200, 200, 200, 403, 302)),  # unit B's page
+    "admin:index": ("get", (200, 302, 302, 302, 302)),
+    "admin:login": ("get", (302, 200, 200, 200, 200)),
+    "admin:logout": ("post", (302, 302, 302, 302, 302)),
+    "admin:password_change": ("get", (200, 302, 302, 302, 302)),
+    "admin:password_change_done": ("get", (200, 302, 302, 302, 302)),
+    "admin:jsi18n": ("get", (200, 302, 302, 302, 302)),
+    "admin:autocomplete": ("get", (403, 302, 302, 302, 302)),  # needs its query parameters
+    # A report's content is read-only in the admin site, superusers included.
+    "admin:reports_evidence_add": ("get", (403, 302, 302, 302, 302)),
+    "admin:reports_indicatorvalue_add": ("get", (403, 302, 302, 302, 302)),
+    # django-axes keeps its records read-only.
+    "admin:axes_accessattempt_add": ("get", (403, 302, 302, 302, 302)),
+    "admin:axes_accesslog_add": ("get", (403, 302, 302, 302, 302)),
+    "admin:axes_accessfailurelog_add": ("get", (403, 302, 302, 302, 302)),
+    "admin:*_changelist": ("get", (200, 302, 302, 302, 302)),
+    "admin:*_add": ("get", (200, 302, 302, 302, 302)),
+    "admin:*(arguments)": ("", (0, 0, 0, 0, 0)),  # the admin's object and app pages
+}
+
+
+def _patterns(patterns: list[Any], namespace: str = "") -> list[tuple[str, URLPattern]]:
+    found: list[tuple[str, URLPattern]] = []
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
+            found += _patterns(pattern.url_patterns, inner)
+        else:
+            found.append((namespace + (pattern.name or ""), pattern))
+    return found
+
+
+def _row(name: str, pattern: URLPattern) -> str:
+    """The table's row for a pattern: its own, else the admin site's wildcard."""
+    if name in EXPECTED or not name.startswith("admin:"):
+        return name
+    if pattern.pattern.regex.groups:
+        return "admin:*(arguments)"
+    for suffix in ("_changelist", "_add"):
+        if name.endswith(suffix):
+            return f"admin:*{suffix}"
+    return name
+
+
+ALL_PATTERNS = _patterns(get_resolver().url_patterns)
+CALLED = [name for name, pattern in ALL_PATTERNS if EXPECTED.get(_row(name, pattern), ("",))[0]]
+
+
+def test_every_url_pattern_is_in_the_table():
+    missing = sorted(name for name, pattern in ALL_PATTERNS if _row(name, pattern) not in EXPECTED)
+    assert missing == [], f"add these URL patterns to EXPECTED with who may open them: {missing}"
+    assert len(ALL_PATTERNS) > 40
+
+
+def _url(name: str, world: World) -> str:
+    """The pattern's URL, on unit B's objects where it takes one."""
+    progress = world.report_b.progress.get()
+    arguments: dict[str, list[Any]] = {
+        "units:contact": [world.unit_b.code],
+        "indices:import_preview": [world.batch.pk],
+        "indices:import_commit": [world.batch.pk],
+        "indices:import_restore": [world.batch.pk],
+        "indices:import_download": [world.batch.pk],
+        "indices:template": ["PCI", 2021],
+        "indices:target_edit": [world.target.pk],
+        "indices:target_history": [world.target.pk],
+        "indices:methodology": ["PAR_DEPT"],
+        "reports:start": [world.window.pk],
+        "reports:report": [world.report_b.pk],
+        "reports:evidence_upload": [progress.pk],
+        "reports:evidence": [world.evidence_b.pk],
+        "reports:unit": [world.unit_b.code],
+        "reports:plan_import": [world.plan.pk],
+        "dashboards:index": ["PAR_DEPT"],
+        "dashboards:unit": [world.unit_b.code],
+    }
+    return reverse(name, args=arguments.get(name, []))
+
+
+@pytest.mark.parametrize("name", CALLED)
+def test_access_matrix(client, access_world: World, name: str):
+    """The pattern called as each role in turn (the admin first: what it changes is what the
+    others would then meet)."""
+    pattern = dict(ALL_PATTERNS)[name]
+    method, expected = EXPECTED[_row(name, pattern)]
+    answers = []
+    for role in ROLES:
+        client.logout()
+        user = access_world.users[role]
+        if user is not None:
+            client.force_login(user)
+        answers.append(getattr(client, method)(_url(name, access_world)).status_code)
+    assert tuple(answers) == expected, name
+
+
+MALFORMED = [
+    "nam=abc",
+    "nam=%00",
+    "nam=2021%00",
+    "nam=-1",
+    "nam=99999999999999999999",
+    "quy=-",
+    "quy=abc-x",
+    "quy=2024-%00",
+    "page=-1",
+    "page=abc",
+    "page=99999999",
+    "chi_so=%00",
+    "chi_so=" + "X" * 5000,
+    "don_vi=" + "&don_vi=".join(["%00", "49", "x" * 3000]),
+    "tai=csv&nam=abc",
+    "vung=%00&theo=%00",
+    "q=" + "ạ" * 3000,
+    "kind=%00&on=abc&cha=%00",
+    "mau=1",
+    "index=%00",
+]
+GET_VIEWS = [
+    name
+    for name, pattern in ALL_PATTERNS
+    if not name.startswith("admin:") and EXPECTED[_row(name, pattern)][0] == "get"
+]
+
+
+@pytest.mark.parametrize("name", GET_VIEWS)
+def test_malformed_query_strings_never_answer_500(client, access_world: World, name):
+    client.raise_request_exception = False
+    url = _url(name, access_world)
+    for role in ("admin", "head_a"):
+        client.force_login(access_world.users[role])
+        for query in MALFORMED:
+            status = client.get(f"{url}?{query}").status_code
+            assert status < 500, (name, role, query, status)
