@@ -1,7 +1,7 @@
 """Every dashboard table can be taken away as .csv or .xlsx, and says where its figures come
 from: each download carries at least one basis column (the callers put one beside each figure
 column) and the .xlsx a second sheet that explains the bases. The writing itself, formula-safe
-and with number formats, is `tabular.export`'s."""
+and with number formats, is `tabular.export`'s, whose `neutralise` is the only one."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from tabular.export import (
     CSV_CONTENT_TYPE,
     XLSX_CONTENT_TYPE,
     bold_header_row,
+    neutralise,
     table_csv,
     table_workbook,
     workbook_bytes,
@@ -32,7 +33,7 @@ def _legend_sheet(book: Workbook) -> None:
     sheet.append([_("Dấu"), _("Cơ sở"), _("Ý nghĩa")])
     bold_header_row(sheet)
     for mark in all_basis_marks():
-        sheet.append([mark.mark, mark.label, mark.explanation])
+        sheet.append([neutralise(mark.mark), neutralise(mark.label), neutralise(mark.explanation)])
     sheet.append([])
     sheet.append(
         [

@@ -1,8 +1,10 @@
 """Tables written for download as .csv or .xlsx without turning into formulas.
 
-Text cells that a spreadsheet would read as a formula (=, +, -, @, tab, CR) are neutralised with
-a leading apostrophe. Figures stay numbers in the .xlsx, shown with the decimals they were
-rounded to. The .csv starts with a BOM so that Excel opens UTF-8 Vietnamese text correctly."""
+Text cells that a spreadsheet would read as a formula (=, +, -, @, tab, CR, LF, and their
+full-width forms) are neutralised with a leading apostrophe. `neutralise` is the one place this
+is done: web downloads, the export commands' CSV and the import templates all go through it.
+Figures stay numbers in the .xlsx, shown with the decimals they were rounded to. The .csv starts
+with a BOM so that Excel opens UTF-8 Vietnamese text correctly."""
 
 from __future__ import annotations
 
@@ -18,15 +20,22 @@ from openpyxl.styles import Font
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"^[+-]?\d+([.,]\d+)?$")
+# OWASP's list, the line feed, and the full-width forms some spreadsheets also take.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+_NUMBER = re.compile(r"^[+-]?[0-9]+([.,][0-9]+)?$")
 
 
 def neutralise(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe; "-3,5" stays."""
+    """Text a spreadsheet would run as a formula gets a leading apostrophe; "-3,5" stays, and
+    anything that is not text is returned as it is."""
     if isinstance(value, str) and value.startswith(FORMULA_START) and not _NUMBER.match(value):
         return "'" + value
     return value
+
+
+def neutralise_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A row of a table (column → value) with every value neutralised."""
+    return {key: neutralise(value) for key, value in row.items()}
 
 
 def number_format(value: Decimal) -> str:

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from indices.command_output import edition_for_command, write_rows
 from indices.figures import rounded
 from indices.selectors_analytics import analysis_rows, target_rows
+from tabular.export import neutralise_row
 
 COLUMNS = [
     "unit_code",
@@ -56,6 +57,14 @@ TARGET_COLUMNS = [
 ]
 
 
+def _write(command: BaseCommand, rows: list[dict[str, Any]], columns: list[str], fmt: str) -> None:
+    """CSV is opened in spreadsheets: its free text (unit names, groups, change notes) is
+    neutralised as every download's is. JSON is read by programs and keeps text as stored."""
+    if fmt == "csv":
+        rows = [neutralise_row(row) for row in rows]
+    write_rows(command.stdout, rows, columns, fmt)
+
+
 class Command(BaseCommand):
     help = (
         "Print the current analysis of an edition, one line per unit: figures rounded half-up at "
@@ -86,7 +95,7 @@ class Command(BaseCommand):
                     row[key] = rounded(row[key], 0 if places else decimals)
                 row["target_value"] = rounded(row["target_value"], decimals)
                 rows.append(row)
-            write_rows(self.stdout, rows, TARGET_COLUMNS, str(options["format"]))
+            _write(self, rows, TARGET_COLUMNS, str(options["format"]))
             return
         component = "" if options["component"] == "total" else str(options["component"])
         rows = []
@@ -96,4 +105,4 @@ class Command(BaseCommand):
                 out[key] = rounded(row[key], decimals)
             out["percentile"] = rounded(row["percentile"], 1)
             rows.append(out)
-        write_rows(self.stdout, rows, COLUMNS, str(options["format"]))
+        _write(self, rows, COLUMNS, str(options["format"]))

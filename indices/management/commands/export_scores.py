@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from indices.command_output import edition_for_command, write_rows
 from indices.figures import rounded
 from indices.models import Score
+from tabular.export import neutralise_row
 
 COLUMNS = [
     "unit_code",
@@ -16,6 +17,14 @@ COLUMNS = [
     "published_rank",
     "published_group",
 ]
+
+
+def _write(command: BaseCommand, rows: list[dict[str, Any]], columns: list[str], fmt: str) -> None:
+    """CSV is opened in spreadsheets: its free text (unit names, published groups) is
+    neutralised as every download's is. JSON is read by programs and keeps text as stored."""
+    if fmt == "csv":
+        rows = [neutralise_row(row) for row in rows]
+    write_rows(command.stdout, rows, columns, fmt)
 
 
 class Command(BaseCommand):
@@ -53,4 +62,4 @@ class Command(BaseCommand):
             }
             for s in scores
         ]
-        write_rows(self.stdout, rows, COLUMNS, str(options["format"]))
+        _write(self, rows, COLUMNS, str(options["format"]))

@@ -10,6 +10,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from indices.models import LEVEL_UNIT_KINDS, IndexEdition
+from tabular.export import neutralise
 from units.models import Unit
 
 
@@ -24,9 +25,12 @@ def edition_template_xlsx(*, edition: IndexEdition) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Nhap lieu"
-    sheet.append([f"KẾT QUẢ {edition.index.name.upper()} NĂM {edition.year}"])
+    # Names come from the catalogue, which admins edit: text, never a formula.
+    sheet.append([neutralise(f"KẾT QUẢ {edition.index.name.upper()} NĂM {edition.year}")])
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([f"Phương pháp: {edition.methodology_version}. {edition.legal_basis}".strip()])
+    sheet.append(
+        [neutralise(f"Phương pháp: {edition.methodology_version}. {edition.legal_basis}".strip())]
+    )
     sheet.append([])
     header = ["STT", "Tên đơn vị"]
     header += [
@@ -34,7 +38,7 @@ def edition_template_xlsx(*, edition: IndexEdition) -> bytes:
         for c in components
     ]
     header += ["Tổng điểm", "Xếp hạng", "Xếp loại"]
-    sheet.append(header)
+    sheet.append([neutralise(text) for text in header])
     fill = PatternFill("solid", fgColor="DDE7F0")
     for column in range(1, len(header) + 1):
         cell = sheet.cell(row=4, column=column)
@@ -44,7 +48,7 @@ def edition_template_xlsx(*, edition: IndexEdition) -> bytes:
         sheet.column_dimensions[get_column_letter(column)].width = 18 if column > 2 else 8
     sheet.column_dimensions["B"].width = 45
     for number, unit in enumerate(units.order_by("kind", "name"), start=1):
-        sheet.append([number, unit.name])
+        sheet.append([number, neutralise(unit.name)])
     notes = book.create_sheet("Huong dan")
     for line in (
         "HƯỚNG DẪN NHẬP LIỆU",
