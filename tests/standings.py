@@ -70,7 +70,10 @@ def par_leagues() -> Leagues:
     """PAR INDEX 2023 (the top ten and Quảng Nam published, 56th with 84,60; the rest
     illustrative) and 2024 (all illustrative; Quảng Nam 50th with 85,00, in group B)."""
     leagues = {}
-    for year, place, value, first_illustrative in ((2023, 56, "84.60", 11), (2024, 50, "85", 1)):
+    for year, place, value, first_illustrative, real in (
+        (2023, 56, "84.60", 11, [HOME]),
+        (2024, 50, "85", 1, []),
+    ):
         edition = edition_of("PAR", year)
         leagues[year] = league_create(
             edition,
@@ -80,7 +83,7 @@ def par_leagues() -> Leagues:
                 home_value=Decimal(value),
                 step=Decimal("0.2"),
                 illustrative_from=first_illustrative,
-                real=[HOME],
+                real=real,
             ),
         )
     analyse(edition_of("PAR", 2023), edition_of("PAR", 2024))
@@ -160,19 +163,20 @@ def ict_leagues() -> Leagues:
 
 def dti_2022() -> dict[str, Row]:
     """DTI 2022, every province ranked and published (Quảng Nam 31st); the DTI's other years
-    have no scores, and every DTI edition is analysed."""
+    have no scores, so no results."""
     edition = edition_of("DTI", 2022)
     rows = league_create(
         edition,
         ladder(edition, home_place=31, home_value=Decimal("0.5512"), step=Decimal("0.0083")),
     )
-    analyse(*IndexEdition.objects.filter(index__code="DTI", status="published"))
+    analyse(edition)
     return rows
 
 
 def internal_leagues() -> dict[tuple[str, int], dict[str, Row]]:
     """The province's own scoring of its districts (PAR_DISTRICT 2021 and 2022, Bắc Trà My
-    leading 2022 with 91,44%) and of its departments (PAR_DEPT 2021)."""
+    leading 2022 with 91,44%) and of its departments (PAR_DEPT 2021), results the province has
+    published to every portal user."""
     leagues = {}
     for code, year, leader, value in (
         ("PAR_DISTRICT", 2021, "509", "88.30"),
@@ -192,7 +196,9 @@ def internal_leagues() -> dict[tuple[str, int], dict[str, Row]]:
                 ranks=False,
             ),
         )
-    analyse(*(edition_of(code, year) for code, year in leagues))
+    editions = [edition_of(code, year) for code, year in leagues]
+    IndexEdition.objects.filter(pk__in=[e.pk for e in editions]).update(published_internally=True)
+    analyse(*editions)
     return leagues
 
 
