@@ -48,13 +48,14 @@ def value_limit() -> Decimal:
 def _bounds(ctx: ParseContext, code: str | None) -> tuple[Decimal, Decimal]:
     edition = ctx.edition
     if code is None:
-        return edition.total_min, edition.total_max
+        return Decimal(edition.total_min), Decimal(edition.total_max)
     component = ctx.by_code[code]
     if component.max_points is not None:
-        return Decimal(0), component.max_points
+        return Decimal(0), Decimal(component.max_points)
     low = edition.component_min if edition.component_min is not None else Decimal(0)
     high = edition.component_max if edition.component_max is not None else edition.total_max
-    return low, high
+    # Decimal(): an edition built in memory (not read back) may hold ints.
+    return Decimal(low), Decimal(high)
 
 
 def value_check(
