@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import sync_playwright
 
-from indices.models import Score
+from indices.models import IndexEdition, Score
 from units.models import Unit
 
 CHROMIUM = "/usr/bin/chromium"
@@ -87,6 +87,13 @@ def watched_page(chromium):
 def browser_units(transactional_db):
     if not Unit.objects.filter(code="49").exists():
         call_command("load_units", verbosity=0)
+
+
+@pytest.fixture
+def browser_reference(browser_units):
+    """Units and index definitions, as `load_reference_data` leaves them."""
+    if not IndexEdition.objects.exists():
+        call_command("load_index_definitions", stdout=io.StringIO())
 
 
 @pytest.fixture

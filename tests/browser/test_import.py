@@ -1,3 +1,4 @@
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -5,6 +6,7 @@ import pytest
 from indices.models import ImportBatch, Score
 from tests.browser.conftest import login
 from tests.factories import MembershipFactory, UserFactory
+from tests.leagues import edition_of, ladder, league_create
 from units.models import Membership
 
 pytestmark = pytest.mark.browser
@@ -13,8 +15,11 @@ UPLOAD = "pci_2021_unrecognised_column.csv"
 
 
 def test_admin_uploads_fixes_mapping_commits_and_sees_history(
-    live_server, watched_page, browser_demo
+    live_server, watched_page, browser_reference
 ):
+    # Every province has PCI 2021 scores; this file has 21: the other 42 would lose theirs.
+    edition = edition_of("PCI", 2021)
+    league_create(edition, ladder(edition, home_place=30, home_value=Decimal(60), step=Decimal(1)))
     MembershipFactory(user=UserFactory(username="admin"), role=Membership.Role.ADMIN)
     page = watched_page.page
     login(watched_page, live_server.url, "admin")
@@ -40,7 +45,6 @@ def test_admin_uploads_fixes_mapping_commits_and_sees_history(
     assert not page.locator("#commit-button").is_disabled()
     watched_page.screenshot("import-preview-fixed")
 
-    # The demo data scores all 63 provinces; this file has 21: their values would go.
     dropped = page.locator("#dropped-units")
     assert "42 đơn vị đang có giá trị lưu trữ không có trong tệp này" in dropped.inner_text()
     page.click("#commit-button")

@@ -50,7 +50,7 @@ def _plan():
 
 
 def test_head_submits_reviewer_returns_head_fixes_reviewer_approves(
-    live_server, chromium, tmp_path, browser_demo
+    live_server, chromium, tmp_path, browser_reference
 ):
     window = _plan()
     MembershipFactory(
