@@ -93,6 +93,8 @@ def access_world(db) -> World:
     IndexEdition.objects.filter(pk=draft.pk).update(published_internally=False)
     published.refresh_from_db()
     draft.refresh_from_db()
+    # Its own figures only, whether or not the session loaded the demo dataset.
+    Score.objects.filter(edition__in=[published, draft]).delete()
     _internal_scores(published, {unit_a: "81.25", unit_b: "77.5"})
     _internal_scores(draft, {unit_a: "83.75", unit_b: "64.13"})
     analysis_rebuild(edition_ids=[published.pk, draft.pk], trigger="admin")
