@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -34,3 +34,19 @@ class AnalysisDispatchMiddleware:
         if report.queue_down:
             messages.warning(request, QUEUE_DOWN_MESSAGE, fail_silently=True)
         return response
+
+
+class RejectNulMiddleware:
+    """A NUL character in a query or form value is no valid input anywhere (PostgreSQL refuses it
+    in a string): answer 400 at the door instead of a 500 from the first query that uses it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        sources = [request.GET, request.POST] if request.method == "POST" else [request.GET]
+        for values in sources:
+            for key, items in values.lists():
+                if "\x00" in key or any("\x00" in str(item) for item in items):
+                    return HttpResponseBadRequest()
+        return self.get_response(request)

@@ -213,8 +213,14 @@ def test_heartbeat_is_refreshed_while_a_rebuild_runs(transactional_db):
     run = _old_run(status=AnalysisRun.Status.RUNNING, minutes=10, heartbeat_minutes=5)
     started = dt.datetime.now(tz=dt.UTC)
     with run_heartbeat(run.pk, interval=0.05):
-        time.sleep(0.5)  # one long statement of a rebuild
-        run.refresh_from_db()
+        # One long statement of a rebuild: the thread beats meanwhile (on its own connection,
+        # which may take a while to open on a loaded machine).
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            run.refresh_from_db()
+            if run.heartbeat_at >= started:
+                break
+            time.sleep(0.05)
         assert run.heartbeat_at >= started
     beat = run.heartbeat_at
     time.sleep(0.2)
