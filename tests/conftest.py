@@ -1,10 +1,13 @@
 import io
 import os
+from collections.abc import Iterator
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
+from django.db import transaction
 
-from indices.models import Score
+from indices.models import IndexEdition, Score
 from tests import standings
 from tests.factories import MembershipFactory, UserFactory
 from units.models import Membership, Unit
@@ -28,6 +31,13 @@ def django_db_setup(django_db_setup, django_db_blocker, request):
         if _demo_selected(request.session.items):
             call_command("load_demo_data", stdout=io.StringIO())
             call_command("rebuild_analytics", stdout=io.StringIO())
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Pages cache what they read under the analytics generation, a number each test's rollback
+    winds back: a test never reads a page an earlier test cached from other rows."""
+    cache.clear()
 
 
 @pytest.fixture
@@ -127,6 +137,13 @@ def home_targets(reference_units):
     return standings.home_targets()
 
 
-@pytest.fixture
-def province_standing(reference_units) -> standings.Standing:
-    return standings.province_standing()
+@pytest.fixture(scope="module")
+def province_standing(django_db_setup, django_db_blocker) -> Iterator[standings.Standing]:
+    """The whole standing, built once for a test module: inside a transaction rolled back when
+    the module's tests are done, each test running in a savepoint of it, so what one test
+    changes the next never sees."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        if not IndexEdition.objects.exists():  # a transactional test flushed the reference data
+            call_command("load_reference_data", stdout=io.StringIO())
+        yield standings.province_standing()
+        transaction.set_rollback(True)

@@ -107,11 +107,14 @@ class ScoreFactory(factory.django.DjangoModelFactory):
 class TargetFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "indices.Target"
+        django_get_or_create = ("unit", "index", "component_code", "kind", "period_start")
 
     unit = factory.SubFactory(UnitFactory)
     index = factory.SubFactory(IndexFactory)
+    component_code = ""
     kind = "score"
     target_value = Decimal("85")
+    period_start = 2021
     baseline_year = 2020
     target_year = 2025
 
@@ -119,6 +122,7 @@ class TargetFactory(factory.django.DjangoModelFactory):
 class TargetMilestoneFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "indices.TargetMilestone"
+        django_get_or_create = ("target", "year")
 
     target = factory.SubFactory(TargetFactory)
     year = 2024

@@ -21,8 +21,6 @@ from tests.dashboards.pages import (
     half_up,
 )
 
-pytestmark = pytest.mark.usefixtures("cold_cache")
-
 # What each download and export reads, built for it (tests/standings.py).
 SOURCES = {
     "PCI": standings.pci_2021,

@@ -16,8 +16,6 @@ from tests.dashboards.pages import (
 )
 from units.naming import normalize_name
 
-pytestmark = pytest.mark.usefixtures("cold_cache")
-
 
 @pytest.mark.usefixtures("pci_2021")
 def test_compare_marks_every_figure_and_every_rank(client, official):

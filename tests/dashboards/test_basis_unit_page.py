@@ -15,8 +15,6 @@ from tests.dashboards.pages import (
     section,
 )
 
-pytestmark = pytest.mark.usefixtures("cold_cache")
-
 
 @pytest.mark.usefixtures("province_standing")
 def test_unit_profile_marks_scores_ranks_strengths_and_weaknesses(client, official):

@@ -31,11 +31,6 @@ PAGES = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _cold(db):
-    cache.clear()
-
-
 @pytest.mark.usefixtures("province_standing")
 @pytest.mark.parametrize("url", PAGES)
 def test_every_page_renders_within_18_queries(client, official, url, django_assert_max_num_queries):
