@@ -31,10 +31,13 @@ run: setup
 
 test: test-suite test-integration
 
-# The whole suite but the worker integration tests, on DATABASE_URL (SQLite when unset).
+# The whole suite but the worker integration tests, on DATABASE_URL (SQLite when unset), as two
+# sessions: every test that builds its own data, with no demo loaded, then the tests about the
+# demo dataset (marked demo), for which the session loads it.
 test-suite: $(STAMP)
 	bash scripts/ensure_services.sh
-	$(VENV)/bin/pytest -p no:cacheprovider $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -p no:cacheprovider -m "not demo and not integration" $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -p no:cacheprovider -m "demo and not integration" $(PYTEST_ARGS)
 
 # Needs PostgreSQL and Redis: starts real Celery worker processes from the test fixtures.
 test-integration: $(STAMP)
