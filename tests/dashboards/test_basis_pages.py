@@ -146,6 +146,7 @@ def test_compare_rank_chart_says_what_each_rank_is_out_of_and_pads_rank_one(clie
     assert low < 1
 
 
+@pytest.mark.usefixtures("pci_2021")
 def test_compare_headers_name_components_in_full_and_the_picker_reads_alphabetically(
     client, official
 ):

@@ -20,6 +20,7 @@ from indices.models import (
 )
 from indices.services.imports.service import scores_import
 from tests.factories import EditionFactory, IndexFactory
+from tests.leagues import ladder, league_create
 from units.models import Unit
 
 FIG = re.compile(r'<span class="fig fig-(\w+)">([^<]*)</span>')
@@ -323,9 +324,16 @@ def test_an_imported_file_carries_its_basis_into_the_analysis(
     reference_units, fixture, code, year, basis
 ):
     """A publisher's file is published, the province's own scoring internal, from the stored
-    scores through to the results every page reads; nothing of the demo filler survives in the
-    edition once the file replaces it."""
+    scores through to the results every page reads; nothing of an illustrative filler survives
+    in the edition once the file replaces it."""
     edition = IndexEdition.objects.get(index__code=code, year=year)
+    league_create(
+        edition,
+        ladder(
+            edition, home_place=1, home_value=Decimal(70), step=Decimal("0.5"), basis="illustrative"
+        ),
+    )
+    assert Score.objects.filter(edition=edition, basis="illustrative").exists()
     path = Path(__file__).resolve().parent.parent / "fixtures" / fixture
     scores_import(edition=edition, data=path.read_bytes(), filename=fixture, allow_missing=True)
     analysis_rebuild(edition_ids=[edition.pk], trigger="admin")
