@@ -1,5 +1,4 @@
 import datetime as dt
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -7,16 +6,19 @@ from django.utils import timezone
 
 from indices.models import Index
 from reports.models import (
-    Indicator,
-    IndicatorTarget,
-    Plan,
     QuarterlyReport,
-    ReportingWindow,
-    Task,
-    TaskAim,
 )
 from tests.browser.conftest import PageWatch, login
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import (
+    IndicatorFactory,
+    IndicatorTargetFactory,
+    MembershipFactory,
+    PlanFactory,
+    ReportingWindowFactory,
+    TaskAimFactory,
+    TaskFactory,
+    UserFactory,
+)
 from units.models import Membership, Unit
 
 pytestmark = pytest.mark.browser
@@ -24,27 +26,19 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _plan():
-    plan = Plan.objects.create(name="Đề án thử", province=Unit.objects.get(code="49"))
-    task = Task.objects.create(
-        plan=plan,
+    task = TaskFactory(
+        plan=PlanFactory(name="Đề án thử", province=Unit.objects.get(code="49")),
         code="3",
         title="Rút ngắn thời gian cấp phép đầu tư",
         responsible=Unit.objects.get(code="49.SKHDT"),
-        start_date=dt.date(2021, 1, 1),
         due_date=dt.date(2030, 1, 1),
     )
-    TaskAim.objects.create(task=task, index=Index.objects.get(code="PCI"), component_code="4")
-    indicator = Indicator.objects.create(
-        task=task,
-        name="Thời gian cấp GCN",
-        unit_of_measure="ngày",
-        direction="lower",
-        baseline=Decimal(15),
-    )
+    TaskAimFactory(task=task, index=Index.objects.get(code="PCI"), component_code="4")
+    indicator = IndicatorFactory(task=task, name="Thời gian cấp GCN")
     today = timezone.localdate()
     quarter = (today.month - 1) // 3 + 1
-    IndicatorTarget.objects.create(indicator=indicator, year=today.year, quarter=quarter, value=10)
-    return ReportingWindow.objects.create(
+    IndicatorTargetFactory(indicator=indicator, year=today.year, quarter=quarter, value=10)
+    return ReportingWindowFactory(
         year=today.year, quarter=quarter, opens_on=today, deadline=today + dt.timedelta(days=15)
     )
 

@@ -4,14 +4,15 @@ import io
 import pytest
 from django.urls import reverse
 
-from reports.models import Indicator, Plan, Task
+from reports.models import Indicator, Task
 from reports.plan_import import plan_import, plan_template_xlsx
+from tests.factories import PlanFactory
 from units.models import Unit
 
 
 @pytest.fixture
 def plan(reference_units):
-    return Plan.objects.create(name="Kế hoạch thử", province=Unit.objects.get(code="49"))
+    return PlanFactory(name="Kế hoạch thử", province=Unit.objects.get(code="49"))
 
 
 def _csv(rows: list[list[str]]) -> bytes:

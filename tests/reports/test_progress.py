@@ -13,12 +13,7 @@ from indices.models import Index
 from reports.forms import IndicatorValueField
 from reports.models import (
     Indicator,
-    IndicatorTarget,
-    Plan,
     QuarterlyReport,
-    ReportingWindow,
-    Task,
-    TaskAim,
 )
 from reports.services import (
     evidence_add,
@@ -33,6 +28,14 @@ from reports.services import (
     report_submit,
 )
 from reports.tasks import reminders_task
+from tests.factories import (
+    IndicatorFactory,
+    IndicatorTargetFactory,
+    PlanFactory,
+    ReportingWindowFactory,
+    TaskAimFactory,
+    TaskFactory,
+)
 from units.models import Unit
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -41,40 +44,25 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 64
 
 @pytest.fixture
 def plan(reference_units):
-    plan = Plan.objects.create(name="Đề án thử", province=Unit.objects.get(code="49"))
+    """Two tasks aimed at PCI's time costs, one for each department head, each with an
+    indicator whose quarterly target is 10 days (lower is better, from 15)."""
+    plan = PlanFactory(name="Đề án thử", province=Unit.objects.get(code="49"))
     for code, unit in (("1", "49.SKHDT"), ("2", "49.STTTT")):
-        task = Task.objects.create(
-            plan=plan,
-            code=code,
-            title=f"Nhiệm vụ {code}",
-            responsible=Unit.objects.get(code=unit),
-            start_date=dt.date(2021, 1, 1),
-            due_date=dt.date(2030, 12, 31),
-        )
-        TaskAim.objects.create(task=task, index=Index.objects.get(code="PCI"), component_code="4")
-        indicator = Indicator.objects.create(
-            task=task,
-            name="Thời gian cấp phép",
-            unit_of_measure="ngày",
-            direction="lower",
-            baseline=Decimal(15),
-        )
-        today = timezone.localdate()
-        for year in (2025, today.year):
+        task = TaskFactory(plan=plan, code=code, responsible=Unit.objects.get(code=unit))
+        TaskAimFactory(task=task, index=Index.objects.get(code="PCI"), component_code="4")
+        indicator = IndicatorFactory(task=task)
+        for year in (2025, timezone.localdate().year):
             for quarter in (1, 2, 3, 4):
-                IndicatorTarget.objects.get_or_create(
-                    indicator=indicator, year=year, quarter=quarter, defaults={"value": Decimal(10)}
-                )
+                IndicatorTargetFactory(indicator=indicator, year=year, quarter=quarter)
     return plan
 
 
 @pytest.fixture
 def open_window(db):
     today = timezone.localdate()
-    quarter = (today.month - 1) // 3 + 1
-    return ReportingWindow.objects.create(
+    return ReportingWindowFactory(
         year=today.year,
-        quarter=quarter,
+        quarter=(today.month - 1) // 3 + 1,
         opens_on=today - dt.timedelta(days=10),
         deadline=today + dt.timedelta(days=20),
     )
@@ -82,9 +70,7 @@ def open_window(db):
 
 @pytest.fixture
 def past_window(db):
-    return ReportingWindow.objects.create(
-        year=2025, quarter=1, opens_on=dt.date(2025, 3, 10), deadline=dt.date(2025, 4, 15)
-    )
+    return ReportingWindowFactory(year=2025, quarter=1)  # closed on 15/4/2025
 
 
 def _fill(report, *, explanation="", value="12", status="in_progress"):
@@ -310,7 +296,7 @@ def test_reminders_mail_heads_and_reviewers(plan, past_window, head_khdt, review
     today = timezone.localdate()
     quarter = (today.month - 1) // 3 + 1
     year = today.year if quarter > 1 else today.year - 1
-    ReportingWindow.objects.create(
+    ReportingWindowFactory(
         year=year + 1, quarter=quarter, opens_on=today, deadline=today + dt.timedelta(days=7)
     )
     head_khdt.email = "khdt@quangnam.gov.vn"
