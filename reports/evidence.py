@@ -79,7 +79,7 @@ _PDF_ACTIVE = {
 _PDF_NAMES = re.compile(
     b"|".join(b"(?P<%s>%s)" % (name.encode(), _name_pattern(name)) for name in _PDF_ACTIVE)
 )
-_PDF_STREAM = re.compile(rb"stream\r?\n")
+_PDF_STREAM = re.compile(rb"(?<!end)stream\r?\n")
 _PDF_STREAM_END = b"endstream"
 
 

@@ -10,7 +10,7 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 import defusedxml.ElementTree as SafeET
@@ -138,14 +138,26 @@ def macros_check(archive: zipfile.ZipFile) -> None:
         )
 
 
-def archive_check(data: bytes, *, label: str, limits: ArchiveLimits) -> None:
-    """Sizes, macros, then every part read through: raises ArchiveRefused with a reason."""
-    with _open(data, label) as archive:
-        _sizes_check(archive, limits)
-        macros_check(archive)
-        for name in archive.namelist():
+def package_check(archive: zipfile.ZipFile, limits: ArchiveLimits) -> None:
+    """Sizes and macros, from the archive's directory and its content types: what is known
+    before any part is read through."""
+    _sizes_check(archive, limits)
+    macros_check(archive)
+
+
+def declarations_scan(archive: zipfile.ZipFile, *, skip: Collection[str] = ()) -> None:
+    """Every part read through for DOCTYPE and ENTITY declarations, but those in `skip` (which
+    the caller reads through declarations_check itself, to read them once)."""
+    for name in archive.namelist():
+        if name not in skip:
             for _chunk in declarations_check(name, part_chunks(archive, name)):
                 pass
+
+
+def archive_check(archive: zipfile.ZipFile, *, limits: ArchiveLimits) -> None:
+    """Sizes, macros, then every part read through: raises ArchiveRefused with a reason."""
+    package_check(archive, limits)
+    declarations_scan(archive)
 
 
 def open_archive(data: bytes, label: str) -> zipfile.ZipFile:

@@ -15,7 +15,7 @@ from tabular.text import strip_diacritics
 MAX_DECIMALS = 4
 # Far past any index's scale, and it keeps rounding to MAX_DECIMALS within Decimal's 28 digits.
 MAX_INTEGER_DIGITS = 15
-_TOO_LARGE = Decimal(10) ** MAX_INTEGER_DIGITS
+_TOO_LARGE = 10**MAX_INTEGER_DIGITS  # an int: compared with floats without a Decimal made
 TOO_LARGE_REASON = f"Số quá lớn (quá {MAX_INTEGER_DIGITS} chữ số phần nguyên)"
 NOT_FINITE_REASON = "Giá trị vô cực hoặc NaN, không phải số"
 NOT_AVAILABLE_WORDS = {

@@ -307,24 +307,24 @@ def _relationships(archive: zipfile.ZipFile, name: str) -> dict[str, tuple[str, 
 
 def _listed_sheets(archive: zipfile.ZipFile) -> dict[str, str]:
     """The worksheet parts the workbook lists, by the package's relationships."""
-    workbook = "xl/workbook.xml"
+    # Readers differ: the package's relationships name the workbook, or it is xl/workbook.xml.
+    workbooks = {"xl/workbook.xml"}
     for kind, target in _relationships(archive, "_rels/.rels").values():
         if kind.endswith(_OFFICE_DOCUMENT):
-            workbook = _part("", target)
-    if workbook not in archive.namelist():
-        return {}
-    folder = posixpath.dirname(workbook)
-    rels = posixpath.join(folder, "_rels", posixpath.basename(workbook) + ".rels")
-    targets = {rid: target for rid, (_kind, target) in _relationships(archive, rels).items()}
+            workbooks.add(_part("", target))
     parts: dict[str, str] = {}
-    for element in _xml(archive, workbook).iter():
-        if element.tag.rpartition("}")[2] != "sheet":
-            continue
-        rid = next((v for k, v in element.attrib.items() if k.endswith("}id")), "")
-        target = targets.get(rid, "")
-        # Readers differ on a target's base: take both the workbook's folder and xl/.
-        for part in {_part(folder, target), _part("xl", target.lstrip("/"))}:
-            parts.setdefault(part, element.get("name") or part)
+    for workbook in sorted(workbooks & set(archive.namelist())):
+        folder = posixpath.dirname(workbook)
+        rels = posixpath.join(folder, "_rels", posixpath.basename(workbook) + ".rels")
+        targets = {rid: target for rid, (_kind, target) in _relationships(archive, rels).items()}
+        for element in _xml(archive, workbook).iter():
+            if element.tag.rpartition("}")[2] != "sheet":
+                continue
+            rid = next((v for k, v in element.attrib.items() if k.endswith("}id")), "")
+            target = targets.get(rid, "")
+            # And on a target's base: take both the workbook's folder and xl/.
+            for part in {_part(folder, target), _part("xl", target.lstrip("/"))}:
+                parts.setdefault(part, element.get("name") or part)
     return parts
 
 
@@ -342,13 +342,42 @@ def xlsx_sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return {part: sheet for part, sheet in parts.items() if part in names}
 
 
-def xlsx_extents_check(archive: zipfile.ZipFile, limits: SheetLimits) -> None:
-    """Refuse a worksheet whose declared or actual extent passes the limits."""
-    for part, sheet in sorted(xlsx_sheet_parts(archive).items()):
-        if _canonical_scan(part, sheet, part_chunks(archive, part), limits):
+class _Finder:
+    """Whether something occurs in chunks passing through, across their boundaries too."""
+
+    OVERLAP = 4096  # bytes searched again at each boundary: longer than what is searched for
+
+    def __init__(self, occurs: Callable[[bytes], bool] | None) -> None:
+        self.occurs, self.found = occurs, False
+
+    def through(self, chunks: Iterator[bytes]) -> Iterator[bytes]:
+        tail = b""
+        for chunk in chunks:
+            if self.occurs is not None and not self.found:
+                self.found = self.occurs(tail + chunk)
+            tail = chunk[-self.OVERLAP :]
+            yield chunk
+
+
+def xlsx_extents_check(
+    archive: zipfile.ZipFile,
+    limits: SheetLimits,
+    *,
+    parts: dict[str, str] | None = None,
+    find: Callable[[bytes], bool] | None = None,
+) -> bool:
+    """Refuse a worksheet whose declared or actual extent passes the limits. Each worksheet
+    (`parts`, by default xlsx_sheet_parts) is read once, through declarations_check: a DOCTYPE
+    in it is refused on the way. True when `find` is true of any worksheet's bytes."""
+    finder = _Finder(find)
+    for part, sheet in sorted((xlsx_sheet_parts(archive) if parts is None else parts).items()):
+        chunks = finder.through(declarations_check(part, part_chunks(archive, part)))
+        if _canonical_scan(part, sheet, chunks, limits):
             continue
         walk = _Walk(sheet, limits)
-        _walk(part, part_chunks(archive, part), walk.start, walk.end)
+        chunks = finder.through(declarations_check(part, part_chunks(archive, part)))
+        _walk(part, chunks, walk.start, walk.end)
+    return finder.found
 
 
 def ods_extents_check(archive: zipfile.ZipFile, limits: SheetLimits) -> None:

@@ -21,7 +21,6 @@ import datetime as dt
 import io
 import logging
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
@@ -33,9 +32,9 @@ from python_calamine import CalamineError, CalamineWorkbook
 from tabular.archive import (
     ArchiveLimits,
     ArchiveRefused,
-    archive_check,
+    declarations_scan,
     open_archive,
-    part_chunks,
+    package_check,
 )
 from tabular.extent import (
     SheetLimits,
@@ -43,6 +42,7 @@ from tabular.extent import (
     ods_extents_check,
     vn_count,
     xlsx_extents_check,
+    xlsx_sheet_parts,
 )
 from tabular.sandbox import MEMORY, LimitExceeded, run_limited
 
@@ -86,14 +86,33 @@ class ReadLimits:
         )
 
 
-def _check_archive(data: bytes, suffix: str, limits: ReadLimits) -> None:
+# A formula element closing its cell with no stored result after it (none, or an empty <v>).
+_FORMULA_WITHOUT_RESULT = re.compile(
+    rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*"
+    rb"(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>"
+)
+
+
+def _formula_without_result(data: bytes) -> bool:
+    # Most sheets hold no formula at all: a byte search settles them before the pattern runs.
+    return (b"<f" in data or b":f" in data) and _FORMULA_WITHOUT_RESULT.search(data) is not None
+
+
+def _check_archive(data: bytes, suffix: str, limits: ReadLimits) -> bool:
+    """The package's checks, each worksheet read once for its declarations, its extent and
+    formulas stored without a result; True when there may be such formulas."""
     try:
-        archive_check(data, label=f"bảng tính {suffix}", limits=limits.archive)
         with open_archive(data, f"bảng tính {suffix}") as archive:
-            if suffix == ".xlsx":
-                xlsx_extents_check(archive, limits.sheets)
-            else:
+            package_check(archive, limits.archive)
+            if suffix != ".xlsx":
+                declarations_scan(archive)
                 ods_extents_check(archive, limits.sheets)
+                return False
+            parts = xlsx_sheet_parts(archive)
+            declarations_scan(archive, skip=parts)
+            return xlsx_extents_check(
+                archive, limits.sheets, parts=parts, find=_formula_without_result
+            )
     except (ArchiveRefused, SheetTooLarge) as error:
         raise UnreadableFile(str(error)) from error
 
@@ -163,28 +182,6 @@ def _read_workbook(data: bytes) -> list[Sheet]:
     return sheets
 
 
-# A formula element closing its cell with no stored result after it (none, or an empty <v>).
-_FORMULA_WITHOUT_RESULT = re.compile(
-    rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*"
-    rb"(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>"
-)
-_FORMULA_OVERLAP = 4096  # bytes searched again across chunks: longer than any such ending
-
-
-def _may_miss_results(data: bytes) -> bool:
-    """A cheap first look at the worksheets' XML, as a stream: is any formula stored without its
-    result? Most files have no formula, and Excel stores a result with every one."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for name in archive.namelist():
-            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                tail = b""
-                for chunk in part_chunks(archive, name):
-                    if _FORMULA_WITHOUT_RESULT.search(tail + chunk):
-                        return True
-                    tail = chunk[-_FORMULA_OVERLAP:]
-    return False
-
-
 def _empty_formulas(
     data: bytes, by_name: dict[str, Sheet]
 ) -> dict[str, dict[tuple[int, int], str]]:
@@ -209,13 +206,13 @@ def _empty_formulas(
     return candidates
 
 
-def _note_uncached_formulas(data: bytes, sheets: list[Sheet]) -> None:
+def _note_uncached_formulas(data: bytes, sheets: list[Sheet], *, may_miss: bool) -> None:
     """Find the formula cells that read as empty because no result was stored with them.
 
     openpyxl shows formulas with data_only=False and stored results with data_only=True; a
     formula whose stored result is an empty string (Excel's `=IF(…;"";…)`) is typed "str" and
     is a real empty result, not a missing one."""
-    if not _may_miss_results(data):
+    if not may_miss:  # the first look, at the worksheets' XML, found no formula without result
         return
     by_name = {sheet.name: sheet for sheet in sheets}
     candidates = _empty_formulas(data, by_name)
@@ -274,13 +271,14 @@ def read_untrusted(data: bytes, suffix: str, limits: ReadLimits) -> list[Sheet]:
         if suffix == ".csv":
             sheets = _read_csv(data, limits.sheets)
         else:
+            may_miss = False
             if suffix in {".xlsx", ".ods"}:
-                _check_archive(data, suffix, limits)
+                may_miss = _check_archive(data, suffix, limits)
             elif not data.startswith(b"\xd0\xcf\x11\xe0"):
                 raise UnreadableFile("Tệp không phải bảng tính .xls hợp lệ.")
             sheets = _read_workbook(data)
             if suffix == ".xlsx":
-                _note_uncached_formulas(data, sheets)
+                _note_uncached_formulas(data, sheets, may_miss=may_miss)
     except (UnreadableFile, MemoryError):
         raise
     except Exception as error:

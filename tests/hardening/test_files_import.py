@@ -24,6 +24,7 @@ HOSTILE = [
     ("extent_xfd1048576_undeclared.xlsx", "có dữ liệu ở ô XFD1048576"),
     ("extent_unreferenced_cells.xlsx", "có dữ liệu ở ô A1048576"),
     ("extent_prefixed_cells.xlsx", "có dữ liệu ở ô XFD1048576"),
+    ("extent_sheet_outside_worksheets.xlsx", "có dữ liệu ở ô XFD1048576"),
     ("extent_repeated_columns.ods", "có dữ liệu ở ô XFD1"),
     ("doctype_after_comment.xlsx", "khai báo XML không được phép (DOCTYPE/ENTITY)"),
     ("doctype_lower_case.xlsx", "khai báo XML không được phép (DOCTYPE/ENTITY)"),

@@ -92,6 +92,10 @@ def _sheet(cells: str, prefix: str = "") -> str:
             "Trang tính “Dữ liệu” có dữ liệu ở ô A1048576 (1.048.576 dòng × 1 cột)",
         ),
         (
+            "extent_sheet_outside_worksheets.xlsx",
+            "Trang tính “Dữ liệu” có dữ liệu ở ô XFD1048576 (1.048.576 dòng × 16.384 cột)",
+        ),
+        (
             "extent_prefixed_cells.xlsx",
             "Trang tính “Dữ liệu” có dữ liệu ở ô XFD1048576 (1.048.576 dòng × 16.384 cột)",
         ),

@@ -9,6 +9,7 @@ normalises exactly the odd shapes these files exist to have."""
 
 from __future__ import annotations
 
+import posixpath
 import zlib
 from pathlib import Path
 from zipfile import ZIP_DEFLATED, ZIP_STORED, ZipFile, ZipInfo
@@ -49,8 +50,9 @@ def xlsx(
     sheet_name: str = "Dữ liệu",
     workbook_type: str = WORKBOOK_TYPE,
     extra: dict[str, bytes] | None = None,
+    target: str = "worksheets/sheet1.xml",
 ) -> None:
-    """A one-sheet workbook whose sheet part is `sheet_xml`, exactly as given."""
+    """A one-sheet workbook whose sheet part (`target`, from xl/) is `sheet_xml`, as given."""
     rels = (
         f'{XML_HEAD}<Relationships xmlns="{PKG_REL_NS}"><Relationship Id="rId1" '
         f'Type="{REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
@@ -61,17 +63,16 @@ def xlsx(
     )
     workbook_rels = (
         f'{XML_HEAD}<Relationships xmlns="{PKG_REL_NS}"><Relationship Id="rId1" '
-        f'Type="{REL_NS}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+        f'Type="{REL_NS}/worksheet" Target="{target}"/></Relationships>'
     )
-    types = content_types(
-        {"xl/workbook.xml": workbook_type, "xl/worksheets/sheet1.xml": SHEET_TYPE}
-    )
+    part = posixpath.normpath(f"xl/{target}")
+    types = content_types({"xl/workbook.xml": workbook_type, part: SHEET_TYPE})
     with ZipFile(HERE / name, "w", ZIP_DEFLATED) as archive:
         put(archive, "[Content_Types].xml", types)
         put(archive, "_rels/.rels", rels)
         put(archive, "xl/workbook.xml", workbook)
         put(archive, "xl/_rels/workbook.xml.rels", workbook_rels)
-        put(archive, "xl/worksheets/sheet1.xml", sheet_xml)
+        put(archive, part, sheet_xml)
         for part, data in (extra or {}).items():
             put(archive, part, data)
 
@@ -120,6 +121,12 @@ def hostile_extents() -> None:
         "extent_unreferenced_cells.xlsx",
         f'{XML_HEAD}<worksheet xmlns="{MAIN_NS}"><sheetData><row><c><v>1</v></c></row>'
         '<row r="1048576"><c><v>2</v></c></row></sheetData></worksheet>',
+    )
+    # The far cell in a worksheet kept outside xl/worksheets/, where the workbook points.
+    xlsx(
+        "extent_sheet_outside_worksheets.xlsx",
+        sheet([(1, [cell("A1", 1)]), (1048576, [cell("XFD1048576", 2)])]),
+        target="hidden/data.xml",
     )
     # Namespace-prefixed elements: the same far cell, invisible to a search for "<c r=".
     xlsx(
