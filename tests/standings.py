@@ -17,7 +17,7 @@ from tests.indices.spreadsheets import PUBLISHED
 from tests.leagues import HOME, Row, analyse, edition_of, ladder, league_create
 from units.models import Unit
 
-# Where VCCI's tiers fall by place (set per year by VCCI; these keep ties with no real tier).
+# VCCI's tiers by the last place each one holds (VCCI sets the cut-offs anew every year).
 PCI_TIERS = {5: "Rất tốt", 15: "Tốt", 35: "Khá", 50: "Trung bình", 63: "Tương đối thấp"}
 # The real PAPI tables the portal ships: all 63 provinces of 2018–2022 and 2024.
 PAPI_PUBLISHED_YEARS = (2018, 2019, 2020, 2021, 2022, 2024)

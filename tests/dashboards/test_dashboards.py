@@ -202,6 +202,9 @@ def test_internal_league_and_heatmap(client, official, internal_leagues):
 
 
 def test_permissions_for_dashboards(client, head_khdt):
+    standings.internal_leagues()
+    # Until the province publishes its own scoring, only admins and reviewers read it.
+    IndexEdition.objects.filter(index__kind="internal").update(published_internally=False)
     assert client.get(reverse("dashboards:compare")).status_code == 302  # anonymous → login
     client.force_login(head_khdt)
     assert client.get(reverse("dashboards:home")).status_code == 200
