@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run setup test test-suite test-integration lint format worker beat bench messages clean-demo
+.PHONY: run setup test test-suite test-integration faults lint format worker beat bench messages clean-demo
 
 $(PY):
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -44,7 +44,14 @@ test-integration: $(STAMP)
 	bash scripts/ensure_services.sh
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/reform_portal} \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/15} \
-	$(VENV)/bin/pytest -p no:cacheprovider -m integration tests/integration
+	$(VENV)/bin/pytest -p no:cacheprovider -m "integration and not faults" tests/integration
+
+# Fault scenarios on the default settings (minutes each): a killed worker's run taken over.
+faults: $(STAMP)
+	bash scripts/ensure_services.sh
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/reform_portal} \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/15} \
+	$(VENV)/bin/pytest -p no:cacheprovider -s -m faults tests/integration
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .

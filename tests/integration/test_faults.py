@@ -267,10 +267,8 @@ def test_killed_worker_run_is_taken_over_by_the_sweep(fault_worker, many_edition
     assert _takeover(fault_worker, many_editions, env, timeout=60) < 4 + 1 + 15
 
 
-@pytest.mark.skipif(
-    not os.environ.get("FAULTS_DEFAULT_TAKEOVER"),
-    reason="about two minutes: set FAULTS_DEFAULT_TAKEOVER=1 to measure the default settings",
-)
+# About two minutes on the default settings: run by `make faults`, not by `make test`.
+@pytest.mark.faults
 def test_killed_worker_run_is_taken_over_within_two_minutes_on_default_settings(
     fault_worker, many_editions
 ):
