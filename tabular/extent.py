@@ -72,13 +72,20 @@ def cell_position(reference: str) -> tuple[int, int] | None:
 
 
 def _too_far(sheet: str, reference: str, limits: SheetLimits, *, declared: bool) -> None:
+    """Refuse a reference past the limits (one that is no reference is left to the reader)."""
     position = cell_position(reference)
-    if position is None:
-        return
-    row, column = position
+    if position is not None:
+        _position_check(sheet, *position, limits, declared=declared)
+
+
+def _position_check(
+    sheet: str, row: int, column: int, limits: SheetLimits, *, declared: bool
+) -> None:
     if row <= limits.max_rows and column <= limits.max_columns:
         return
-    what = f"khai báo vùng dữ liệu đến ô {reference}" if declared else f"có dữ liệu ở ô {reference}"
+    # A column past XFD has no letters a reader would show: say its number.
+    where = f"ô {column_letter(column - 1)}{row}" if column <= 16384 else f"cột {vn_count(column)}"
+    what = f"khai báo vùng dữ liệu đến {where}" if declared else f"có dữ liệu ở {where}"
     raise SheetTooLarge(
         f"Trang tính “{sheet}” {what} ({vn_count(row)} dòng × {vn_count(column)} cột), vượt "
         f"giới hạn {vn_count(limits.max_rows)} dòng × {vn_count(limits.max_columns)} cột; hãy "
@@ -191,8 +198,7 @@ class _Walk:
         self.in_cell = self.counted = False
 
     def check(self, row: int, column: int) -> None:
-        if row > self.limits.max_rows or column > self.limits.max_columns:
-            _too_far(self.sheet, f"{column_letter(column - 1)}{row}", self.limits, declared=False)
+        _position_check(self.sheet, row, column, self.limits, declared=False)
 
     def start(self, tag: str, attributes: dict[str, str]) -> None:
         local = tag.rpartition(" ")[2]

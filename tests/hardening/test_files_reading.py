@@ -5,6 +5,7 @@ memory and time limit. Every one ends in UnreadableFile with a reason, never in 
 import io
 import os
 import random
+import re
 import time
 import zipfile
 from pathlib import Path
@@ -156,6 +157,57 @@ def test_extent_is_measured_across_chunk_boundaries():
         pytest.raises(ValueError, match="XFD1048576"),
     ):
         xlsx_extents_check(archive, SheetLimits(max_rows=250_000, max_columns=200))
+
+
+def _ods(table: str) -> bytes:
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(FILES / "extent_repeated_columns.ods") as source,
+        zipfile.ZipFile(buffer, "w") as target,
+    ):
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "content.xml":
+                start, end = data.index(b"<table:table "), data.index(b"</table:table>") + 14
+                data = data[:start] + table.encode() + data[end:]
+            target.writestr(name, data)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        (
+            '<table:table-cell table:number-columns-repeated="100000" office:value-type="float"'
+            ' office:value="1"/>',
+            "có dữ liệu ở cột 100.000 (1 dòng × 100.000 cột)",
+        ),
+        (
+            '<table:table-cell office:value-type="float" office:value="1"/></table:table-row>'
+            '<table:table-row table:number-rows-repeated="99999999999"><table:table-cell '
+            'office:value-type="string"><text:p>x</text:p></table:table-cell>',
+            "có dữ liệu ở ô A1000000001",
+        ),
+    ],
+)
+def test_opendocument_repeats_are_counted(table, message):
+    content = (
+        f'<table:table table:name="T"><table:table-row>{table}</table:table-row></table:table>'
+    )
+    with pytest.raises(UnreadableFile, match=re.escape(message)):
+        read_spreadsheet(data=_ods(content), filename="a.ods")
+
+
+def test_opendocument_trailing_empty_rows_are_not_data():
+    # LibreOffice writes the rest of the sheet as one repeated empty row.
+    content = (
+        '<table:table table:name="T"><table:table-row><table:table-cell office:value-type="float"'
+        ' office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>'
+        '<table:table-row table:number-rows-repeated="1048575"><table:table-cell '
+        'table:number-columns-repeated="1024"/></table:table-row></table:table>'
+    )
+    [sheet] = read_spreadsheet(data=_ods(content), filename="a.ods")
+    assert sheet.rows == [[1]]
 
 
 def test_cell_positions():
