@@ -3,6 +3,7 @@ first bytes of a part, parts in UTF-16, and the child process that reads every u
 memory and time limit. Every one ends in UnreadableFile with a reason, never in a crash."""
 
 import io
+import multiprocessing.util
 import os
 import random
 import re
@@ -315,6 +316,20 @@ def test_child_that_aborts_is_reported_not_fatal():
     with pytest.raises(LimitExceeded) as stopped:
         run_limited(_abort, memory_mb=100, seconds=5)
     assert stopped.value.kind == MEMORY
+
+
+class _Registered:
+    """Something a library registers an after-fork hook for, as Celery registers its app."""
+
+
+def test_child_runs_no_after_fork_hook_of_multiprocessing(tmp_path):
+    """Celery's hook closes its Redis subscription over the socket the child shares with its
+    parent, and waits forever: the child must not run such hooks."""
+    marker = tmp_path / "hook-ran"
+    owner = _Registered()
+    multiprocessing.util.register_after_fork(owner, lambda _owner: marker.touch())
+    assert run_limited(_allocate, 1, memory_mb=100, seconds=5) == 1024 * 1024
+    assert not marker.exists()
 
 
 def test_child_exception_is_raised_in_the_caller():
