@@ -63,7 +63,14 @@ def report(step) -> None:
     started = time.perf_counter()
     extra = step() or {}
     seconds = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # The larger of the step's own peak and its children's (an upload is parsed in a child).
+    peak_mb = (
+        max(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+        )
+        / 1024
+    )
     print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, **extra}))
 
 
