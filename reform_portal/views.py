@@ -32,7 +32,7 @@ def _cache() -> dict[str, object]:
     cache.set("healthz", "ok", 10)
     if cache.get("healthz") != "ok":
         raise RuntimeError("cache did not return the value it stored")
-    return {"backend": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]}
+    return {"backend": str(settings.CACHES["default"]["BACKEND"]).rsplit(".", 1)[-1]}
 
 
 def _broker() -> dict[str, object]:
