@@ -61,7 +61,7 @@ def official_reader(db):
     ],
 )
 def test_pages_are_served_uncached_when_the_cache_is_down(
-    client, pci_2021, official_reader, cache_down, url, caplog
+    client, pci_2021, internal_leagues, official_reader, cache_down, url, caplog
 ):
     client.force_login(official_reader)
     with caplog.at_level(logging.ERROR):
