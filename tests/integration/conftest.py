@@ -21,8 +21,27 @@ def _require_real_services():
     assert not settings.CELERY_TASK_ALWAYS_EAGER
 
 
+# Short enough for a test to see a killed worker's task come back.
+FAST_RECOVERY = {
+    "CELERY_VISIBILITY_TIMEOUT": "4",
+    "ANALYTICS_STALE_SECONDS": "3",
+    "CELERY_UNACKED_RESTORE_INTERVAL": "1",
+    "CELERY_UNACKED_RESTORE_THROTTLE": "1",
+}
+
+
 class WorkerProcess:
-    def __init__(self, name: str) -> None:
+    """A real worker process on the test database and Redis; `overrides` are its settings
+    (FAST_RECOVERY unless given), `beat_schedule` embeds a beat writing its schedule there."""
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        overrides: dict[str, str] | None = None,
+        beat_schedule: Path | None = None,
+        log_name: str = "",
+    ) -> None:
         db = settings.DATABASES["default"]
         self.name = name
         env = dict(os.environ)
@@ -35,35 +54,34 @@ class WorkerProcess:
                 ),
                 "REDIS_URL": settings.REDIS_URL,
                 "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-                # Short enough for a test to see a killed worker's task come back.
-                "CELERY_VISIBILITY_TIMEOUT": "4",
-                "ANALYTICS_STALE_SECONDS": "3",
-                "CELERY_UNACKED_RESTORE_INTERVAL": "1",
-                "CELERY_UNACKED_RESTORE_THROTTLE": "1",
+                **(FAST_RECOVERY if overrides is None else overrides),
             }
         )
-        self.log_path = ROOT / "test-artifacts" / f"worker-{name}.log"
+        self.log_path = ROOT / "test-artifacts" / f"{log_name or 'worker-' + name}.log"
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self.log = self.log_path.open("w")
+        command = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "reform_portal",
+            "worker",
+            "-l",
+            "info",
+            "-P",
+            "prefork",
+            "-c",
+            "1",
+            "-n",
+            f"{name}@%h",
+            "--without-gossip",
+            "--without-mingle",
+        ]
+        if beat_schedule is not None:
+            command += ["-B", "--schedule", str(beat_schedule)]
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "reform_portal",
-                "worker",
-                "-l",
-                "info",
-                "-P",
-                "prefork",
-                "-c",
-                "1",
-                "-n",
-                f"{name}@%h",
-                "--without-gossip",
-                "--without-mingle",
-            ],
+            command,
             cwd=ROOT,
             env=env,
             stdout=self.log,

@@ -5,17 +5,14 @@ The data is built here (a synthetic index with many editions, so that a rebuild 
 enough to be killed), not taken from the demo dataset."""
 
 import datetime as dt
-import os
 import random
-import signal
-import subprocess
-import sys
 import time
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.conf import settings
+
+from tests.integration.conftest import WorkerProcess
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,95 +29,20 @@ def _wait_for(predicate, timeout: float = 120, what: str = "condition", step: fl
     raise AssertionError(f"timed out waiting for {what}")
 
 
-class FaultWorker:
-    """A worker process (with an embedded beat when asked) whose settings the test chooses."""
-
-    def __init__(self, name: str, tmp_path: Path, *, beat: bool, **env_overrides: str) -> None:
-        db = settings.DATABASES["default"]
-        self.name = name
-        env = dict(os.environ)
-        env.update(
-            {
-                "DJANGO_SETTINGS_MODULE": "reform_portal.settings.test",
-                "DATABASE_URL": (
-                    f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:"
-                    f"{db['PORT'] or 5432}/{db['NAME']}"
-                ),
-                "REDIS_URL": settings.REDIS_URL,
-                "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-                **env_overrides,
-            }
-        )
-        self.log_path = ROOT / "test-artifacts" / f"worker-faults-{name}.log"
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        self.log = self.log_path.open("w")
-        command = [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "reform_portal",
-            "worker",
-            "-l",
-            "info",
-            "-P",
-            "prefork",
-            "-c",
-            "1",
-            "-n",
-            f"{name}@%h",
-            "--without-gossip",
-            "--without-mingle",
-        ]
-        if beat:
-            command += ["-B", "--schedule", str(tmp_path / f"beat-{name}")]
-        self.process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        self.wait_ready()
-
-    def wait_ready(self, timeout: float = 60) -> None:
-        from reform_portal.celery import app
-
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, self.log_path.read_text()
-            replies = app.control.ping(timeout=1.0) or []
-            if any(self.name in next(iter(reply)) for reply in replies):
-                return
-            time.sleep(0.3)
-        raise AssertionError(f"worker {self.name} did not start:\n{self.log_path.read_text()}")
-
-    def kill(self) -> None:
-        """SIGKILL the whole process group, as a crashed machine would."""
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=30)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.kill()
-        self.log.close()
-
-
 @pytest.fixture
 def fault_worker(transactional_db, tmp_path):
     from reform_portal.celery import app
 
     app.control.purge()
-    workers: list[FaultWorker] = []
+    workers: list[WorkerProcess] = []
 
-    def start(name: str, *, beat: bool = False, **env: str) -> FaultWorker:
-        worker = FaultWorker(name, tmp_path, beat=beat, **env)
+    def start(name: str, *, beat: bool = False, **env: str) -> WorkerProcess:
+        worker = WorkerProcess(
+            name,
+            overrides=env,
+            beat_schedule=tmp_path / f"beat-{name}" if beat else None,
+            log_name=f"worker-faults-{name}",
+        )
         workers.append(worker)
         return worker
 
