@@ -12,7 +12,12 @@ from django.db import connection
 from openpyxl import Workbook
 
 from indices.models import ImportBatch, RatingBand, RatingScheme, Score
-from indices.services.imports.service import ImportRejected, scores_import, scores_preview
+from indices.services.imports.service import (
+    SCORE_FIELDS,
+    ImportRejected,
+    scores_import,
+    scores_preview,
+)
 from indices.templatetags.scores import fig, num
 from tabular.bulk import copy_line, copy_rows
 from tabular.cells import parse_cell, parse_rank
@@ -150,19 +155,7 @@ def test_copy_keeps_any_text_as_written(edition):
         (unit.pk, edition.pk, None, "value", Decimal("50.5"), 1, None, text, None, "published", "")
         for unit, text in zip(units, hostile, strict=True)
     ]
-    fields = [
-        "unit_id",
-        "edition_id",
-        "component_id",
-        "state",
-        "value",
-        "decimals",
-        "published_rank",
-        "published_group",
-        "batch_id",
-        "basis",
-        "source",
-    ]
+    fields = SCORE_FIELDS
     assert copy_rows(Score, fields, rows) == len(hostile)
     stored = dict(Score.objects.filter(edition=edition).values_list("unit_id", "published_group"))
     assert [stored[unit.pk] for unit in units] == hostile
@@ -185,19 +178,7 @@ def test_copy_refuses_nul_before_postgresql_does(edition):
     with pytest.raises(ValueError, match="NUL"):
         copy_rows(
             Score,
-            [
-                "unit_id",
-                "edition_id",
-                "component_id",
-                "state",
-                "value",
-                "decimals",
-                "published_rank",
-                "published_group",
-                "batch_id",
-                "basis",
-                "source",
-            ],
+            SCORE_FIELDS,
             [row],
         )
 
