@@ -19,7 +19,7 @@ from django.db import connection
 
 from indices.aggregation import effective_weights
 from indices.analytics.inputs import EditionContext
-from indices.analytics.store import RESULT_COLUMNS, RESULT_FIELDS
+from indices.analytics.store import RESULT_COLUMNS, RESULT_FIELDS, partition_name, partitioned
 from indices.models import Basis, RankResult, Score
 
 ILL, INT, PUB, DER = Basis.ILLUSTRATIVE, Basis.INTERNAL, Basis.PUBLISHED, Basis.DERIVED
@@ -457,15 +457,6 @@ FROM final"""  # noqa: S608
 
 
 RESULTS_TABLE = RankResult._meta.db_table
-
-
-def partition_name(run_id: int, edition_id: int) -> str:
-    """PostgreSQL: the table that holds one run's rows for one edition (see migration 0005)."""
-    return f"{RESULTS_TABLE}_r{int(run_id)}_e{int(edition_id)}"
-
-
-def partitioned() -> bool:
-    return connection.vendor == "postgresql"
 
 
 def results_statements(plan: Plan, run_id: int) -> list[Statement]:

@@ -41,20 +41,28 @@ class EditionResults(Protocol):
     def targets(self, run_id: int) -> list[dict[str, Any]]: ...
 
 
+def partition_name(run_id: int, edition_id: int) -> str:
+    """PostgreSQL: the table that holds one run's rows for one edition (see migration 0005)."""
+    return f"{RankResult._meta.db_table}_r{int(run_id)}_e{int(edition_id)}"
+
+
+def partitioned() -> bool:
+    return connection.vendor == "postgresql"
+
+
 def results_drop(edition_id: int, run_id: int) -> None:
     """Remove one run's rows for an edition. On PostgreSQL its partition is dropped as a table
     (rows written by the ORM or by earlier versions sit in the default partition)."""
-    if connection.vendor == "postgresql":
-        name = f"{RankResult._meta.db_table}_r{int(run_id)}_e{int(edition_id)}"
+    if partitioned():
         with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {name}")
+            cursor.execute(f"DROP TABLE IF EXISTS {partition_name(run_id, edition_id)}")
     RankResult.objects.filter(edition_id=edition_id, run_id=run_id).delete()
 
 
 def _lock_results() -> None:
     """PostgreSQL: switches take the results table's lock first, so that two of them never
     hold a read lock on it while each waits to attach or drop a partition (a deadlock)."""
-    if connection.vendor == "postgresql":
+    if partitioned():
         with connection.cursor() as cursor:
             cursor.execute(f"LOCK TABLE {RankResult._meta.db_table} IN SHARE UPDATE EXCLUSIVE MODE")
 
