@@ -18,6 +18,7 @@ $(STAMP): requirements.txt | $(PY)
 venv: $(STAMP)
 
 setup: $(STAMP)
+	$(MANAGE) collectstatic --noinput -v 0
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_reference_data
 	$(MANAGE) load_demo_data

@@ -11,7 +11,7 @@ from django.urls import reverse
 from dashboards import selectors as dash
 from dashboards.visibility import unit_page_for_reader
 from indices.figures import all_basis_marks
-from indices.models import Index
+from indices.models import Index, IndexEdition
 from indices.visibility import edition_for_reader
 from reform_portal.permissions import has_perm, require_perm
 from reports.exports import table_response
@@ -39,6 +39,9 @@ def index_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     require_perm(request, "indices.view_dashboards")
     index = get_object_or_404(Index, code=code)
     require_perm(request, "dashboards.view_index", index)
+    if not index.editions.filter(status=IndexEdition.Status.PUBLISHED).exists():
+        # Not an error: the index is in the catalogue but nothing of it is published yet.
+        return render(request, "dashboards/index_empty.html", {"index": index})
     edition = edition_for_reader(user=request.user, index=index, year=request.GET.get("nam"))
     unit = home_unit()
     if edition.level != "province" or unit is None:

@@ -12,3 +12,13 @@ def localized_name(obj: Any) -> str:
     if get_language() == "en" and name_en:
         return str(name_en)
     return str(getattr(obj, "name", obj))
+
+
+def localized_short_name(index: Any) -> str:
+    """An index's short name in the page's language. The national indices' acronyms (PAPI, PCI)
+    read the same in both; a Vietnamese short name ("CCHC cấp huyện") gives way to the English
+    name on English pages."""
+    short = str(getattr(index, "short_name", "") or index)
+    if get_language() == "en" and not short.isascii() and getattr(index, "name_en", ""):
+        return str(index.name_en)
+    return short

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Max, Min, Q, QuerySet
+from django.db.models import Case, Count, F, Max, Min, Q, QuerySet, When
 
 from indices.figures import figure
 from indices.models import (
@@ -22,11 +22,15 @@ from units.models import Unit
 
 
 def indices_list() -> QuerySet[Index]:
+    """Every index with its published editions' count and years: the national indices first,
+    then the province's own, each in catalogue order."""
+    published = Q(editions__status="published")
     return Index.objects.annotate(
-        edition_count=Count("editions", filter=Q(editions__status="published")),
-        first_year=Min("editions__year"),
-        last_year=Max("editions__year"),
-    )
+        edition_count=Count("editions", filter=published),
+        first_year=Min("editions__year", filter=published),
+        last_year=Max("editions__year", filter=published),
+        national_first=Case(When(kind=Index.Kind.NATIONAL, then=0), default=1),
+    ).order_by("national_first", "order", "code")
 
 
 @dataclass

@@ -3,9 +3,39 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+# The navigation item each page belongs to, by view name; one item is current at a time.
+NAV_SECTIONS = {
+    "dashboards:home": "home",
+    "dashboards:index": "indices",
+    "dashboards:basis_legend": "indices",
+    "indices:list": "indices",
+    "indices:methodology": "indices",
+    "indices:target_create": "indices",
+    "indices:target_edit": "indices",
+    "indices:target_history": "indices",
+    "dashboards:unit": "units",
+    "units:list": "units",
+    "units:contact": "units",
+    "dashboards:compare": "compare",
+    "dashboards:internal": "internal",
+    "dashboards:map": "map",
+}
+NAV_PREFIXES = {"reports:": "progress", "indices:import": "imports", "indices:run": "imports"}
+
+
+def nav_section(view_name: str) -> str:
+    """The navigation item a page belongs to ("" for none)."""
+    if view_name in NAV_SECTIONS:
+        return NAV_SECTIONS[view_name]
+    for prefix, section in NAV_PREFIXES.items():
+        if view_name.startswith(prefix):
+            return section
+    return ""
+
 
 def portal(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
+    match = getattr(request, "resolver_match", None)
     membership = getattr(user, "membership", None) if user and user.is_authenticated else None
     return {
         "portal_role": membership.role
@@ -13,4 +43,5 @@ def portal(request: HttpRequest) -> dict[str, Any]:
         else ("admin" if user and user.is_superuser else None),
         "portal_membership": membership,
         "portal_home_unit_code": settings.PORTAL_HOME_UNIT,
+        "nav_section": nav_section(match.view_name if match else ""),
     }

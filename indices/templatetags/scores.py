@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from indices.figures import Coverage, basis_mark, figure, rank_text
-from indices.labels import localized_name
+from indices.labels import localized_name, localized_short_name
 from indices.models import Score
 
 register = template.Library()
@@ -113,3 +113,8 @@ def get_item(mapping: dict | None, key: object) -> object:
 @register.filter
 def localized(obj: object) -> str:
     return localized_name(obj)
+
+
+@register.filter
+def short_label(index: object) -> str:
+    return localized_short_name(index)

@@ -15,8 +15,10 @@
     document.querySelectorAll("[data-chart]").forEach(function (el) {
       var figure = readJSON(el.getAttribute("data-chart"));
       if (!figure) { return; }
+      // On a phone the toolbar would cover the chart's labels: it is hidden there.
+      var phone = window.matchMedia("(max-width: 640px)").matches;
       window.Plotly.newPlot(el, figure.data, figure.layout, {
-        displaylogo: false, responsive: true,
+        displaylogo: false, responsive: true, displayModeBar: phone ? false : "hover",
         modeBarButtonsToRemove: ["lasso2d", "select2d"],
         toImageButtonOptions: { format: "png", filename: el.id || "bieu-do" }
       });
