@@ -11,6 +11,7 @@ from .models import (
     IndicatorValue,
     Plan,
     QuarterlyReport,
+    ReopenRequest,
     ReportingWindow,
     Task,
     TaskAim,
@@ -111,3 +112,13 @@ class EvidenceAdmin(ReportContentReadOnly, admin.ModelAdmin):
         "uploaded_by",
         "uploaded_at",
     ]
+
+
+@admin.register(ReopenRequest)
+class ReopenRequestAdmin(ReportContentReadOnly, admin.ModelAdmin):
+    """The record of who asked to reopen a report and who decided: read here, decided on the
+    report's page."""
+
+    list_display = ["report", "requested_by", "requested_at", "status", "decided_by", "decided_at"]
+    list_filter = ["status"]
+    search_fields = ["report__unit__name", "reason", "decision_note"]

@@ -59,3 +59,22 @@ class EvidenceForm(forms.Form):
         label=_("Tệp minh chứng"),
         help_text=_("PDF, ảnh PNG/JPEG hoặc văn bản Office; tối đa 10 MB."),
     )
+
+
+class ReopenRequestForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do cần mở lại"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Ví dụ: cần bổ sung minh chứng mới nhận được sau khi nộp."),
+    )
+
+
+class ReopenDecisionForm(forms.Form):
+    note = forms.CharField(
+        label=_("Ý kiến"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Bắt buộc khi không đồng ý."),
+    )

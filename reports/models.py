@@ -251,3 +251,52 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class ReopenRequest(models.Model):
+    """A department head's request that a locked report be made editable again, and the
+    reviewer's decision on it: every request is kept, so the report's record shows who asked,
+    why, and who granted or refused it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Chờ xử lý")
+        GRANTED = "granted", _("Đã đồng ý mở lại")
+        REFUSED = "refused", _("Không đồng ý")
+
+    report = models.ForeignKey(
+        QuarterlyReport, on_delete=models.CASCADE, related_name="reopen_requests"
+    )
+    reason = models.TextField(_("lý do"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("đề nghị lúc"), auto_now_add=True)
+    status = models.CharField(
+        _("kết quả"), max_length=8, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("xử lý lúc"), null=True, blank=True)
+    decision_note = models.TextField(_("ý kiến người xử lý"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("đề nghị mở lại báo cáo")
+        verbose_name_plural = _("đề nghị mở lại báo cáo")
+        constraints = [
+            # One open request per report: a second one would be decided twice.
+            models.UniqueConstraint(
+                fields=["report"],
+                condition=Q(status="pending"),
+                name="reopen_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(decided_at__isnull=False),
+                name="reopen_decided_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "requested_at"], name="reopen_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.report} · {self.get_status_display()}"

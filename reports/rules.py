@@ -22,6 +22,9 @@ rules.add_perm("reports.view_report", reads_all | is_own_report)
 rules.add_perm("reports.edit_report", is_own_report)
 rules.add_perm("reports.review_report", is_reviewer | is_admin)
 rules.add_perm("reports.reopen_report", is_admin)
+# The unit asks for its locked report to be reopened; reviewers (and admins) decide.
+rules.add_perm("reports.request_reopen", is_own_report)
+rules.add_perm("reports.decide_reopen", is_reviewer | is_admin)
 rules.add_perm("reports.view_overview", reads_all)
 rules.add_perm(
     "reports.view_progress_area", is_admin | is_official | is_reviewer | is_department_head

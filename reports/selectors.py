@@ -10,12 +10,14 @@ from typing import Any, cast
 from django.db.models import Avg, Count, Prefetch
 from django.utils import timezone
 
-from indices.models import RankResult
+from indices.labels import localized_name
+from indices.models import Component, RankResult
 from indices.selectors_analytics import current_editions, current_results
 from reports.models import (
     IndicatorTarget,
     IndicatorValue,
     QuarterlyReport,
+    ReopenRequest,
     ReportingWindow,
     Task,
     TaskAim,
@@ -100,6 +102,34 @@ def reports_for_unit(*, unit: Unit) -> list[QuarterlyReport]:
     )
 
 
+def component_names(pairs: set[tuple[int, str]]) -> dict[tuple[int, str], str]:
+    """The name of each (index, component code), from the latest edition that has it: pages
+    show "PCI: Chi phí thời gian", never a bare component code."""
+    if not pairs:
+        return {}
+    components = (
+        Component.objects.filter(
+            edition__index_id__in={index_id for index_id, _code in pairs},
+            code__in={code for _index_id, code in pairs},
+        )
+        .select_related("edition")
+        .order_by("edition__year")
+    )
+    names = {}
+    for component in components:  # later editions overwrite earlier ones
+        key = (component.edition.index_id, component.code)
+        if key in pairs:
+            names[key] = localized_name(component)
+    return names
+
+
+def aim_label(index: Any, component_code: str, names: dict[tuple[int, str], str]) -> str:
+    if not component_code:
+        return str(index.short_name)
+    name = names.get((index.pk, component_code))
+    return f"{index.short_name}: {name}" if name else str(index.short_name)
+
+
 def report_detail(*, report: QuarterlyReport) -> dict[str, Any]:
     progress = list(
         report.progress.select_related("task").prefetch_related(
@@ -111,8 +141,80 @@ def report_detail(*, report: QuarterlyReport) -> dict[str, Any]:
             ),
         )
     )
+    aims = [aim for p in progress for aim in p.task.aims.all()]
+    names = component_names({(a.index_id, a.component_code) for a in aims if a.component_code})
+    for aim in aims:
+        aim.label = aim_label(aim.index, aim.component_code, names)
     values = {v.indicator_id: v.value for v in report.values.all()}
     return {"progress": progress, "values": values}
+
+
+def head_home(*, unit: Unit, today: dt.date | None = None) -> dict[str, Any]:
+    """A department head's home: the unit's returned reports first (with the reviewer's
+    comment), what is overdue (quarters not submitted after their deadline, tasks past their
+    due date and not done) and every quarter that has opened, with its report's state."""
+    today = today or timezone.localdate()
+    reports = {
+        r.window_id: r
+        for r in QuarterlyReport.objects.filter(unit=unit)
+        .select_related("window", "reviewed_by")
+        .annotate(avg_percent=Avg("progress__percent_complete"))
+        .prefetch_related(
+            Prefetch(
+                "reopen_requests",
+                queryset=ReopenRequest.objects.filter(status=ReopenRequest.Status.PENDING),
+                to_attr="pending_requests",
+            )
+        )
+    }
+    opened = ReportingWindow.objects.filter(opens_on__lte=today) | ReportingWindow.objects.filter(
+        pk__in=reports
+    )
+    quarters = []
+    for window in opened.order_by("-year", "-quarter"):
+        report = reports.get(window.pk)
+        state = report.status if report else "not_started"
+        quarters.append(
+            {
+                "window": window,
+                "report": report,
+                "state": state,
+                "state_label": STATE_LABELS[state],
+                "late": window.deadline < today and state not in SETTLED,
+                "pending": bool(report and report.pending_requests),
+            }
+        )
+    returned = sorted(
+        (r for r in reports.values() if r.status == QuarterlyReport.Status.RETURNED),
+        key=lambda r: (r.window.year, r.window.quarter),
+        reverse=True,
+    )
+    overdue: list[dict[str, Any]] = [
+        {"kind": "report", "window": q["window"], "report": q["report"], "task": None}
+        for q in quarters
+        if q["late"] and q["state"] != QuarterlyReport.Status.RETURNED
+    ]
+    latest = next((q["report"] for q in quarters if q["report"]), None)
+    if latest is not None:
+        late_tasks = (
+            TaskProgress.objects.filter(report=latest, task__due_date__lt=today)
+            .exclude(status=TaskProgress.Status.DONE)
+            .select_related("task")
+        )
+        overdue += [
+            {"kind": "task", "window": latest.window, "report": latest, "task": p.task}
+            for p in late_tasks
+        ]
+    return {"returned": returned, "quarters": quarters, "overdue": overdue}
+
+
+def reopen_requests_pending() -> list[ReopenRequest]:
+    """Requests waiting for a reviewer's decision, oldest first."""
+    return list(
+        ReopenRequest.objects.filter(status=ReopenRequest.Status.PENDING)
+        .select_related("report__unit", "report__window", "requested_by")
+        .order_by("requested_at", "pk")
+    )
 
 
 def component_coverage(*, window: ReportingWindow) -> list[dict[str, Any]]:
@@ -148,12 +250,14 @@ def component_coverage(*, window: ReportingWindow) -> list[dict[str, Any]]:
         entry["tasks"].append(aim.task)
         if aim.task_id in progress:
             entry["percents"].append(progress[aim.task_id])
+    names = component_names({(e["index"].pk, code) for (_i, code), e in grouped.items() if code})
     rows = []
     for key, entry in grouped.items():
         percents = entry["percents"]
         rows.append(
             {
                 **entry,
+                "component_name": names.get((entry["index"].pk, entry["component_code"]), ""),
                 "task_count": len(entry["tasks"]),
                 "mean_percent": round(sum(percents) / len(percents)) if percents else None,
                 "priority": weak.get(key),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
@@ -13,7 +13,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from reports.evidence import evidence_check
 from reports.models import (
@@ -22,6 +23,7 @@ from reports.models import (
     IndicatorTarget,
     IndicatorValue,
     QuarterlyReport,
+    ReopenRequest,
     ReportingWindow,
     Task,
     TaskProgress,
@@ -31,7 +33,7 @@ from units.models import Membership, Unit
 
 Status = QuarterlyReport.Status
 EDITABLE = {Status.DRAFT, Status.RETURNED}
-RETURN_GRACE_DAYS = 7
+REOPEN_DAYS = 7
 
 
 def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
@@ -43,14 +45,39 @@ def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
 
 
 def report_is_open(report: QuarterlyReport, *, now: dt.datetime | None = None) -> bool:
-    """Editable by its unit: a draft or returned report, before the deadline or while an admin
-    (or a return) has reopened it. Submitted and approved reports are locked."""
+    """Editable by its unit: a returned report until it is resubmitted, whatever the date; a
+    draft before the deadline or while it has been reopened. Submitted and approved reports
+    are locked."""
     now = now or timezone.now()
-    if report.status not in EDITABLE:
+    if report.status == Status.RETURNED:
+        return True
+    if report.status != Status.DRAFT:
         return False
     if report.reopened_until and now <= report.reopened_until:
         return True
     return timezone.localdate(now) <= report.window.deadline
+
+
+def _day(moment: dt.datetime | dt.date | None) -> str:
+    if isinstance(moment, dt.datetime):
+        moment = timezone.localtime(moment).date()
+    return formats.date_format(moment, "SHORT_DATE_FORMAT") if moment else ""
+
+
+def report_lock_reason(report: QuarterlyReport, *, now: dt.datetime | None = None) -> str:
+    """Why the unit can no longer change the report, in words a department head can act on;
+    empty while it is editable."""
+    now = now or timezone.now()
+    if report_is_open(report, now=now):
+        return ""
+    if report.status == Status.SUBMITTED:
+        return _("Đã nộp ngày %(date)s, đang chờ duyệt.") % {"date": _day(report.submitted_at)}
+    if report.status == Status.APPROVED:
+        return _("Đã duyệt ngày %(date)s.") % {"date": _day(report.reviewed_at)}
+    reopened = report.reopened_until
+    if reopened and timezone.localtime(reopened).date() > report.window.deadline:
+        return _("Thời hạn mở lại đã hết ngày %(date)s.") % {"date": _day(reopened)}
+    return _("Kỳ báo cáo đã đóng ngày %(date)s.") % {"date": _day(report.window.deadline)}
 
 
 def _tasks_for(unit: Unit, window: ReportingWindow) -> Iterable[Task]:
@@ -96,9 +123,11 @@ def progress_save(
     entries: list[dict[str, Any]],
     values: dict[int, Decimal | None],
 ) -> QuarterlyReport:
-    """Save what a department head typed. Refused when the report is locked."""
+    """Save what a department head typed. Refused, with the reason, when the report is locked."""
     if not report_is_open(report):
-        raise ValidationError("Báo cáo đã khóa: đã gửi, đã duyệt hoặc quá hạn nộp.")
+        raise ValidationError(
+            _("Báo cáo đã khóa: %(reason)s") % {"reason": report_lock_reason(report)}
+        )
     rows = {p.pk: p for p in report.progress.select_related("task")}
     for entry in entries:
         progress = rows.get(entry["id"])
@@ -176,7 +205,10 @@ def report_submit(*, report: QuarterlyReport, user: Any) -> QuarterlyReport:
     report = QuarterlyReport.objects.select_for_update().get(pk=report.pk)
     _transition(report, EDITABLE, Status.SUBMITTED)
     if not report_is_open(report):
-        raise ValidationError("Đã quá hạn nộp; liên hệ quản trị viên để mở lại báo cáo.")
+        raise ValidationError(
+            _("Báo cáo đã khóa: %(reason)s Hãy gửi đề nghị mở lại.")
+            % {"reason": report_lock_reason(report)}
+        )
     problems = report_problems(report)
     if problems:
         raise ValidationError(problems)
@@ -210,20 +242,78 @@ def report_return(*, report: QuarterlyReport, user: Any, comment: str) -> Quarte
     if not comment.strip():
         raise ValidationError("Khi trả lại báo cáo cần ghi rõ nội dung cần bổ sung.")
     report.review_comment = comment.strip()
-    # The unit gets time to fix it even when the deadline has passed.
-    report.reopened_until = timezone.now() + dt.timedelta(days=RETURN_GRACE_DAYS)
+    # A returned report stays editable until it is resubmitted (report_is_open), even after
+    # the quarter's deadline: no reopening date is needed.
     report.save()
+    _pending_settle(report, user, _("Báo cáo đã được trả lại để bổ sung."))
     return report
+
+
+def _reopen(report: QuarterlyReport, days: int) -> None:
+    """Make a locked report a draft its unit may edit for `days` days (the caller saves)."""
+    if report.status in (Status.SUBMITTED, Status.APPROVED):
+        report.status = Status.DRAFT
+    report.reopened_until = timezone.now() + dt.timedelta(days=days)
+
+
+def _pending_settle(report: QuarterlyReport, user: Any, note: str) -> None:
+    """A pending request is answered by whatever made the report editable again."""
+    ReopenRequest.objects.filter(report=report, status=ReopenRequest.Status.PENDING).update(
+        status=ReopenRequest.Status.GRANTED,
+        decided_by=user,
+        decided_at=timezone.now(),
+        decision_note=note,
+    )
 
 
 @transaction.atomic
-def report_reopen(*, report: QuarterlyReport, user: Any, days: int = 7) -> QuarterlyReport:
+def report_reopen(
+    *, report: QuarterlyReport, user: Any, days: int = REOPEN_DAYS
+) -> QuarterlyReport:
     report = QuarterlyReport.objects.select_for_update().get(pk=report.pk)
-    if report.status == Status.APPROVED:
-        report.status = Status.DRAFT
-    report.reopened_until = timezone.now() + dt.timedelta(days=days)
+    _reopen(report, days)
     report.save()
+    _pending_settle(report, user, _("Quản trị viên đã mở lại báo cáo."))
     return report
+
+
+# Reopening on request -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reopen_request_create(*, report: QuarterlyReport, user: Any, reason: str) -> ReopenRequest:
+    """The unit asks for its locked report to be reopened. One request waits at a time."""
+    report = QuarterlyReport.objects.select_for_update().get(pk=report.pk)
+    if report_is_open(report):
+        raise ValidationError(_("Báo cáo đang mở, có thể sửa trực tiếp."))
+    if not reason.strip():
+        raise ValidationError(_("Hãy ghi lý do cần mở lại báo cáo."))
+    if report.reopen_requests.filter(status=ReopenRequest.Status.PENDING).exists():
+        raise ValidationError(_("Đã có một đề nghị mở lại đang chờ xử lý."))
+    return ReopenRequest.objects.create(report=report, reason=reason.strip(), requested_by=user)
+
+
+@transaction.atomic
+def reopen_request_decide(
+    *, request: ReopenRequest, user: Any, grant: bool, note: str = ""
+) -> ReopenRequest:
+    """Grant (the report becomes an editable draft for REOPEN_DAYS days) or refuse (a reason
+    is required) a pending request; the decision is recorded on the request."""
+    request = ReopenRequest.objects.select_for_update().select_related("report").get(pk=request.pk)
+    if request.status != ReopenRequest.Status.PENDING:
+        raise ValidationError(_("Đề nghị này đã được xử lý."))
+    if not grant and not note.strip():
+        raise ValidationError(_("Khi không đồng ý mở lại cần ghi rõ lý do."))
+    if grant:
+        report = QuarterlyReport.objects.select_for_update().get(pk=request.report_id)
+        _reopen(report, REOPEN_DAYS)
+        report.save()
+    request.status = ReopenRequest.Status.GRANTED if grant else ReopenRequest.Status.REFUSED
+    request.decided_by = user
+    request.decided_at = timezone.now()
+    request.decision_note = note.strip()
+    request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    return request
 
 
 # Evidence -----------------------------------------------------------------------------------------
@@ -255,6 +345,38 @@ def evidence_add(*, progress: TaskProgress, upload: UploadedFile, user: Any) -> 
         size=size,
         uploaded_by=user,
     )
+
+
+def report_save(
+    *,
+    report: QuarterlyReport,
+    user: Any,
+    entries: list[dict[str, Any]],
+    values: dict[int, Decimal | None],
+    uploads: Mapping[int, Sequence[UploadedFile]],
+) -> list[Evidence]:
+    """Save the typed text, then attach the files chosen in the same form (by progress row).
+
+    The text is committed before any file is checked, so a refused file never costs what was
+    typed; the files that are refused are reported together in one ValidationError raised
+    after the others are stored."""
+    progress_save(report=report, user=user, entries=entries, values=values)
+    rows = {p.pk: p for p in report.progress.select_related("report__window")}
+    added: list[Evidence] = []
+    refused: list[str] = []
+    for progress_id, files in uploads.items():
+        progress = rows.get(progress_id)
+        if progress is None:
+            refused.append(_("Nhiệm vụ không thuộc báo cáo này."))
+            continue
+        for upload in files:
+            try:
+                added.append(evidence_add(progress=progress, upload=upload, user=user))
+            except ValidationError as error:
+                refused.extend(error.messages)
+    if refused:
+        raise ValidationError(refused)
+    return added
 
 
 # Reminders ---------------------------------------------------------------------------------------

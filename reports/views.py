@@ -12,8 +12,22 @@ from django.views.decorators.http import require_POST
 
 from reform_portal.permissions import has_perm, require_perm
 from reports import selectors, services
-from reports.forms import EvidenceForm, IndicatorValueField, ProgressForm, ReviewForm
-from reports.models import Evidence, Plan, QuarterlyReport, ReportingWindow, TaskProgress
+from reports.forms import (
+    EvidenceForm,
+    IndicatorValueField,
+    ProgressForm,
+    ReopenDecisionForm,
+    ReopenRequestForm,
+    ReviewForm,
+)
+from reports.models import (
+    Evidence,
+    Plan,
+    QuarterlyReport,
+    ReopenRequest,
+    ReportingWindow,
+    TaskProgress,
+)
 from reports.plan_import import plan_import, plan_template_xlsx
 from units.models import Unit
 
@@ -38,8 +52,10 @@ def progress_home(request: HttpRequest) -> HttpResponse:
     membership = getattr(request.user, "membership", None)
     context: dict[str, Any] = {"window": window, "windows": selectors.windows()}
     if membership and membership.role == "department_head":
-        context["own_reports"] = selectors.reports_for_unit(unit=membership.unit)
+        context["own"] = selectors.head_home(unit=membership.unit)
         context["own_unit"] = membership.unit
+    if has_perm(request.user, "reports.decide_reopen"):
+        context["reopen_requests"] = selectors.reopen_requests_pending()
     if has_perm(request.user, "reports.import_plan"):
         context["plans"] = Plan.objects.all()
     if has_perm(request.user, "reports.view_overview") and window:
@@ -113,6 +129,15 @@ def _rows_valid(rows: list[dict[str, Any]]) -> bool:
     )
 
 
+def _uploads(request: HttpRequest, rows: list[dict[str, Any]]) -> dict[int, list[Any]]:
+    """The evidence files chosen inside each task's block of the report's form."""
+    return {
+        row["progress"].pk: files
+        for row in rows
+        if (files := request.FILES.getlist(f"evidence-{row['progress'].pk}"))
+    }
+
+
 def _report_save(
     request: HttpRequest, report: QuarterlyReport, rows: list[dict[str, Any]], *, submit: bool
 ) -> bool:
@@ -121,7 +146,19 @@ def _report_save(
     entries = [{"id": row["progress"].pk, **row["form"].cleaned_data} for row in rows]
     values = {i["indicator"].pk: i["value"] for row in rows for i in row["indicators"]}
     try:
-        services.progress_save(report=report, user=request.user, entries=entries, values=values)
+        added = services.report_save(
+            report=report,
+            user=request.user,
+            entries=entries,
+            values=values,
+            uploads=_uploads(request, rows),
+        )
+        if added:
+            messages.success(
+                request,
+                _("Đã lưu minh chứng: %(names)s.")
+                % {"names": ", ".join(e.original_name for e in added)},
+            )
         if submit:
             services.report_submit(report=report, user=request.user)
             messages.success(request, _("Đã gửi báo cáo để thẩm định."))
@@ -172,8 +209,15 @@ def report_view(request: HttpRequest, pk: int) -> HttpResponse:
         if _rows_valid(rows):
             if _report_save(request, report, rows, submit=action == "submit"):
                 return redirect("reports:report", pk=report.pk)
+            # The text was saved even if a file was refused or the submission was: reload it.
+            report.refresh_from_db()
             detail = selectors.report_detail(report=report)
             rows = _forms(report, detail, request.POST)
+        elif request.FILES:
+            messages.error(
+                request,
+                _("Tệp đã chọn chưa được lưu vì báo cáo còn lỗi: sửa lỗi rồi chọn lại tệp."),
+            )
     elif action in ("approve", "return"):
         if not can_review:
             raise PermissionDenied
@@ -187,6 +231,9 @@ def report_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         rows = _forms(report, detail)
     history = report.history.select_related("history_user").order_by("-history_date")[:20]
+    reopen_requests = list(report.reopen_requests.select_related("requested_by", "decided_by"))
+    pending = next((r for r in reopen_requests if r.status == ReopenRequest.Status.PENDING), None)
+    lock_reason = services.report_lock_reason(report)
     return render(
         request,
         "reports/report.html",
@@ -199,10 +246,69 @@ def report_view(request: HttpRequest, pk: int) -> HttpResponse:
             "problems": services.report_problems(report) if can_edit else [],
             "history": history,
             "review_form": ReviewForm(),
-            "evidence_form": EvidenceForm(),
-            "is_open": services.report_is_open(report),
+            "is_open": not lock_reason,
+            "lock_reason": lock_reason,
+            "reopen_requests": reopen_requests,
+            "pending_request": pending,
+            "can_request_reopen": bool(lock_reason)
+            and pending is None
+            and has_perm(request.user, "reports.request_reopen", report),
+            "can_decide_reopen": has_perm(request.user, "reports.decide_reopen", report),
+            "reopen_form": ReopenRequestForm(),
+            "decision_form": ReopenDecisionForm(),
         },
     )
+
+
+@login_required
+@require_POST
+def reopen_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """The unit's head asks for its locked report to be reopened, with a reason."""
+    report = get_object_or_404(QuarterlyReport.objects.select_related("window"), pk=pk)
+    require_perm(request, "reports.request_reopen", report)
+    form = ReopenRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            services.reopen_request_create(
+                report=report, user=request.user, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, _("Đã gửi đề nghị mở lại báo cáo đến người thẩm định."))
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+    else:
+        messages.error(request, _("Hãy ghi lý do cần mở lại báo cáo."))
+    return redirect("reports:report", pk=report.pk)
+
+
+@login_required
+@require_POST
+def reopen_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """A reviewer grants or refuses a request to reopen a report."""
+    reopen = get_object_or_404(ReopenRequest.objects.select_related("report"), pk=pk)
+    require_perm(request, "reports.decide_reopen", reopen.report)
+    form = ReopenDecisionForm(request.POST)
+    decision = request.POST.get("decision")
+    grant = decision == "grant"
+    if decision not in ("grant", "refuse"):
+        messages.error(request, _("Hãy chọn đồng ý hoặc không đồng ý."))
+    elif form.is_valid():
+        try:
+            services.reopen_request_decide(
+                request=reopen, user=request.user, grant=grant, note=form.cleaned_data["note"]
+            )
+            messages.success(
+                request,
+                _("Đã đồng ý mở lại báo cáo.") if grant else _("Đã từ chối đề nghị mở lại."),
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect("reports:report", pk=reopen.report_id)
 
 
 @login_required

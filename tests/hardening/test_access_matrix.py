@@ -27,7 +27,14 @@ from indices.analytics.runs import analysis_rebuild
 from indices.models import ImportBatch, IndexEdition, Score, Target
 from indices.services.imports.service import import_stage
 from reports import services as report_services
-from reports.models import Evidence, Plan, QuarterlyReport, ReportingWindow, Task
+from reports.models import (
+    Evidence,
+    Plan,
+    QuarterlyReport,
+    ReopenRequest,
+    ReportingWindow,
+    Task,
+)
 from tests.factories import MembershipFactory, UserFactory
 from units.models import Membership, Unit
 
@@ -180,6 +187,8 @@ EXPECTED: dict[str, tuple[str, tuple[int, int, int, int, int]]] = {
     "reports:report": ("get", (200, 200, 200, 403, 302)),  # unit B's report
     "reports:evidence_upload": ("post", (403, 403, 403, 403, 302)),  # only B's head writes B's
     "reports:evidence": ("get", (200, 200, 200, 403, 302)),  # unit B's evidence file
+    "reports:reopen_request": ("post", (403, 403, 403, 403, 302)),  # only B's head asks
+    "reports:reopen_decide": ("post", (302, 302, 403, 403, 302)),  # reviewers and admins decide
     "reports:unit": ("get", (200, 200, 200, 403, 302)),
     "reports:plan_import": ("get", (200, 200, 403, 403, 302)),
     "dashboards:home": ("get", (200, 200, 200, 200, 302)),
@@ -259,6 +268,10 @@ def _url(name: str, world: World) -> str:
         "reports:report": [world.report_b.pk],
         "reports:evidence_upload": [progress.pk],
         "reports:evidence": [world.evidence_b.pk],
+        "reports:reopen_request": [world.report_b.pk],
+        "reports:reopen_decide": [
+            ReopenRequest.objects.get_or_create(report=world.report_b, reason="Bổ sung")[0].pk
+        ],
         "reports:unit": [world.unit_b.code],
         "reports:plan_import": [world.plan.pk],
         "dashboards:index": ["PAR_DEPT"],
