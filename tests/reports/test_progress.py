@@ -9,7 +9,6 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from indices.models import Index
 from reports.forms import IndicatorValueField
 from reports.models import (
     Indicator,
@@ -29,48 +28,12 @@ from reports.services import (
 )
 from reports.tasks import reminders_task
 from tests.factories import (
-    IndicatorFactory,
-    IndicatorTargetFactory,
-    PlanFactory,
     ReportingWindowFactory,
-    TaskAimFactory,
-    TaskFactory,
 )
 from units.models import Unit
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 64
-
-
-@pytest.fixture
-def plan(reference_units):
-    """Two tasks aimed at PCI's time costs, one for each department head, each with an
-    indicator whose quarterly target is 10 days (lower is better, from 15)."""
-    plan = PlanFactory(name="Đề án thử", province=Unit.objects.get(code="49"))
-    for code, unit in (("1", "49.SKHDT"), ("2", "49.STTTT")):
-        task = TaskFactory(plan=plan, code=code, responsible=Unit.objects.get(code=unit))
-        TaskAimFactory(task=task, index=Index.objects.get(code="PCI"), component_code="4")
-        indicator = IndicatorFactory(task=task)
-        for year in (2025, timezone.localdate().year):
-            for quarter in (1, 2, 3, 4):
-                IndicatorTargetFactory(indicator=indicator, year=year, quarter=quarter)
-    return plan
-
-
-@pytest.fixture
-def open_window(db):
-    today = timezone.localdate()
-    return ReportingWindowFactory(
-        year=today.year,
-        quarter=(today.month - 1) // 3 + 1,
-        opens_on=today - dt.timedelta(days=10),
-        deadline=today + dt.timedelta(days=20),
-    )
-
-
-@pytest.fixture
-def past_window(db):
-    return ReportingWindowFactory(year=2025, quarter=1)  # closed on 15/4/2025
 
 
 def _fill(report, *, explanation="", value="12", status="in_progress"):
