@@ -1,3 +1,5 @@
+import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
@@ -6,6 +8,13 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from indices.models import Index, IndexEdition, Level, Target
+from indices.services.imports.editions import (
+    edition_previous,
+    edition_start_defaults,
+    level_unit_count,
+)
+from indices.services.imports.held import HeldUpload, held_name, upload_held
+from indices.services.imports.results import UnmatchedName
 from units.models import Unit
 
 if TYPE_CHECKING:
@@ -81,6 +90,10 @@ class TargetForm(forms.Form):
 
 
 class ImportUploadForm(forms.Form):
+    """The edition a file is for, and the file: a new upload, or the one the form holds from
+    an earlier submission (`held`, a signed reference) so a correction never asks for the
+    file again."""
+
     index = forms.ModelChoiceField(
         label=_("Chỉ số"), queryset=Index.objects.all(), to_field_name="code"
     )
@@ -88,19 +101,54 @@ class ImportUploadForm(forms.Form):
     level = forms.ChoiceField(label=_("Cấp xếp hạng"), choices=Level.choices)
     file = forms.FileField(
         label=_("Tệp bảng tính"),
+        required=False,
         help_text=_(".xlsx, .xls, .ods hoặc .csv (UTF-8); tối đa %(mb)s MB")
         % {"mb": settings.IMPORT_MAX_UPLOAD_MB},
     )
+    held = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        # (index, year) when the catalogue has no such edition: the page offers to create it.
+        self.missing_edition: tuple[Index, int] | None = None
+        # A new upload of an allowed size, which the view holds when the form is refused.
+        self.fresh_upload: HeldUpload | None = None
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data.get("file")
+        if upload is None:
+            return None
+        if upload.size > settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024:
+            raise forms.ValidationError(_("Tệp vượt giới hạn dung lượng."))
+        self.fresh_upload = HeldUpload(name=upload.name, data=upload.read())
+        return upload
+
+    def clean_held(self) -> HeldUpload | None:
+        token = self.cleaned_data.get("held")
+        if not token or self.fresh_upload is not None or self.errors.get("file"):
+            return None
+        try:
+            return upload_held(token=token, user=self.user)
+        except forms.ValidationError:
+            self.add_error("file", _("Tệp đã chọn không còn được giữ; hãy chọn lại tệp."))
+            return None
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
+        upload = self.fresh_upload or data.get("held")
+        if upload is None and not self.errors.get("file"):
+            self.add_error("file", _("Hãy chọn tệp bảng tính."))
+        data["upload"] = upload
         index, year, level = data.get("index"), data.get("year"), data.get("level")
         if index and year:
             edition = IndexEdition.objects.filter(index=index, year=year).first()
             if edition is None:
+                self.missing_edition = (index, year)
                 raise forms.ValidationError(
                     _("Chưa có kỳ %(index)s %(year)s trong danh mục; hãy tạo kỳ trước khi nhập.")
-                    % {"index": index.short_name, "year": year}
+                    % {"index": index.short_name, "year": year},
+                    code="no_edition",
                 )
             if edition.status == IndexEdition.Status.NOT_RUN:
                 raise forms.ValidationError(_("Kỳ này không tổ chức đánh giá."))
@@ -110,9 +158,148 @@ class ImportUploadForm(forms.Form):
                     % {"edition": edition, "level": edition.get_level_display()}
                 )
             data["edition"] = edition
-        upload = data.get("file")
-        if upload and upload.size > settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024:
-            self.add_error("file", _("Tệp vượt giới hạn dung lượng."))
+        return data
+
+    def held_file_name(self) -> str:
+        """The name of the file the form holds, for the page to say it is kept."""
+        token = self["held"].value()
+        if not token:
+            return ""
+        try:
+            return held_name(token=token, user=self.user)
+        except forms.ValidationError:
+            return ""
+
+
+class EditionStartForm(forms.Form):
+    """A new edition of an index, its methodology copied from the index's previous edition."""
+
+    index = forms.ModelChoiceField(
+        label=_("Chỉ số"), queryset=Index.objects.all(), to_field_name="code"
+    )
+    year = forms.IntegerField(label=_("Năm đánh giá"), min_value=2000, max_value=2100)
+    reference_date = forms.DateField(
+        label=_("Ngày đối chiếu đơn vị"),
+        help_text=_(
+            "Tên đơn vị trong tệp được đối chiếu với danh mục đơn vị hành chính tại ngày này."
+        ),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    published_top_n = forms.IntegerField(
+        label=_("Chỉ công bố nhóm dẫn đầu"),
+        required=False,
+        min_value=1,
+        help_text=_(
+            "Số đơn vị dẫn đầu được công bố điểm và thứ hạng (PCI từ 2023: 30 tỉnh); để "
+            "trống nếu kỳ công bố đủ mọi đơn vị."
+        ),
+    )
+    held = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.previous: IndexEdition | None = None
+
+    @staticmethod
+    def initial_from(query: Mapping[str, str]) -> dict[str, object]:
+        """The form as the import page's link opens it: index and year chosen there, with the
+        reference date and "top N" proposed from them."""
+        initial: dict[str, object] = {"held": query.get("tep", "")}
+        index = Index.objects.filter(code=query.get("index", "")).first()
+        year_text = query.get("year", "")
+        year = int(year_text) if year_text.isascii() and year_text.isdecimal() else None
+        if index:
+            initial["index"] = index.code
+        if year and 2000 <= year <= 2100:
+            initial["year"] = year
+            if index:
+                initial |= edition_start_defaults(index=index, year=year)
+            else:
+                initial["reference_date"] = dt.date(year, 12, 31)
+        return initial
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        index, year = data.get("index"), data.get("year")
+        reference_date, top_n = data.get("reference_date"), data.get("published_top_n")
+        if not (index and year):
+            return data
+        if IndexEdition.objects.filter(index=index, year=year).exists():
+            self.add_error(
+                "year",
+                _("Kỳ %(index)s %(year)s đã có trong danh mục.")
+                % {"index": index.short_name, "year": year},
+            )
+            return data
+        self.previous = edition_previous(index=index, year=year)
+        if self.previous is None:
+            self.add_error(
+                "index",
+                _(
+                    "%(index)s chưa có kỳ nào trước năm %(year)s để sao chép phương pháp; kỳ "
+                    "đầu tiên của một chỉ số được tạo trong trang quản trị."
+                )
+                % {"index": index.short_name, "year": year},
+            )
+            return data
+        if reference_date and not year <= reference_date.year <= year + 1:
+            self.add_error(
+                "reference_date",
+                _("Ngày đối chiếu phải thuộc năm %(year)s hoặc năm %(next)s (năm công bố kết quả).")
+                % {"year": year, "next": year + 1},
+            )
+        elif reference_date and top_n:
+            count = level_unit_count(edition=self.previous, on_date=reference_date)
+            if top_n >= count:
+                self.add_error(
+                    "published_top_n",
+                    _(
+                        "Nhóm dẫn đầu phải ít hơn số đơn vị được xếp hạng (%(n)s vào ngày "
+                        "đối chiếu); để trống nếu kỳ công bố đủ mọi đơn vị."
+                    )
+                    % {"n": count},
+                )
+        return data
+
+
+class UnmatchedNamesForm(forms.Form):
+    """One choice per unit name the file writes that matches no unit: one of the suggested
+    units, or none (the name is then corrected in the file)."""
+
+    def __init__(self, *args: Any, unmatched: list[UnmatchedName], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.entries: list[tuple[str, UnmatchedName]] = []
+        for number, entry in enumerate(unmatched):
+            # An alias holds at most 200 characters; no unit is named longer.
+            if not entry.suggestions or len(entry.name) > 200:
+                continue
+            name = f"unit_{number}"
+            self.entries.append((name, entry))
+            choices: list[tuple[str, StrOrPromise]] = [
+                (str(unit.pk), unit.name) for unit in entry.suggestions
+            ]
+            choices.append(("", _("Không chọn (sửa tên trong tệp)")))
+            self.fields[name] = forms.ChoiceField(
+                label=entry.name, choices=choices, required=False, widget=forms.RadioSelect
+            )
+
+    def rows(self) -> list[tuple[forms.BoundField, UnmatchedName]]:
+        return [(self[name], entry) for name, entry in self.entries]
+
+    def choices(self) -> dict[str, Unit]:
+        """The name as the file writes it → the unit chosen for it."""
+        chosen: dict[str, Unit] = {}
+        for name, entry in self.entries:
+            value = self.cleaned_data.get(name)
+            if value:
+                chosen[entry.name] = next(u for u in entry.suggestions if str(u.pk) == value)
+        return chosen
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if self.entries and not any(data.get(name) for name, _entry in self.entries):
+            raise forms.ValidationError(_("Hãy chọn đơn vị cho ít nhất một tên."))
         return data
 
 

@@ -7,6 +7,7 @@ app_name = "indices"
 urlpatterns = [
     path("", views.index_list, name="list"),
     path("nhap-du-lieu/", views_imports.import_list, name="import_list"),
+    path("nhap-du-lieu/ky-moi/", views_imports.edition_create, name="edition_create"),
     path("nhap-du-lieu/<int:pk>/", views_imports.import_preview, name="import_preview"),
     path("nhap-du-lieu/<int:pk>/ghi/", views_imports.import_commit, name="import_commit"),
     path(

@@ -4,16 +4,28 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from indices.analytics.queue import analysis_request
-from indices.forms import ImportConfirmForm, ImportUploadForm, MappingForm
-from indices.models import AnalysisRun, ImportBatch, IndexEdition
+from indices.forms import (
+    EditionStartForm,
+    ImportConfirmForm,
+    ImportUploadForm,
+    MappingForm,
+    UnmatchedNamesForm,
+)
+from indices.models import AnalysisRun, ImportBatch, Index, IndexEdition
+from indices.services.imports.editions import edition_previous, edition_start
+from indices.services.imports.held import upload_hold
+from indices.services.imports.names import unmatched_names_resolve
 from indices.services.imports.service import (
     ConfirmationRequired,
     ImportRejected,
@@ -34,19 +46,53 @@ def _require_admin(request: HttpRequest) -> None:
     require_perm(request, "indices.import_scores")
 
 
+_UPLOAD_PARAMS = {"index": "index", "year": "year", "level": "level", "held": "tep"}
+
+
+def _upload_initial(request: HttpRequest) -> dict[str, object]:
+    """The import form as a link opens it (back from creating an edition): index, year, level
+    and the file it held."""
+    query = request.GET
+    return {key: query[param] for key, param in _UPLOAD_PARAMS.items() if query.get(param)}
+
+
+def _edition_create_url(form: ImportUploadForm) -> str:
+    """The link that creates the edition the form asked for, carrying the file it holds."""
+    if form.missing_edition is None:
+        return ""
+    index, year = form.missing_edition
+    query = {"index": index.code, "year": year, "tep": form["held"].value() or ""}
+    return f"{reverse('indices:edition_create')}?{urlencode(query)}"
+
+
 @login_required
 def import_list(request: HttpRequest) -> HttpResponse:
     _require_admin(request)
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        batch = import_stage(
-            edition=form.cleaned_data["edition"],
-            data=upload.read(),
-            filename=upload.name,
-            user=request.user,
-        )
-        return redirect("indices:import_preview", pk=batch.pk)
+    form = ImportUploadForm(
+        request.POST or None,
+        request.FILES or None,
+        user=request.user,
+        initial=_upload_initial(request),
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["upload"]
+            batch = import_stage(
+                edition=form.cleaned_data["edition"],
+                data=upload.data,
+                filename=upload.name,
+                user=request.user,
+            )
+            return redirect("indices:import_preview", pk=batch.pk)
+        if form.fresh_upload is not None:
+            # Keep the chosen file while the rest of the form is corrected: the form is shown
+            # again holding it, with the same errors.
+            data = request.POST.copy()
+            data["held"] = upload_hold(
+                data=form.fresh_upload.data, filename=form.fresh_upload.name, user=request.user
+            )
+            form = ImportUploadForm(data, user=request.user)
+            form.is_valid()
     batches = ImportBatch.objects.select_related("edition__index", "uploaded_by")
     page = Paginator(batches.order_by("-created_at"), 30).get_page(request.GET.get("page"))
     internal = IndexEdition.objects.filter(
@@ -55,8 +101,60 @@ def import_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "indices/import_list.html",
-        {"form": form, "page": page, "internal_editions": internal},
+        {
+            "form": form,
+            "page": page,
+            "internal_editions": internal,
+            "create_edition_url": _edition_create_url(form),
+        },
     )
+
+
+@login_required
+def edition_create(request: HttpRequest) -> HttpResponse:
+    """A new edition for the import page: the admin lands back on the import form with the
+    edition chosen and the file it held still held."""
+    _require_admin(request)
+    form = EditionStartForm(
+        request.POST or None, initial=EditionStartForm.initial_from(request.GET)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            edition = edition_start(
+                index=form.cleaned_data["index"],
+                year=form.cleaned_data["year"],
+                reference_date=form.cleaned_data["reference_date"],
+                published_top_n=form.cleaned_data["published_top_n"],
+            )
+        except ValidationError as error:  # created meanwhile by another admin
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Đã tạo kỳ %(edition)s với phương pháp sao chép từ kỳ %(previous)s. Chọn "
+                    "tệp kết quả để nhập."
+                )
+                % {"edition": edition, "previous": form.previous},
+            )
+            query = {"index": edition.index.code, "year": edition.year, "level": edition.level}
+            if form.cleaned_data["held"]:
+                query["tep"] = form.cleaned_data["held"]
+            return redirect(f"{reverse('indices:import_list')}?{urlencode(query)}")
+    return render(
+        request,
+        "indices/edition_form.html",
+        {"form": form, "source": _source_edition(form["index"].value(), form["year"].value())},
+    )
+
+
+def _source_edition(code: object, year: object) -> IndexEdition | None:
+    """The edition whose methodology the form would copy, when the index and year are known."""
+    index = Index.objects.filter(code=str(code or "")).first()
+    text = str(year or "")
+    if index is None or not (text.isascii() and text.isdecimal()):
+        return None
+    return edition_previous(index=index, year=int(text))
 
 
 @login_required
@@ -71,12 +169,36 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     )
     components = list(edition.components.filter(parent__isnull=True).order_by("order"))
     mapping_form = MappingForm(
-        request.POST or None, columns=result.columns, components=components, layout=result.layout
+        request.POST if "apply_mapping" in request.POST else None,
+        columns=result.columns,
+        components=components,
+        layout=result.layout,
     )
     if request.method == "POST" and "apply_mapping" in request.POST and mapping_form.is_valid():
         batch.mapping = mapping_form.overrides() | {"__layout__": result.layout}
         batch.save(update_fields=["mapping"])
         messages.info(request, _("Đã áp dụng ánh xạ cột; kết quả kiểm tra bên dưới đã cập nhật."))
+        return redirect("indices:import_preview", pk=batch.pk)
+    names_form = UnmatchedNamesForm(
+        request.POST if "resolve_units" in request.POST else None, unmatched=result.unmatched
+    )
+    if (
+        "resolve_units" in request.POST
+        and batch.status == ImportBatch.Status.PREVIEWED
+        and names_form.is_valid()
+    ):
+        aliases = unmatched_names_resolve(batch=batch, choices=names_form.choices())
+        messages.success(
+            request,
+            ngettext(
+                "Đã lưu %(n)s tên gọi khác; tệp đã được kiểm tra lại và các lần nhập sau sẽ tự "
+                "nhận tên này.",
+                "Đã lưu %(n)s tên gọi khác; tệp đã được kiểm tra lại và các lần nhập sau sẽ tự "
+                "nhận các tên này.",
+                len(aliases),
+            )
+            % {"n": len(aliases)},
+        )
         return redirect("indices:import_preview", pk=batch.pk)
     current = current_batch(edition=edition)
     same_as_current = bool(current and current.sha256 == batch.sha256 and current.pk != batch.pk)
@@ -103,6 +225,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
             "same_as_current": same_as_current,
             "current": current,
             "confirm_form": ImportConfirmForm(),
+            "names_form": names_form,
         },
     )
 

@@ -44,15 +44,20 @@ class UnitMatcher:
         if len(matches) > 1:
             names = sorted(f"{self.units[i].name} ({self.units[i].code})" for i in matches)
             raise UnitNameError(name, f'Tên "{name}" khớp với nhiều đơn vị.', names)
-        close = difflib.get_close_matches(key, self.keys.keys(), n=3, cutoff=0.6)
-        candidates = []
-        for candidate_key in close:
-            for unit_id in sorted(self.keys[candidate_key]):
-                label = f"{self.units[unit_id].name} ({self.units[unit_id].code})"
-                if label not in candidates:
-                    candidates.append(label)
+        candidates = [f"{unit.name} ({unit.code})" for unit in self.suggestions(name)]
         when = f" tồn tại ngày {self.on_date:%d/%m/%Y}" if self.on_date else ""
         raise UnitNameError(name, f'Không tìm thấy đơn vị "{name}"{when}.', candidates)
+
+    def suggestions(self, name: str) -> list[Unit]:
+        """The units whose names come closest to a name that matches none, best first (the
+        units of at most three names)."""
+        close = difflib.get_close_matches(normalize_name(name), self.keys.keys(), n=3, cutoff=0.6)
+        units: list[Unit] = []
+        for candidate_key in close:
+            for unit_id in sorted(self.keys[candidate_key]):
+                if self.units[unit_id] not in units:
+                    units.append(self.units[unit_id])
+        return units
 
 
 def unit_matcher_build(

@@ -17,7 +17,7 @@ from tests.leagues import edition_of
 def test_unknown_province_is_refused_with_suggestions():
     assert errors_of("pci_2021_unknown_province.xlsx") == [
         'row 7, column "Tỉnh, thành phố": Không tìm thấy đơn vị "Quảng Nan" tồn tại ngày '
-        "31/12/2021. Gợi ý: Tỉnh Quảng Nam (49), Tỉnh Quảng Ninh (22), Tỉnh Quảng Ngãi (51). "
+        "31/12/2021. Gợi ý: Tỉnh Quảng Nam, Tỉnh Quảng Ninh, Tỉnh Quảng Ngãi. "
         '(value: "Quảng Nan")'
     ]
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from indices.models import LEVEL_UNIT_KINDS, Component, IndexEdition, RatingBand
-from indices.services.imports.results import ParseResult
+from indices.services.imports.results import ParseResult, UnmatchedName
 from indices.services.imports.vocabulary import ComponentVocabulary
 from tabular.problems import Problem
 from tabular.reading import Sheet
@@ -106,22 +106,46 @@ class ParseContext:
         try:
             return self.matcher.resolve(name)
         except UnitNameError as error:
-            if not error.candidates or "nhiều" not in error.reason:
-                if self._any_date_matcher is None:
-                    self._any_date_matcher = unit_matcher_build(on_date=None, kinds=self.kinds)
-                other = self._any_date_matcher.keys.get(normalize_name(name))
-                if other and len(other) == 1:
-                    unit = self._any_date_matcher.units[next(iter(other))]
-                    self.report(
-                        "error",
-                        f"Đơn vị {unit.name} không tồn tại vào ngày "
-                        f"{self.edition.reference_date:%d/%m/%Y} (ngày đối chiếu của kỳ "
-                        f"{self.edition})",
-                        sheet,
-                        row,
-                        column,
-                        name,
-                    )
-                    return None
-            self.report("error", str(error), sheet, row, column, name)
+            key = normalize_name(name)
+            if not key or len(self.matcher.keys.get(key, ())) > 1:  # empty, or ambiguous
+                self.report("error", str(error), sheet, row, column, name)
+                return None
+        if self._any_date_matcher is None:
+            self._any_date_matcher = unit_matcher_build(on_date=None, kinds=self.kinds)
+        other = self._any_date_matcher.keys.get(key)
+        if other and len(other) == 1:
+            unit = self._any_date_matcher.units[next(iter(other))]
+            self.report(
+                "error",
+                f"Đơn vị {unit.name} không tồn tại vào ngày "
+                f"{self.edition.reference_date:%d/%m/%Y} (ngày đối chiếu của kỳ "
+                f"{self.edition})",
+                sheet,
+                row,
+                column,
+                name,
+            )
             return None
+        self._unmatched_note(name, key, sheet=sheet, row=row, column=column)
+        return None
+
+    def _unmatched_note(
+        self, name: str, key: str, *, sheet: str, row: int | None, column: str
+    ) -> None:
+        """A name that matches no unit: an error naming the closest units (by name: their
+        codes mean nothing to the admin), and the name kept once, with its rows, for the admin
+        to choose one of them."""
+        suggestions = self.matcher.suggestions(name)
+        when = f" tồn tại ngày {self.edition.reference_date:%d/%m/%Y}"
+        hint = f" Gợi ý: {', '.join(u.name for u in suggestions)}." if suggestions else ""
+        message = f'Không tìm thấy đơn vị "{name}"{when}.{hint}'
+        self.report("error", message, sheet, row, column, name)
+        for unmatched in self.result.unmatched:
+            if normalize_name(unmatched.name) == key:
+                unmatched.rows.append(row)
+                return
+        self.result.unmatched.append(
+            UnmatchedName(
+                name=name, sheet=sheet, column=column, rows=[row], suggestions=suggestions
+            )
+        )

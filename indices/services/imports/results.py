@@ -45,6 +45,18 @@ class DroppedUnit:
 
 
 @dataclass
+class UnmatchedName:
+    """A unit name the file writes that matches no unit on the edition's reference date, with
+    the closest units for the admin to choose from (the choice is kept as the unit's alias)."""
+
+    name: str
+    sheet: str
+    column: str
+    rows: list[int | None] = field(default_factory=list)
+    suggestions: list[Unit] = field(default_factory=list)
+
+
+@dataclass
 class ParseResult(WithProblems):
     layout: str = ""
     sheet: str = ""
@@ -54,6 +66,7 @@ class ParseResult(WithProblems):
     problems: list[Problem] = field(default_factory=list)
     missing_units: list[Unit] = field(default_factory=list)
     dropped: list[DroppedUnit] = field(default_factory=list)
+    unmatched: list[UnmatchedName] = field(default_factory=list)
 
     @property
     def value_count(self) -> int:

@@ -173,6 +173,11 @@ def _write(
     batch.warnings = [p.as_dict() for p in result.problems if p.severity != "error"]
     batch.errors = []
     batch.save()
+    if edition.status == IndexEdition.Status.PLANNED:
+        # An edition started for this import (edition_start) waits as planned until the
+        # publisher's results are written: from now on readers see it.
+        edition.status = IndexEdition.Status.PUBLISHED
+        edition.save(update_fields=["status"])
     editions_touch(edition_ids=[edition.pk])
     analysis_request(edition_ids=[edition.pk], trigger="import", batch_id=batch.pk)
 
