@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -7,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -76,6 +78,16 @@ def report_start(request: HttpRequest, window_pk: int) -> HttpResponse:
     return redirect("reports:report", pk=report.pk)
 
 
+def _typed(raw: Any) -> str:
+    """A stored value as a person would type it (9,5 not 9.5000); typed text as it was."""
+    if raw is None:
+        return ""
+    if isinstance(raw, Decimal):
+        text = f"{raw.normalize():f}"
+        return text.replace(".", ",") if get_language() == "vi" else text
+    return str(raw)
+
+
 def _forms(
     report: QuarterlyReport, detail: dict[str, Any], data: Any = None
 ) -> list[dict[str, Any]]:
@@ -113,7 +125,7 @@ def _forms(
                 {
                     "indicator": indicator,
                     "name": name,
-                    "raw": raw if raw is not None else "",
+                    "raw": _typed(raw),
                     "value": value,
                     "error": error,
                     "target": target,

@@ -70,12 +70,12 @@ def test_head_submits_reviewer_returns_head_fixes_reviewer_approves(
     page.fill("input[name$=percent_complete]", "60")
     page.fill("textarea[name$=-done]", "Ban hành quy trình liên thông")
     page.fill("input[name^=i][inputmode=decimal]", "9,5")
-    page.click("button[value=save]")
-    page.wait_for_load_state("networkidle")
-    page.set_input_files("form.evidence-form input[type=file]", str(evidence))
-    page.click("form.evidence-form button[type=submit]")
+    # The file is chosen inside the task's block and saved with the text in one POST.
+    page.set_input_files("#task-3 input[type=file]", str(evidence))
+    page.click("#task-3 button.evidence-save")
     page.wait_for_load_state("networkidle")
     assert page.get_by_role("link", name="quyet-dinh.pdf").is_visible()
+    assert page.input_value("textarea[name$=-done]") == "Ban hành quy trình liên thông"
     page.click("#submit-report")
     page.wait_for_load_state("networkidle")
     assert page.locator("#report-status").inner_text() == "Đã gửi"

@@ -1,0 +1,181 @@
+"""The department head's journey in a browser, on a desktop and on a phone: the returned report
+is found on the home page, fixed with a new evidence file without losing the text typed, and
+resubmitted; then reopening is asked for and granted by the reviewer."""
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from indices.models import Index
+from reports.models import IndicatorValue, QuarterlyReport
+from reports.services import report_open, report_return
+from tests.browser.conftest import PageWatch, login
+from tests.factories import (
+    IndicatorFactory,
+    IndicatorTargetFactory,
+    MembershipFactory,
+    PlanFactory,
+    ReportingWindowFactory,
+    TaskAimFactory,
+    TaskFactory,
+    UserFactory,
+)
+from units.models import Membership, Unit
+
+pytestmark = pytest.mark.browser
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+VIEWPORTS = {"desktop": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
+# Internal codes a page must never show in place of a name.
+CODES = re.compile(r"PAR_DEPT|PAR_DISTRICT|Thành phần \d|\[\d+\]|49\.SKHDT")
+
+
+def _returned_report() -> QuarterlyReport:
+    """SKHDT's report for a quarter that closed long ago, submitted and returned by the
+    reviewer with a comment."""
+    unit = Unit.objects.get(code="49.SKHDT")
+    task = TaskFactory(
+        plan=PlanFactory(name="Đề án thử", province=Unit.objects.get(code="49")),
+        code="3",
+        title="Rút ngắn thời gian cấp phép đầu tư",
+        responsible=unit,
+        due_date=dt.date(2030, 1, 1),
+    )
+    TaskAimFactory(task=task, index=Index.objects.get(code="PCI"), component_code="4")
+    indicator = IndicatorFactory(task=task, name="Thời gian cấp GCN")
+    IndicatorTargetFactory(indicator=indicator, year=2025, quarter=1, value=10)
+    window = ReportingWindowFactory(year=2025, quarter=1)  # closed on 15/04/2025
+    today = timezone.localdate()
+    ReportingWindowFactory(
+        year=today.year,
+        quarter=(today.month - 1) // 3 + 1,
+        opens_on=today,
+        deadline=today + dt.timedelta(days=30),
+    )
+    report = report_open(unit=unit, window=window)
+    report.progress.update(status="in_progress", percent_complete=60, done="Ban hành quy trình")
+    IndicatorValue.objects.create(report=report, indicator=indicator, value=Decimal("9.5"))
+    head = UserFactory(username="truongso_khdt")
+    MembershipFactory(user=head, role=Membership.Role.DEPARTMENT_HEAD, unit=unit)
+    reviewer = UserFactory(username="thamdinh")
+    MembershipFactory(
+        user=reviewer, role=Membership.Role.REVIEWER, unit=Unit.objects.get(code="49.SNV")
+    )
+    QuarterlyReport.objects.filter(pk=report.pk).update(
+        status=QuarterlyReport.Status.SUBMITTED, submitted_at=timezone.now(), submitted_by=head
+    )
+    return report_return(
+        report=report, user=reviewer, comment="Thiếu quyết định phê duyệt quy trình"
+    )
+
+
+def _fits(watch: PageWatch, width: int) -> None:
+    """No horizontal page scroll, and names instead of internal codes."""
+    page = watch.page
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
+    text = page.locator("main").inner_text()
+    assert not CODES.search(text), CODES.search(text)
+
+
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_head_fixes_a_returned_report_with_new_evidence_and_resubmits(
+    live_server, chromium, tmp_path, browser_reference, device
+):
+    report = _returned_report()
+    viewport = VIEWPORTS[device]
+    evidence = tmp_path / "quyet-dinh-phe-duyet.pdf"
+    evidence.write_bytes(PDF)
+    head = PageWatch(chromium.new_context(viewport=viewport).new_page())
+    page = head.page
+    page.set_default_timeout(15000)
+    login(head, live_server.url, "truongso_khdt")
+
+    page.goto(live_server.url + "/tien-do/")
+    returned = page.locator("#returned-reports")
+    assert returned.is_visible()
+    assert "Thiếu quyết định phê duyệt quy trình" in returned.inner_text()
+    assert "Quý 1/2025" in returned.inner_text()
+    # The returned report comes before the list of quarters.
+    assert page.locator("#returned-reports ~ #own-reports").count() == 1
+    _fits(head, viewport["width"])
+    head.screenshot(f"head-home-returned-{device}")
+
+    returned.get_by_role("link", name="Sửa và gửi lại").click()
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith(f"/tien-do/bao-cao/{report.pk}/")
+    assert "Thiếu quyết định phê duyệt" in page.locator("#review-comment").inner_text()
+    assert page.locator("#task-3").get_by_text("PCI: Chi phí thời gian").is_visible()
+    assert page.locator("#task-3 input[inputmode=decimal]").input_value() == "9,5"
+    _fits(head, viewport["width"])
+
+    # Text typed, then the page is left by mistake: the browser asks first and the text stays.
+    difficulties = page.locator("#task-3 textarea[name$=-difficulties]")
+    difficulties.click()
+    difficulties.press_sequentially("Chờ Sở Tư pháp thẩm định")
+    assert page.locator("#unsaved-note").is_visible()
+    dialogs: list[str] = []
+
+    def stay(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", stay)
+    page.locator(".breadcrumbs a").click(no_wait_after=True)
+    page.wait_for_timeout(500)
+    assert dialogs == ["beforeunload"]
+    assert page.url.endswith(f"/tien-do/bao-cao/{report.pk}/")
+    assert difficulties.input_value() == "Chờ Sở Tư pháp thẩm định"
+    page.remove_listener("dialog", stay)
+
+    # The new file is attached inside the task's block; the text typed is saved with it.
+    page.locator("#task-3 input[type=file]").set_input_files(str(evidence))
+    page.locator("#task-3 button.evidence-save").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role("link", name="quyet-dinh-phe-duyet.pdf").is_visible()
+    assert difficulties.input_value() == "Chờ Sở Tư pháp thẩm định"
+    assert "Đã lưu minh chứng: quyet-dinh-phe-duyet.pdf." in page.locator(".messages").inner_text()
+    assert not page.locator("#unsaved-note").is_visible()
+    head.screenshot(f"head-report-evidence-{device}")
+
+    page.click("#submit-report")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#report-status").inner_text() == "Đã gửi"
+    lock = page.locator("#lock-reason").inner_text()
+    assert "Đã nộp ngày" in lock
+    assert "đang chờ duyệt" in lock
+    assert "Chờ Sở Tư pháp thẩm định" in page.locator("#task-3").inner_text()
+    _fits(head, viewport["width"])
+    head.screenshot(f"head-report-resubmitted-{device}")
+
+    # Something was forgotten: the head asks for the report to be reopened ...
+    page.click("#reopen-request summary")
+    page.fill("#reopen-request textarea", "Cần bổ sung biên bản họp liên ngành")
+    page.click("#reopen-request button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "đang chờ người thẩm định xử lý" in page.locator("#reopen-pending").inner_text()
+
+    # ... and the reviewer sees the request on their home page and grants it.
+    reviewer = PageWatch(chromium.new_context(viewport=viewport).new_page())
+    login(reviewer, live_server.url, "thamdinh")
+    reviewer.page.goto(live_server.url + "/tien-do/")
+    requests = reviewer.page.locator("#reopen-requests")
+    assert "Cần bổ sung biên bản họp liên ngành" in requests.inner_text()
+    _fits(reviewer, viewport["width"])
+    requests.get_by_role("link").first.click()
+    reviewer.page.wait_for_load_state("networkidle")
+    reviewer.page.click("#reopen-decision button[value=grant]")
+    reviewer.page.wait_for_load_state("networkidle")
+    history = reviewer.page.locator("#reopen-history").inner_text()
+    assert "Đã đồng ý mở lại" in history
+    assert "thamdinh" in history
+    _fits(reviewer, viewport["width"])
+    reviewer.screenshot(f"reviewer-reopen-granted-{device}")
+
+    page.reload()
+    assert page.locator("#report-status").inner_text() == "Đang soạn"
+    assert page.locator("#submit-report").is_visible()
+    for watch in (head, reviewer):
+        assert watch.outside_requests() == []
+        assert watch.console_errors == []
