@@ -1,17 +1,22 @@
+import re
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from indices.models import ImportBatch, Score
-from tests.browser.conftest import login
+from indices.models import ImportBatch, IndexEdition, Score
+from tests.browser.conftest import PageWatch, login
 from tests.factories import MembershipFactory, UserFactory
 from tests.leagues import edition_of, ladder, league_create
-from units.models import Membership
+from units.models import Membership, UnitAlias
 
 pytestmark = pytest.mark.browser
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 UPLOAD = "pci_2021_unrecognised_column.csv"
+PCI_2025 = "pci_2025_one_unmatched.csv"  # PCI 2025's top six, one written "Đà Nẵg"
+VIEWPORTS = {"desktop": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
+# Internal codes a page must never show in place of a name.
+CODES = re.compile(r"PAR_DEPT|PAR_DISTRICT|48-2025|\(\d\d\)")
 
 
 def test_admin_uploads_fixes_mapping_commits_and_sees_history(
@@ -67,3 +72,100 @@ def test_admin_uploads_fixes_mapping_commits_and_sees_history(
     assert str(transparency.value) == "5.3200"
     assert watched_page.outside_requests() == []
     assert watched_page.console_errors == []
+
+
+def _fits(watch: PageWatch, width: int) -> None:
+    """No horizontal page scroll, and names instead of internal codes."""
+    page = watch.page
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
+    text = page.locator("main").inner_text()
+    assert not CODES.search(text), CODES.search(text)
+
+
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_admin_starts_pci_2025_resolves_a_name_and_commits(
+    live_server, chromium, browser_reference, device
+):
+    viewport = VIEWPORTS[device]
+    MembershipFactory(user=UserFactory(username="admin"), role=Membership.Role.ADMIN)
+    watch = PageWatch(chromium.new_context(viewport=viewport).new_page())
+    page = watch.page
+    page.set_default_timeout(15000)
+    login(watch, live_server.url, "admin")
+
+    # The file is chosen for an edition the catalogue does not hold yet.
+    page.goto(live_server.url + "/chi-so/nhap-du-lieu/")
+    assert page.get_by_role("heading", name="Nhập dữ liệu chỉ số").is_visible()
+    page.select_option("#id_index", "PCI")
+    page.fill("#id_year", "2025")
+    page.select_option("#id_level", "province")
+    page.set_input_files("#id_file", str(FIXTURES / PCI_2025))
+    page.click("#upload-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    errors = page.locator("#upload-errors")
+    assert errors.inner_text().count("Chưa có kỳ PCI 2025 trong danh mục") == 1
+    assert page.get_by_text("Chưa có kỳ PCI 2025 trong danh mục").count() == 1
+    assert f"Đã giữ tệp {PCI_2025}" in page.locator("#held-file").inner_text()
+    _fits(watch, viewport["width"])
+    watch.screenshot(f"import-new-edition-missing-{device}")
+
+    # The edition is created from there, with PCI 2024's methodology and its top 30.
+    page.get_by_role("link", name="Tạo kỳ PCI 2025").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role("heading", name="Tạo kỳ đánh giá mới").is_visible()
+    copied = page.locator("#copied-methodology")
+    assert "Phương pháp sao chép từ kỳ PCI 2024" in copied.inner_text()
+    assert "Gia nhập thị trường" in copied.inner_text()
+    assert page.locator("#id_reference_date").input_value() == "2025-12-31"
+    assert page.locator("#id_published_top_n").input_value() == "30"
+    _fits(watch, viewport["width"])
+    watch.screenshot(f"import-new-edition-form-{device}")
+    page.click("#edition-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+    # Back on the import form: the edition chosen, the file still held.
+    assert "Đã tạo kỳ PCI 2025 với phương pháp sao chép từ kỳ PCI 2024" in (
+        page.locator(".messages").inner_text()
+    )
+    assert page.locator("#id_index").input_value() == "PCI"
+    assert page.locator("#id_year").input_value() == "2025"
+    assert f"Đã giữ tệp {PCI_2025}" in page.locator("#held-file").inner_text()
+    _fits(watch, viewport["width"])
+    watch.screenshot(f"import-new-edition-back-{device}")
+    page.click("#upload-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+    # One name is not recognised: choosing the suggested unit resolves it.
+    assert page.get_by_role("heading", name=f"Xem trước {PCI_2025} → PCI 2025").is_visible()
+    unmatched = page.locator("#unmatched-names")
+    assert "Tên đơn vị chưa nhận ra" in unmatched.inner_text()
+    assert "“Đà Nẵg” (dòng 6)" in unmatched.inner_text()
+    assert page.locator("#commit-button").is_disabled()
+    _fits(watch, viewport["width"])
+    watch.screenshot(f"import-new-edition-unmatched-{device}")
+    unmatched.get_by_label("Thành phố Đà Nẵng").check()
+    page.click("#unmatched-form button[name=resolve_units]")
+    page.wait_for_load_state("networkidle")
+    assert "Đã lưu 1 tên gọi khác" in page.locator(".messages").inner_text()
+    assert page.locator("tr.problem-error").count() == 0
+    assert page.locator("#unmatched-names").count() == 0
+    assert not page.locator("#commit-button").is_disabled()
+    _fits(watch, viewport["width"])
+    watch.screenshot(f"import-new-edition-resolved-{device}")
+
+    page.click("#commit-button")
+    page.wait_for_load_state("networkidle")
+    assert "Đã ghi 6 giá trị vào PCI 2025" in page.locator(".messages").inner_text()
+    assert PCI_2025 in page.locator("#batch-history").inner_text()
+    _fits(watch, viewport["width"])
+    watch.screenshot(f"import-new-edition-committed-{device}")
+
+    edition = IndexEdition.objects.get(index__code="PCI", year=2025)
+    assert edition.status == IndexEdition.Status.PUBLISHED
+    assert edition.published_top_n == 30
+    total = Score.objects.get(edition=edition, unit__code="48-2025", component__isnull=True)
+    assert total.value == Decimal("70.42")
+    assert UnitAlias.objects.filter(unit__code="48-2025", normalized="da nag").exists()
+    assert watch.outside_requests() == []
+    assert watch.console_errors == []
+    page.context.close()
