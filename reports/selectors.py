@@ -143,10 +143,12 @@ def report_detail(*, report: QuarterlyReport) -> dict[str, Any]:
     )
     aims = [aim for p in progress for aim in p.task.aims.all()]
     names = component_names({(a.index_id, a.component_code) for a in aims if a.component_code})
+    labels: defaultdict[int, list[str]] = defaultdict(list)
     for aim in aims:
-        aim.label = aim_label(aim.index, aim.component_code, names)
+        labels[aim.task_id].append(aim_label(aim.index, aim.component_code, names))
     values = {v.indicator_id: v.value for v in report.values.all()}
-    return {"progress": progress, "values": values}
+    # aims: what each task is meant to raise, by task id ("PCI: Chi phí thời gian").
+    return {"progress": progress, "values": values, "aims": dict(labels)}
 
 
 def head_home(*, unit: Unit, today: dt.date | None = None) -> dict[str, Any]:
@@ -170,7 +172,7 @@ def head_home(*, unit: Unit, today: dt.date | None = None) -> dict[str, Any]:
     opened = ReportingWindow.objects.filter(opens_on__lte=today) | ReportingWindow.objects.filter(
         pk__in=reports
     )
-    quarters = []
+    quarters: list[dict[str, Any]] = []
     for window in opened.order_by("-year", "-quarter"):
         report = reports.get(window.pk)
         state = report.status if report else "not_started"

@@ -131,7 +131,14 @@ def _forms(
                     "target": target,
                 }
             )
-        rows.append({"progress": progress, "form": form, "indicators": indicators})
+        rows.append(
+            {
+                "progress": progress,
+                "form": form,
+                "indicators": indicators,
+                "aims": detail["aims"].get(progress.task_id, []),
+            }
+        )
     return rows
 
 
@@ -317,9 +324,8 @@ def reopen_decide(request: HttpRequest, pk: int) -> HttpResponse:
             for message in error.messages:
                 messages.error(request, message)
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        for error_text in (text for errors in form.errors.values() for text in errors):
+            messages.error(request, str(error_text))
     return redirect("reports:report", pk=reopen.report_id)
 
 
