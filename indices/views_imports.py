@@ -131,13 +131,14 @@ def edition_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _(
-                    "Đã tạo kỳ %(edition)s với phương pháp sao chép từ kỳ %(previous)s. Chọn "
-                    "tệp kết quả để nhập."
-                )
+                _("Đã tạo kỳ %(edition)s với phương pháp sao chép từ kỳ %(previous)s.")
                 % {"edition": edition, "previous": form.previous},
             )
-            query = {"index": edition.index.code, "year": edition.year, "level": edition.level}
+            query: dict[str, str | int] = {
+                "index": edition.index.code,
+                "year": edition.year,
+                "level": edition.level,
+            }
             if form.cleaned_data["held"]:
                 query["tep"] = form.cleaned_data["held"]
             return redirect(f"{reverse('indices:import_list')}?{urlencode(query)}")
