@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from indices.labels import localized_short_name
 from indices.models import Index, IndexEdition, Level, Target
 from indices.services.imports.editions import (
     edition_previous,
@@ -89,14 +90,19 @@ class TargetForm(forms.Form):
         return data
 
 
+class IndexChoiceField(forms.ModelChoiceField):
+    """Indices by their short name in the page's language, never by code."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return localized_short_name(obj)
+
+
 class ImportUploadForm(forms.Form):
     """The edition a file is for, and the file: a new upload, or the one the form holds from
     an earlier submission (`held`, a signed reference) so a correction never asks for the
     file again."""
 
-    index = forms.ModelChoiceField(
-        label=_("Chỉ số"), queryset=Index.objects.all(), to_field_name="code"
-    )
+    index = IndexChoiceField(label=_("Chỉ số"), queryset=Index.objects.all(), to_field_name="code")
     year = forms.IntegerField(label=_("Năm đánh giá"), min_value=2000, max_value=2100)
     level = forms.ChoiceField(label=_("Cấp xếp hạng"), choices=Level.choices)
     file = forms.FileField(
@@ -174,9 +180,7 @@ class ImportUploadForm(forms.Form):
 class EditionStartForm(forms.Form):
     """A new edition of an index, its methodology copied from the index's previous edition."""
 
-    index = forms.ModelChoiceField(
-        label=_("Chỉ số"), queryset=Index.objects.all(), to_field_name="code"
-    )
+    index = IndexChoiceField(label=_("Chỉ số"), queryset=Index.objects.all(), to_field_name="code")
     year = forms.IntegerField(label=_("Năm đánh giá"), min_value=2000, max_value=2100)
     reference_date = forms.DateField(
         label=_("Ngày đối chiếu đơn vị"),

@@ -175,3 +175,14 @@ def test_the_form_shows_index_names_not_codes(client, admin_user):
     assert ">CCHC sở, ngành</option>" in html
     assert ">PAR_DEPT<" not in html
     assert Component.objects.filter(edition__year=2025).count() == 0
+
+
+@pytest.mark.django_db
+def test_the_english_page_names_the_copied_components_in_english(client, admin_user):
+    client.force_login(admin_user)
+    client.cookies["django_language"] = "en"
+    html = client.get(CREATE, {"index": "PAR_DEPT", "year": "2025"}).content.decode()
+    assert "Entry costs" not in html
+    html = client.get(CREATE, {"index": "PCI", "year": "2025"}).content.decode()
+    assert "Entry costs" in html
+    assert "Gia nhập thị trường" not in html
