@@ -1,15 +1,21 @@
 """The import form keeps the chosen file when anything else on it is wrong, and says once that
 an edition is missing, with the way to create it."""
 
+import os
 import re
+import time
 from html import unescape
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from django.conf import settings
+from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from indices.models import ImportBatch, IndexEdition
+from indices.services.imports import held
 from indices.services.imports.held import upload_held, upload_hold
 from tests.factories import MembershipFactory, UserFactory
 from tests.indices.spreadsheets import FIXTURES
@@ -150,3 +156,14 @@ def test_the_page_links_to_creating_an_edition(client, admin_user):
     html = client.get(IMPORT).content.decode()
     assert f'href="{reverse("indices:edition_create")}"' in html
     assert "Tạo kỳ mới" in html
+
+
+@pytest.mark.django_db
+def test_holding_a_file_removes_held_files_past_their_age(admin_user):
+    old_token = upload_hold(data=b"old file", filename="old.csv", user=admin_user)
+    old_path = Path(settings.MEDIA_ROOT) / signing.loads(old_token, salt=held._SALT)["path"]
+    stale = time.time() - held.HELD_MAX_AGE - 60
+    os.utime(old_path, (stale, stale))
+    new_token = upload_hold(data=b"new file", filename="new.csv", user=admin_user)
+    assert not old_path.exists()
+    assert upload_held(token=new_token, user=admin_user).data == b"new file"

@@ -4,6 +4,8 @@ file is never chosen twice and never read from a path the browser wrote."""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -13,6 +15,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
 from indices.services.imports.service import sha256_of
 
@@ -28,8 +31,24 @@ class HeldUpload:
     data: bytes
 
 
+def _held_sweep() -> None:
+    """Remove the held files older than a reference lives: nothing can point at them."""
+    cutoff = timezone.now() - dt.timedelta(seconds=HELD_MAX_AGE)
+    try:
+        _dirs, files = default_storage.listdir(HELD_DIR)
+    except FileNotFoundError:
+        return
+    for name in files:
+        path = HELD_DIR + name
+        with contextlib.suppress(FileNotFoundError):  # swept by a concurrent request
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+
+
 def upload_hold(*, data: bytes, filename: str, user: Any) -> str:
-    """Store the upload (once per content) and return the reference the form carries."""
+    """Store the upload (once per content) and return the reference the form carries. Held
+    files past their reference's age are removed on the way."""
+    _held_sweep()
     suffix = PurePath(filename).suffix.lower()
     path = f"{HELD_DIR}{sha256_of(data)}{suffix if _SUFFIX.fullmatch(suffix) else ''}"
     if not default_storage.exists(path):
