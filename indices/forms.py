@@ -153,7 +153,7 @@ class ImportUploadForm(forms.Form):
                 self.missing_edition = (index, year)
                 raise forms.ValidationError(
                     _("Chưa có kỳ %(index)s %(year)s trong danh mục; hãy tạo kỳ trước khi nhập.")
-                    % {"index": index.short_name, "year": year},
+                    % {"index": localized_short_name(index), "year": year},
                     code="no_edition",
                 )
             if edition.status == IndexEdition.Status.NOT_RUN:
@@ -233,7 +233,7 @@ class EditionStartForm(forms.Form):
             self.add_error(
                 "year",
                 _("Kỳ %(index)s %(year)s đã có trong danh mục.")
-                % {"index": index.short_name, "year": year},
+                % {"index": localized_short_name(index), "year": year},
             )
             return data
         self.previous = edition_previous(index=index, year=year)
@@ -244,7 +244,7 @@ class EditionStartForm(forms.Form):
                     "%(index)s chưa có kỳ nào trước năm %(year)s để sao chép phương pháp; kỳ "
                     "đầu tiên của một chỉ số được tạo trong trang quản trị."
                 )
-                % {"index": index.short_name, "year": year},
+                % {"index": localized_short_name(index), "year": year},
             )
             return data
         if reference_date and not year <= reference_date.year <= year + 1:
