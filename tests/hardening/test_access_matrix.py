@@ -171,6 +171,7 @@ EXPECTED: dict[str, tuple[str, tuple[int, int, int, int, int]]] = {
     "units:contact": ("get", (200, 403, 403, 403, 302)),  # unit B's contact details
     "indices:list": ("get", (200, 200, 200, 200, 302)),
     "indices:import_list": ("get", (200, 403, 403, 403, 302)),
+    "indices:edition_create": ("get", (200, 403, 403, 403, 302)),
     "indices:import_preview": ("get", (200, 403, 403, 403, 302)),
     "indices:import_commit": ("post", (302, 403, 403, 403, 302)),
     # Only a superseded batch is restored: the staged one is refused even to the admin.
@@ -208,6 +209,7 @@ EXPECTED: dict[str, tuple[str, tuple[int, int, int, int, int]]] = {
     # A report's content is read-only in the admin site, superusers included.
     "admin:reports_evidence_add": ("get", (403, 302, 302, 302, 302)),
     "admin:reports_indicatorvalue_add": ("get", (403, 302, 302, 302, 302)),
+    "admin:reports_reopenrequest_add": ("get", (403, 302, 302, 302, 302)),
     # django-axes keeps its records read-only.
     "admin:axes_accessattempt_add": ("get", (403, 302, 302, 302, 302)),
     "admin:axes_accesslog_add": ("get", (403, 302, 302, 302, 302)),
