@@ -4,14 +4,14 @@ for, and renders one selector's page data (or its download); the selectors shape
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from dashboards import selectors as dash
 from dashboards.visibility import unit_page_for_reader
 from indices.figures import all_basis_marks
-from indices.models import Index, IndexEdition
+from indices.models import Index
 from indices.visibility import edition_for_reader
 from reform_portal.permissions import has_perm, require_perm
 from reports.exports import table_response
@@ -39,10 +39,13 @@ def index_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     require_perm(request, "indices.view_dashboards")
     index = get_object_or_404(Index, code=code)
     require_perm(request, "dashboards.view_index", index)
-    if not index.editions.filter(status=IndexEdition.Status.PUBLISHED).exists():
+    try:
+        edition = edition_for_reader(user=request.user, index=index, year=request.GET.get("nam"))
+    except Http404:
+        if request.GET.get("nam"):
+            raise
         # Not an error: the index is in the catalogue but nothing of it is published yet.
         return render(request, "dashboards/index_empty.html", {"index": index})
-    edition = edition_for_reader(user=request.user, index=index, year=request.GET.get("nam"))
     unit = home_unit()
     if edition.level != "province" or unit is None:
         return redirect(f"{reverse('dashboards:internal')}?chi_so={index.code}&nam={edition.year}")

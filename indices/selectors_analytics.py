@@ -55,6 +55,7 @@ class EditionInfo:
     index_name: str
     short_name: str
     level: str
+    index_name_en: str = ""
 
 
 def _expected_units(
@@ -129,6 +130,7 @@ def current_editions(index_codes: Iterable[str] | None = None) -> list[EditionIn
                 ),
                 index_name=localized_name(e.index),
                 short_name=e.index.short_name,
+                index_name_en=e.index.name_en,
                 level=e.level,
             )
         )

@@ -20,6 +20,13 @@ class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
 
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        # The language was the request's: the thread goes back to the default afterwards, so
+        # what runs next on it (another request's early code, a test) never inherits English.
+        response = super().process_response(request, response)
+        translation.deactivate()
+        return response
+
 
 class AnalysisDispatchMiddleware:
     """Tell the person whose request committed data that its rebuild could not be queued (the

@@ -341,6 +341,12 @@ def run_analytics() -> None:
     session = run_step("prepare_dashboard")["session"]
     figures = dashboard_bench(str(session))
     bench("dashboard_rps", figures["rps"], "req/s")
+    scripts = figures["scripts"]
+    for name, sizes in scripts.items():
+        bench(f"dashboard_{name}_js_kb", sizes["kb"], "KB")
+    heaviest = max(scripts.values(), key=lambda sizes: sizes["kb"])
+    bench("dashboard_js_kb", heaviest["kb"], "KB")
+    bench("dashboard_js_gzip_kb", heaviest["gzip_kb"], "KB")
     for name, page in figures["pages"].items():
         bench(f"dashboard_{name}_median_ms", page["median"], "ms")
         bench(f"dashboard_{name}_p95_ms", page["p95"], "ms")

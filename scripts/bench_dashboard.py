@@ -54,6 +54,34 @@ def _get(port: int, path: str, session: str) -> tuple[int, float]:
     return response.status, (time.perf_counter() - started) * 1000
 
 
+def _fetch(port: int, path: str, session: str, *, gzip: bool = False) -> bytes:
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Cookie": f"sessionid={session}", "Host": "127.0.0.1"}
+    if gzip:
+        headers["Accept-Encoding"] = "gzip"
+    connection.request("GET", path, headers=headers)
+    body = connection.getresponse().read()
+    connection.close()
+    return body
+
+
+def page_scripts(port: int, session: str) -> dict[str, dict[str, float]]:
+    """The JavaScript each dashboard page downloads, in KiB: as files and as sent compressed."""
+    import re
+
+    sizes: dict[str, dict[str, float]] = {}
+    for name, path in DASHBOARD_PAGES.items():
+        html = _fetch(port, path, session).decode()
+        sources = re.findall(r'<script[^>]+src="([^"]+)"', html)
+        sizes[name] = {
+            "kb": sum(len(_fetch(port, src, session)) for src in sources) / 1024,
+            "gzip_kb": sum(len(_fetch(port, src, session, gzip=True)) for src in sources) / 1024,
+        }
+    return sizes
+
+
 def dashboard_bench(session: str) -> dict[str, object]:
     """gunicorn with 2 workers on PostgreSQL + Redis cache; 20 concurrent officials for 60 s."""
     import statistics
@@ -82,6 +110,7 @@ def dashboard_bench(session: str) -> dict[str, object]:
                 break
             except OSError:
                 time.sleep(0.2)
+        scripts = page_scripts(port, session)
         cold: dict[str, list[float]] = {name: [] for name in DASHBOARD_PAGES}
         errors = 0
         for _ in range(10):
@@ -131,4 +160,5 @@ def dashboard_bench(session: str) -> dict[str, object]:
         "warm_p95": max(p95(v) for v in warm.values()),
         "cold_p95": max(p95(v) for v in cold.values()),
         "errors": errors,
+        "scripts": scripts,
     }

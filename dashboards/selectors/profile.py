@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from dashboards import charts
 from dashboards.selectors.common import cached, result_row
+from indices.labels import short_name_in_language
 from indices.models import Basis, RankResult
 from indices.selectors import unit_scores_by_index, unit_targets
 from indices.selectors_analytics import current_editions, current_results
@@ -38,10 +39,15 @@ def profile_context(
     labelled as an order computed from scores."""
     profile = unit_profile(unit=unit)
     known = ranks_published or {}
+    # Names in the page's language (the cached profile holds both, whatever the language).
+    names = {
+        code: short_name_in_language(short, name_en)
+        for code, (short, name_en) in profile["index_names"].items()
+    }
     labels = {
-        code: code
+        code: names.get(code, code)
         if known.get(code, charts.publishes_ranks(points))
-        else _("%(code)s: thứ tự tính theo điểm") % {"code": code}
+        else _("%(code)s: thứ tự tính theo điểm") % {"code": names.get(code, code)}
         for code, points in profile["series"].items()
     }
     chart = charts.multi_trend_figure(series=profile["series"], labels=labels, rank=True)
@@ -50,7 +56,14 @@ def profile_context(
         # Real figures first: an illustrative component leads only when nothing real is left.
         # The sort is stable, so each part keeps its order by percentile.
         items = sorted(items, key=_illustrative_item)
-        return [{**item, "rank_label": charts.rank_words(item)} for item in items]
+        return [
+            {
+                **item,
+                "rank_label": charts.rank_words(item),
+                "index_name": names.get(item["index_code"], item["index_code"]),
+            }
+            for item in items
+        ]
 
     profile = {
         **profile,
@@ -100,12 +113,21 @@ def unit_profile(*, unit: Unit) -> dict[str, Any]:
                 strengths.append(item)
         # Real figures first: a strength or weakness among illustrative values is shown only
         # where no real one is left.
+        # The two lists never share a component: with fewer than ten, each takes at most half.
+        shown = min(5, len(strengths) // 2)
         strengths.sort(key=lambda item: (item["basis"] == "illustrative", -item["percentile"]))
+        strongest = strengths[:shown]
         weaknesses = sorted(
-            strengths, key=lambda item: (item["basis"] == "illustrative", item["percentile"])
-        )[:5]
+            (item for item in strengths if not any(item is s for s in strongest)),
+            key=lambda item: (item["basis"] == "illustrative", item["percentile"]),
+        )[:shown]
         for values in series.values():
             values.sort(key=lambda item: item["year"])
-        return {"series": dict(series), "strengths": strengths[:5], "weaknesses": weaknesses}
+        return {
+            "series": dict(series),
+            "strengths": strongest,
+            "weaknesses": weaknesses,
+            "index_names": {e.index_code: (e.short_name, e.index_name_en) for e in editions},
+        }
 
     return cached(f"profile:{unit.pk}", build)

@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from indices.figures import Coverage, basis_mark, figure, rank_text
-from indices.labels import localized_name, localized_short_name
+from indices.labels import localized_group, localized_name, localized_short_name
 from indices.models import Score
 
 register = template.Library()
@@ -118,3 +118,8 @@ def localized(obj: object) -> str:
 @register.filter
 def short_label(index: object) -> str:
     return localized_short_name(index)
+
+
+@register.filter
+def group_label(name: str | None) -> str:
+    return localized_group(name)

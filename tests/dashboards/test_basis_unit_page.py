@@ -82,6 +82,7 @@ def test_profile_lists_real_strengths_before_illustrative_ones(monkeypatch):
     def item(code: str, basis: str, percentile: float) -> dict:
         return {
             "component_code": code,
+            "index_code": "PCI",
             "basis": basis,
             "rank_basis": basis if basis == "illustrative" else "derived",
             "percentile": percentile,
@@ -97,7 +98,12 @@ def test_profile_lists_real_strengths_before_illustrative_ones(monkeypatch):
     monkeypatch.setattr(
         profile,
         "unit_profile",
-        lambda *, unit: {"series": {}, "strengths": strengths, "weaknesses": strengths[::-1]},
+        lambda *, unit: {
+            "series": {},
+            "strengths": strengths,
+            "weaknesses": strengths[::-1],
+            "index_names": {},
+        },
     )
     context = profile.profile_context(unit=None)
     assert [s["component_code"] for s in context["profile"]["strengths"]] == ["2", "3", "1"]
