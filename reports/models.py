@@ -8,6 +8,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -70,6 +71,7 @@ class TaskAim(models.Model):
 
     class Meta:
         verbose_name = _("chỉ số hướng tới")
+        verbose_name_plural = _("chỉ số hướng tới")
         constraints = [
             models.UniqueConstraint(fields=["task", "index", "component_code"], name="aim_unique")
         ]
@@ -109,6 +111,7 @@ class IndicatorTarget(models.Model):
 
     class Meta:
         verbose_name = _("mục tiêu chỉ tiêu")
+        verbose_name_plural = _("mục tiêu chỉ tiêu")
         constraints = [
             models.UniqueConstraint(
                 fields=["indicator", "year", "quarter"], name="indicator_target_unique"
@@ -144,7 +147,8 @@ class ReportingWindow(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Quý {self.quarter}/{self.year}"
+        # Read in the page's language when shown: "Quý 1/2025", "Q1 2025".
+        return gettext("Quý %(quarter)s/%(year)s") % {"quarter": self.quarter, "year": self.year}
 
 
 class QuarterlyReport(models.Model):
@@ -225,6 +229,7 @@ class IndicatorValue(models.Model):
 
     class Meta:
         verbose_name = _("giá trị chỉ tiêu")
+        verbose_name_plural = _("giá trị chỉ tiêu")
         constraints = [models.UniqueConstraint(fields=["report", "indicator"], name="value_unique")]
 
     def __str__(self) -> str:
