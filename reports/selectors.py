@@ -7,7 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any, cast
 
-from django.db.models import Avg, Count, Prefetch
+from django.db.models import Avg, Count, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from indices.labels import localized_name
@@ -310,6 +310,55 @@ def task_progress_table(*, window: ReportingWindow) -> list[dict[str, Any]]:
         }
         for p in rows
     ]
+
+
+def tasks_aiming_at(
+    *, components: set[tuple[str, str]]
+) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """The plan's tasks aimed at each (index code, component code), each with its latest
+    quarterly progress (status, percent complete, the quarter and the report it is in), in one
+    query. A task nobody has reported on yet has no progress (its keys are None)."""
+    if not components:
+        return {}
+    latest = TaskProgress.objects.filter(task_id=OuterRef("task_id")).order_by(
+        "-report__window__year", "-report__window__quarter", "-pk"
+    )
+    wanted = Q()
+    for index_code, component_code in sorted(components):
+        wanted |= Q(index__code=index_code, component_code=component_code)
+    aims = (
+        TaskAim.objects.filter(wanted)
+        .select_related("task", "index")
+        .annotate(
+            progress_status=Subquery(latest.values("status")[:1]),
+            progress_percent=Subquery(latest.values("percent_complete")[:1]),
+            progress_report=Subquery(latest.values("report_id")[:1]),
+            progress_year=Subquery(latest.values("report__window__year")[:1]),
+            progress_quarter=Subquery(latest.values("report__window__quarter")[:1]),
+        )
+    )
+    found: defaultdict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for aim in aims:
+        status = aim.progress_status
+        found[(aim.index.code, aim.component_code)].append(
+            {
+                "task": aim.task,
+                "status": status,
+                "status_label": TaskProgress.Status(status).label if status else "",
+                "percent": aim.progress_percent,
+                "report_id": aim.progress_report,
+                "year": aim.progress_year,
+                "quarter": aim.progress_quarter,
+            }
+        )
+    for rows in found.values():
+        rows.sort(key=lambda row: _code_order(row["task"].code))
+    return dict(found)
+
+
+def _code_order(code: str) -> tuple[tuple[int, int, str], ...]:
+    """Task codes in reading order: "2" before "10", "1.2" before "1.10"."""
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in code.split("."))
 
 
 def windows() -> list[ReportingWindow]:

@@ -16,6 +16,7 @@ from dashboards.charts.common import (
 )
 from dashboards.charts.components import components_figure, short_label
 from dashboards.charts.heatmap import heatmap_figure
+from dashboards.charts.sparkline import sparkline_figure
 from dashboards.charts.trends import multi_trend_figure, trend_figure
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "rank_words",
     "separators",
     "short_label",
+    "sparkline_figure",
     "trend_figure",
     "value_words",
 ]
