@@ -14,6 +14,7 @@ urlpatterns = [
     path("don-vi/", include("units.urls")),
     path("chi-so/", include("indices.urls")),
     path("tien-do/", include("reports.urls")),
+    path("quan-ly/", include("reports.urls_manage")),
     # After indices: the dashboards' `chi-so/<code>/` would otherwise shadow `chi-so/phan-tich/`.
     path("quan-tri/", admin.site.urls),
     path("", include("dashboards.urls")),

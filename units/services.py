@@ -7,11 +7,13 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .models import Membership, Region, Succession, Unit, UnitAlias
 from .naming import normalize_name, strip_diacritics
@@ -287,3 +289,106 @@ def unit_contact_update(*, unit: Unit, contact_email: str, contact_phone: str) -
     unit.contact_phone = contact_phone
     unit.save(update_fields=["contact_email", "contact_phone"])
     return unit
+
+
+# --- Management pages: people, their roles and units; name variants -------------------------
+
+
+def _membership_check(*, role: str, unit: Unit | None) -> None:
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": _("Vai trò không hợp lệ.")})
+    if role == Membership.Role.DEPARTMENT_HEAD and unit is None:
+        raise ValidationError({"unit": _("Thủ trưởng đơn vị phải gắn với một đơn vị.")})
+
+
+def _split_name(full_name: str) -> str:
+    # The portal keeps a person's full name whole in `first_name` (Vietnamese names are not
+    # split into given and family names the way the English form assumes).
+    return " ".join(full_name.split())[:150]
+
+
+def _password_messages(error: ValidationError) -> list[str]:
+    """The password validators' messages in the page's language: Django's Vietnamese catalogue
+    leaves some of them (the plural "too short") in English, so the known ones are ours."""
+    ours = {
+        "password_too_short": _("Mật khẩu quá ngắn: cần ít nhất %(min_length)d ký tự."),
+        "password_too_common": _("Mật khẩu này quá phổ biến."),
+        "password_entirely_numeric": _("Mật khẩu không được chỉ gồm chữ số."),
+        "password_too_similar": _("Mật khẩu quá giống %(verbose_name)s."),
+    }
+    messages = []
+    for item in error.error_list:
+        text = ours.get(item.code or "")
+        messages.append(text % (item.params or {}) if text else " ".join(item.messages))
+    return messages
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    full_name: str,
+    email: str,
+    role: str,
+    unit: Unit | None,
+    password: str,
+) -> Any:
+    """Create an account with its role and unit. The password must pass the site's password
+    validators (checked against the new account's own name and email too); errors are raised
+    keyed by field."""
+    user_model = get_user_model()
+    username = username.strip()
+    if user_model.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("Tên đăng nhập này đã được dùng.")})
+    _membership_check(role=role, unit=unit)
+    user = user_model(username=username, first_name=_split_name(full_name), email=email.strip())
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({"password": _password_messages(error)}) from error
+    user.set_password(password)
+    user.save()
+    Membership.objects.create(user=user, role=role, unit=unit)
+    return user
+
+
+@transaction.atomic
+def user_update(*, user: Any, full_name: str, email: str, role: str, unit: Unit | None) -> Any:
+    """Change a person's name, email, role and unit (never the password or admin-site rights)."""
+    _membership_check(role=role, unit=unit)
+    user.first_name = _split_name(full_name)
+    user.email = email.strip()
+    user.save(update_fields=["first_name", "email"])
+    Membership.objects.update_or_create(user=user, defaults={"role": role, "unit": unit})
+    return user
+
+
+@transaction.atomic
+def user_set_active(*, user: Any, active: bool, by: Any) -> Any:
+    """Deactivate (or reactivate) an account: it can no longer sign in; its records stay."""
+    if not active and user.pk == by.pk:
+        raise ValidationError(_("Bạn không thể tự ngừng tài khoản của chính mình."))
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    return user
+
+
+@transaction.atomic
+def alias_create(*, unit: Unit, name: str, source: str = "") -> UnitAlias:
+    """Add a name variant from the management page: unlike `alias_add` (idempotent, for the
+    reference data), a variant the unit already has is reported, not silently reused."""
+    normalized = normalize_name(name)
+    if not normalized:
+        raise ValidationError({"name": _("Tên gọi khác không được để trống.")})
+    if UnitAlias.objects.filter(unit=unit, normalized=normalized).exists():
+        raise ValidationError(
+            {"name": _("Đơn vị %(unit)s đã có cách viết này.") % {"unit": unit.name}}
+        )
+    return UnitAlias.objects.create(
+        unit=unit, name=name.strip(), normalized=normalized, source=source.strip()
+    )
+
+
+@transaction.atomic
+def alias_delete(*, alias: UnitAlias) -> None:
+    alias.delete()

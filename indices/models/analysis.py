@@ -91,6 +91,7 @@ class AnalyticsGeneration(models.Model):
 
     class Meta:
         verbose_name = _("thế hệ kết quả")
+        verbose_name_plural = _("thế hệ kết quả")
 
     def __str__(self) -> str:
         return str(self.number)

@@ -30,7 +30,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "axes",
+    "reform_portal.axes_app.AxesConfig",  # django-axes, named in Vietnamese
     "csp",
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",

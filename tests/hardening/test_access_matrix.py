@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -36,7 +37,7 @@ from reports.models import (
     Task,
 )
 from tests.factories import MembershipFactory, UserFactory
-from units.models import Membership, Unit
+from units.models import Membership, Unit, UnitAlias
 
 ROLES = ["admin", "reviewer", "official", "head_a", "anonymous"]
 FIXTURE = "pci_2021_published.xlsx"
@@ -192,6 +193,22 @@ EXPECTED: dict[str, tuple[str, tuple[int, int, int, int, int]]] = {
     "reports:reopen_decide": ("post", (302, 302, 403, 403, 302)),  # reviewers and admins decide
     "reports:unit": ("get", (200, 200, 200, 403, 302)),
     "reports:plan_import": ("get", (200, 200, 403, 403, 302)),
+    # The management pages: the portal's admins only.
+    "manage:hub": ("get", (200, 403, 403, 403, 302)),
+    "manage:window_list": ("get", (200, 403, 403, 403, 302)),
+    "manage:window_create": ("get", (200, 403, 403, 403, 302)),
+    "manage:window_edit": ("get", (200, 403, 403, 403, 302)),
+    "manage:plan_list": ("get", (200, 403, 403, 403, 302)),
+    "manage:plan_create": ("get", (200, 403, 403, 403, 302)),
+    "manage:plan_edit": ("get", (200, 403, 403, 403, 302)),
+    "manage:user_list": ("get", (200, 403, 403, 403, 302)),
+    "manage:user_create": ("get", (200, 403, 403, 403, 302)),
+    "manage:user_edit": ("get", (200, 403, 403, 403, 302)),  # the head of B's account
+    "manage:user_deactivate": ("post", (302, 403, 403, 403, 302)),
+    "manage:user_activate": ("post", (302, 403, 403, 403, 302)),
+    "manage:alias_list": ("get", (200, 403, 403, 403, 302)),
+    "manage:alias_create": ("get", (200, 403, 403, 403, 302)),
+    "manage:alias_delete": ("post", (302, 403, 403, 403, 302)),
     "dashboards:home": ("get", (200, 200, 200, 200, 302)),
     "dashboards:compare": ("get", (200, 200, 200, 200, 302)),
     "dashboards:basis_legend": ("get", (200, 200, 200, 200, 302)),
@@ -256,6 +273,7 @@ def test_every_url_pattern_is_in_the_table():
 def _url(name: str, world: World) -> str:
     """The pattern's URL, on unit B's objects where it takes one."""
     progress = world.report_b.progress.get()
+    head_b = get_user_model().objects.get(username="m-head-b").pk
     arguments: dict[str, list[Any]] = {
         "units:contact": [world.unit_b.code],
         "indices:import_preview": [world.batch.pk],
@@ -276,6 +294,16 @@ def _url(name: str, world: World) -> str:
         ],
         "reports:unit": [world.unit_b.code],
         "reports:plan_import": [world.plan.pk],
+        "manage:window_edit": [world.window.pk],
+        "manage:plan_edit": [world.plan.pk],
+        "manage:user_edit": [head_b],
+        "manage:user_deactivate": [head_b],
+        "manage:user_activate": [head_b],
+        "manage:alias_delete": [
+            UnitAlias.objects.get_or_create(
+                unit=world.unit_b, normalized="so tt tt thu", defaults={"name": "Sở TT TT thử"}
+            )[0].pk
+        ],
         "dashboards:index": ["PAR_DEPT"],
         "dashboards:unit": [world.unit_b.code],
     }
