@@ -5,7 +5,7 @@ from typing import Any
 
 from django.utils.translation import get_language
 
-from indices.models import RatingBand
+from indices.models import Component, RatingBand
 
 
 def localized_name(obj: Any) -> str:
@@ -52,3 +52,26 @@ def localized_group(name: str | None) -> str:
         _GROUP_NAMES.update(names)
         _GROUP_NAMES_READ_AT = time.monotonic()
     return _GROUP_NAMES.get(name, name)
+
+
+_COMPONENT_NAMES: dict[tuple[int, str], tuple[str, str]] = {}
+_COMPONENT_NAMES_READ_AT = 0.0
+
+
+def component_name(index_id: int, code: str) -> str:
+    """The name of an index's component, by its code, in the page's language, as its latest
+    edition names it (targets and tasks name a component by code across editions)."""
+    global _COMPONENT_NAMES_READ_AT
+    key = (index_id, code)
+    if time.monotonic() - _COMPONENT_NAMES_READ_AT > 60 or key not in _COMPONENT_NAMES:
+        names: dict[tuple[int, str], tuple[str, str]] = {}
+        rows = Component.objects.order_by("-edition__year").values_list(
+            "edition__index_id", "code", "name", "name_en"
+        )
+        for index, component, name, name_en in rows:
+            names.setdefault((index, component), (name, name_en))
+        _COMPONENT_NAMES.clear()
+        _COMPONENT_NAMES.update(names)
+        _COMPONENT_NAMES_READ_AT = time.monotonic()
+    name, name_en = _COMPONENT_NAMES.get(key, (code, ""))
+    return name_en if get_language() == "en" and name_en else name

@@ -11,7 +11,12 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from indices.figures import Coverage, basis_mark, figure, rank_text
-from indices.labels import localized_group, localized_name, localized_short_name
+from indices.labels import (
+    component_name,
+    localized_group,
+    localized_name,
+    localized_short_name,
+)
 from indices.models import Score
 
 register = template.Library()
@@ -123,3 +128,11 @@ def short_label(index: object) -> str:
 @register.filter
 def group_label(name: str | None) -> str:
     return localized_group(name)
+
+
+@register.filter
+def target_component(target: Any) -> str:
+    """The name of the component a target is set on ("" for the index's total)."""
+    if not getattr(target, "component_code", ""):
+        return ""
+    return component_name(target.index_id, target.component_code)

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from dashboards.selectors import profile
-from indices.models import Score
+from indices.models import Component, Score
 from tests.dashboards.pages import (
     FIG,
     UNMARKED_FIG,
@@ -73,7 +73,12 @@ def test_unit_targets_read_in_words_with_their_demo_badge(client, official):
     assert "Điểm số (≥)" not in targets
     assert "[3]" not in targets
     assert "điểm từ 85,00 trở lên" in targets
-    assert "thành phần 3:" in targets
+    # A component target names its component, never its number.
+    component = Component.objects.filter(edition__index__code="PCI", code="3").latest(
+        "edition__year"
+    )
+    assert f"{component.name}:" in targets
+    assert "thành phần 3" not in targets
     assert "năm cơ sở 2020 → mục tiêu 2025" in targets
     assert "mục tiêu minh họa" in targets
 
