@@ -22,7 +22,7 @@ PORTAL_HOME_UNIT = env("PORTAL_HOME_UNIT", default="49")
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo12345")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "reform_portal.admin_site.PortalAdminConfig",  # django.contrib.admin, the portal's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
