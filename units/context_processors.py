@@ -20,7 +20,12 @@ NAV_SECTIONS = {
     "dashboards:internal": "internal",
     "dashboards:map": "map",
 }
-NAV_PREFIXES = {"reports:": "progress", "indices:import": "imports", "indices:run": "imports"}
+NAV_PREFIXES = {
+    "reports:": "progress",
+    "indices:import": "imports",
+    "indices:run": "imports",
+    "manage:": "manage",
+}
 
 
 def nav_section(view_name: str) -> str:

@@ -1,6 +1,8 @@
 """Every management page is the portal admins' only: others get 403, anonymous visitors the
 login page; each page keeps wide tables in their own scrolling box and shows no internal code."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -91,3 +93,20 @@ def test_hub_links_every_routine_task(admin_client):
     ):
         assert f'href="{reverse(name)}"' in html, name
     assert "Quản lý" in html
+
+
+def _current_nav(html: str) -> list[str]:
+    nav = html[
+        html.index('class="main-nav"') : html.index("</nav>", html.index('class="main-nav"'))
+    ]
+    return re.findall(r'aria-current="page">([^<]+)<', nav)
+
+
+def test_navigation_shows_management_to_admins_only(client, admin_user, reviewer):
+    client.force_login(admin_user)
+    html = client.get(reverse("manage:user_list")).content.decode()
+    assert f'href="{reverse("manage:hub")}"' in html
+    assert _current_nav(html) == ["Quản lý"]
+    client.force_login(reviewer)
+    html = client.get(reverse("dashboards:home")).content.decode()
+    assert f'href="{reverse("manage:hub")}"' not in html
