@@ -26,15 +26,11 @@ WEAK_PER_INDEX = 3
 
 
 def home_page(*, unit: Unit) -> dict[str, Any]:
-    """Everything the home page shows for the home province. The analysis is cached per
-    generation; the plan's tasks and their progress, which change with every report saved,
-    are read fresh (one query)."""
+    """Everything the home page shows for the home province. The analysis (and the imports
+    behind it) is cached per generation; the plan's tasks and their progress, which change with
+    every report saved, are read fresh (one query)."""
     overview = home_overview(unit=unit)
-    recent = list(
-        ImportBatch.objects.select_related("edition__index")
-        .filter(status=ImportBatch.Status.COMMITTED)
-        .order_by("-committed_at")[:RECENT_BATCHES]
-    )
+    recent = overview["batches"]
     last_import: dict[str, ImportBatch] = {}
     for batch in recent:
         last_import.setdefault(batch.edition.index.code, batch)
@@ -65,14 +61,24 @@ def home_overview(*, unit: Unit) -> dict[str, Any]:
     def build() -> dict[str, Any]:
         editions = current_editions(NATIONAL)
         by_pk = {e.pk: e for e in editions}
+        # The unit's totals and components in every edition, in one read (a few hundred rows).
+        results = list(
+            current_results(RankResult.objects.filter(unit=unit), editions).select_related(
+                "component"
+            )
+        )
         totals = defaultdict(list)
-        for r in current_results(RankResult.objects.filter(unit=unit, component_code=""), editions):
-            totals[by_pk[r.edition_id].index_code].append((by_pk[r.edition_id], result_row(r)))
+        for r in results:
+            if r.component_code == "":
+                totals[by_pk[r.edition_id].index_code].append((by_pk[r.edition_id], result_row(r)))
         statuses = target_statuses(unit=unit, editions=editions)
         latest_editions = {
             code: max(items, key=lambda item: item[0].year)[0].pk for code, items in totals.items()
         }
-        parts = component_rows(unit=unit, editions=editions, latest=latest_editions)
+        latest_ids = set(latest_editions.values())
+        parts = component_rows(
+            [r for r in results if r.component_code and r.edition_id in latest_ids], editions
+        )
         names = {(row["index_code"], row["component_code"]): row["name"] for row in parts}
         target_ids = [t["target"].pk for rows in statuses.values() for t in rows]
         milestones: dict[int, list[TargetMilestone]] = defaultdict(list)
@@ -99,7 +105,13 @@ def home_overview(*, unit: Unit) -> dict[str, Any]:
             card["weak"] = card["weak"][:WEAK_PER_INDEX]
             cards.append(card)
         costly = by_gain([row for row in parts if (row["cost_share"] or 0) > 0])
-        return {"cards": cards, "costly": costly[:3]}
+        # An import shows with the rebuild it triggers, as its figures do.
+        batches = list(
+            ImportBatch.objects.select_related("edition__index")
+            .filter(status=ImportBatch.Status.COMMITTED)
+            .order_by("-committed_at")[:RECENT_BATCHES]
+        )
+        return {"cards": cards, "costly": costly[:3], "batches": batches}
 
     return cached(f"home:{unit.pk}", build)
 
@@ -112,20 +124,11 @@ def by_gain(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     )
 
 
-def component_rows(
-    *, unit: Unit, editions: list[EditionInfo], latest: dict[str, int]
-) -> list[dict[str, Any]]:
+def component_rows(results: list[RankResult], editions: list[EditionInfo]) -> list[dict[str, Any]]:
     """The unit's components in each index's latest edition, with their names in the page's
     language and the gain to the total if each matched the country's best (`cost`, and as a
     share of the index's scale, `cost_share`, comparable across indices)."""
     by_pk = {e.pk: e for e in editions}
-    results = (
-        current_results(
-            RankResult.objects.filter(unit=unit, edition_id__in=list(latest.values())), editions
-        )
-        .exclude(component_code="")
-        .select_related("component")
-    )
     return [
         {
             **result_row(r),
