@@ -353,9 +353,14 @@ def user_create(
 
 
 @transaction.atomic
-def user_update(*, user: Any, full_name: str, email: str, role: str, unit: Unit | None) -> Any:
-    """Change a person's name, email, role and unit (never the password or admin-site rights)."""
+def user_update(
+    *, user: Any, full_name: str, email: str, role: str, unit: Unit | None, by: Any
+) -> Any:
+    """Change a person's name, email, role and unit (never the password or admin-site rights).
+    An admin does not take away their own admin role: the portal would be left without one."""
     _membership_check(role=role, unit=unit)
+    if user.pk == by.pk and role != Membership.Role.ADMIN and not user.is_superuser:
+        raise ValidationError({"role": _("Bạn không thể bỏ vai trò quản trị của chính mình.")})
     user.first_name = _split_name(full_name)
     user.email = email.strip()
     user.save(update_fields=["first_name", "email"])

@@ -86,6 +86,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 email=data["email"],
                 role=data["role"],
                 unit=data["unit"],
+                by=request.user,
             )
         except ValidationError as error:
             form.add_error(None, error)

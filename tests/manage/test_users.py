@@ -177,3 +177,14 @@ def test_user_create_service_validates_password_against_the_new_account(referenc
             password="tranthibinh1",
         )
     assert "password" in caught.value.message_dict
+
+
+def test_admin_cannot_drop_own_admin_role(admin_client, admin_user):
+    response = admin_client.post(
+        reverse("manage:user_edit", args=[admin_user.pk]),
+        {"full_name": "Quản trị", "email": "", "role": Membership.Role.OFFICIAL, "unit": ""},
+    )
+    assert response.status_code == 200
+    assert "Bạn không thể bỏ vai trò quản trị của chính mình." in response.content.decode()
+    admin_user.refresh_from_db()
+    assert admin_user.membership.role == Membership.Role.ADMIN
