@@ -65,3 +65,9 @@ def test_alias_list_shows_unit_names_not_codes(admin_client):
     html = admin_client.get(reverse("manage:alias_list"), {"q": "hue"}).content.decode()
     table = html[html.index('id="aliases"') :]
     assert ">46<" not in table
+
+
+def test_alias_list_queries_do_not_grow_with_aliases(admin_client, django_assert_max_num_queries):
+    assert UnitAlias.objects.count() > 5
+    with django_assert_max_num_queries(8):
+        assert admin_client.get(reverse("manage:alias_list")).status_code == 200

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 from django.urls import reverse
 
 from tests.factories import MembershipFactory, UserFactory
@@ -188,3 +189,12 @@ def test_admin_cannot_drop_own_admin_role(admin_client, admin_user):
     assert "Bạn không thể bỏ vai trò quản trị của chính mình." in response.content.decode()
     admin_user.refresh_from_db()
     assert admin_user.membership.role == Membership.Role.ADMIN
+
+
+def test_deactivated_user_is_signed_out_of_open_sessions(client, admin_user, head_khdt):
+    head = Client()
+    head.force_login(head_khdt)
+    assert head.get(reverse("reports:home")).status_code == 200
+    client.force_login(admin_user)
+    client.post(reverse("manage:user_deactivate", args=[head_khdt.pk]))
+    assert head.get(reverse("reports:home")).status_code == 302

@@ -110,3 +110,12 @@ def test_window_list_shows_state_and_report_count(admin_client, reference_units)
     html = admin_client.get(reverse("manage:window_list")).content.decode()
     assert "Đang mở" in html
     assert '<td class="num">1</td>' in html
+
+
+def test_window_list_queries_do_not_grow_with_windows(admin_client, django_assert_max_num_queries):
+    for year in range(2020, 2030):
+        ReportingWindow.objects.create(
+            year=year, quarter=1, opens_on=dt.date(year, 3, 1), deadline=dt.date(year, 3, 31)
+        )
+    with django_assert_max_num_queries(6):
+        assert admin_client.get(reverse("manage:window_list")).status_code == 200
