@@ -47,7 +47,9 @@ class UnitChoiceField(forms.ModelChoiceField):
 class MembershipFields(forms.Form):
     full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
     email = forms.EmailField(label=_("Thư điện tử"), required=False)
-    role = forms.ChoiceField(label=_("Vai trò"), choices=Membership.Role.choices)
+    role = forms.ChoiceField(
+        label=_("Vai trò"), choices=[("", _("(chọn vai trò)")), *Membership.Role.choices]
+    )
     unit = UnitChoiceField(
         label=_("Đơn vị"),
         queryset=Unit.objects.none(),
@@ -98,7 +100,9 @@ class UserEditForm(MembershipFields):
 
 
 class AliasForm(forms.Form):
-    unit = UnitChoiceField(label=_("Đơn vị"), queryset=alias_units())
+    unit = UnitChoiceField(
+        label=_("Đơn vị"), queryset=alias_units(), empty_label=_("(chọn đơn vị)")
+    )
     name = forms.CharField(
         label=_("Cách viết"),
         max_length=200,
@@ -107,5 +111,9 @@ class AliasForm(forms.Form):
     source = forms.CharField(label=_("Nguồn"), max_length=200, required=False)
 
 
-class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Tìm"), max_length=100, required=False)
+class UserSearchForm(forms.Form):
+    q = forms.CharField(label=_("Tên, thư điện tử hoặc đơn vị"), max_length=100, required=False)
+
+
+class AliasSearchForm(forms.Form):
+    q = forms.CharField(label=_("Cách viết hoặc tên đơn vị"), max_length=100, required=False)

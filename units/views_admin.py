@@ -15,7 +15,13 @@ from django.views.decorators.http import require_POST
 from reform_portal.permissions import require_perm
 
 from . import rules_manage, services  # noqa: F401 - rules_manage registers PERM
-from .forms_admin import AliasForm, SearchForm, UserCreateForm, UserEditForm
+from .forms_admin import (
+    AliasForm,
+    AliasSearchForm,
+    UserCreateForm,
+    UserEditForm,
+    UserSearchForm,
+)
 from .models import Membership, UnitAlias
 from .selectors_manage import aliases_search, users_list
 
@@ -32,7 +38,7 @@ def hub(request: HttpRequest) -> HttpResponse:
 @login_required
 def user_list(request: HttpRequest) -> HttpResponse:
     require_perm(request, PERM)
-    search = SearchForm(request.GET or None)
+    search = UserSearchForm(request.GET or None)
     query = search.cleaned_data["q"].strip() if search.is_valid() else ""
     page = Paginator(users_list(query=query), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "manage/user_list.html", {"page": page, "search": search})
@@ -126,7 +132,7 @@ def user_activate(request: HttpRequest, pk: int) -> HttpResponse:
 def alias_list(request: HttpRequest) -> HttpResponse:
     """Name variants with a search, and the form that adds one (posted to `alias_create`)."""
     require_perm(request, PERM)
-    search = SearchForm(request.GET or None)
+    search = AliasSearchForm(request.GET or None)
     query = search.cleaned_data["q"].strip() if search.is_valid() else ""
     page = Paginator(aliases_search(query=query), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
