@@ -110,3 +110,12 @@ def test_navigation_shows_management_to_admins_only(client, admin_user, reviewer
     client.force_login(reviewer)
     html = client.get(reverse("dashboards:home")).content.decode()
     assert f'href="{reverse("manage:hub")}"' not in html
+
+
+@pytest.mark.parametrize("name", GET_PAGES + OBJECT_PAGES[:3])
+def test_management_pages_open_in_english(client, admin_user, objects, name):
+    client.cookies["django_language"] = "en"
+    client.force_login(admin_user)
+    response = _call(client, name, objects)
+    assert response.status_code == 200
+    assert '<html lang="en"' in response.content.decode()
