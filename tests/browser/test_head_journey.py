@@ -7,8 +7,10 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
+from indices.labels import component_name
 from indices.models import Index
 from reports.models import IndicatorValue, QuarterlyReport
 from reports.services import report_open, report_return
@@ -79,15 +81,28 @@ def _fits(watch: PageWatch, width: int) -> None:
     assert not CODES.search(text), CODES.search(text)
 
 
+def _context(chromium, live_server, viewport: dict, language: str):
+    context = chromium.new_context(viewport=viewport)
+    context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    return context
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
 @pytest.mark.parametrize("device", ["desktop", "phone"])
 def test_head_fixes_a_returned_report_with_new_evidence_and_resubmits(
-    live_server, chromium, tmp_path, browser_reference, device
+    live_server, chromium, tmp_path, browser_reference, device, language
 ):
+    def t(text: str, **values: object) -> str:
+        """What the page reads in its language: the message catalogue's own translation."""
+        with translation.override(language):
+            return gettext(text) % values if values else gettext(text)
+
     report = _returned_report()
     viewport = VIEWPORTS[device]
     evidence = tmp_path / "quyet-dinh-phe-duyet.pdf"
     evidence.write_bytes(PDF)
-    head = PageWatch(chromium.new_context(viewport=viewport).new_page())
+    head = PageWatch(_context(chromium, live_server, viewport, language).new_page())
+    suffix = f"{device}-{language}"
     page = head.page
     page.set_default_timeout(15000)
     login(head, live_server.url, "truongso_khdt")
@@ -96,18 +111,21 @@ def test_head_fixes_a_returned_report_with_new_evidence_and_resubmits(
     returned = page.locator("#returned-reports")
     assert returned.is_visible()
     assert "Thiếu quyết định phê duyệt quy trình" in returned.inner_text()
-    assert "Quý 1/2025" in returned.inner_text()
+    assert t("Quý %(quarter)s/%(year)s", quarter=1, year=2025) in returned.inner_text()
     # The returned report comes before the list of quarters.
     assert page.locator("#returned-reports ~ #own-reports").count() == 1
     _fits(head, viewport["width"])
-    head.screenshot(f"head-home-returned-{device}")
+    head.screenshot(f"head-home-returned-{suffix}")
 
-    returned.get_by_role("link", name="Sửa và gửi lại").click()
+    returned.get_by_role("link", name=t("Sửa và gửi lại")).click()
     page.wait_for_load_state("networkidle")
     assert page.url.endswith(f"/tien-do/bao-cao/{report.pk}/")
     assert "Thiếu quyết định phê duyệt" in page.locator("#review-comment").inner_text()
-    assert page.locator("#task-3").get_by_text("PCI: Chi phí thời gian").is_visible()
-    assert page.locator("#task-3 input[inputmode=decimal]").input_value() == "9,5"
+    with translation.override(language):
+        component = component_name(Index.objects.get(code="PCI").pk, "4")
+    assert page.locator("#task-3").get_by_text(f"PCI: {component}").is_visible()
+    typed = {"vi": "9,5", "en": "9.5"}[language]
+    assert page.locator("#task-3 input[inputmode=decimal]").input_value() == typed
     _fits(head, viewport["width"])
 
     # Text typed, then the page is left by mistake: the browser asks first and the text stays.
@@ -135,29 +153,36 @@ def test_head_fixes_a_returned_report_with_new_evidence_and_resubmits(
     page.wait_for_load_state("networkidle")
     assert page.get_by_role("link", name="quyet-dinh-phe-duyet.pdf").is_visible()
     assert difficulties.input_value() == "Chờ Sở Tư pháp thẩm định"
-    assert "Đã lưu minh chứng: quyet-dinh-phe-duyet.pdf." in page.locator(".messages").inner_text()
+    saved = t("Đã lưu minh chứng: %(names)s.", names="quyet-dinh-phe-duyet.pdf")
+    assert saved in page.locator(".messages").inner_text()
     assert not page.locator("#unsaved-note").is_visible()
-    head.screenshot(f"head-report-evidence-{device}")
+    head.screenshot(f"head-report-evidence-{suffix}")
 
     page.click("#submit-report")
     page.wait_for_load_state("networkidle")
-    assert page.locator("#report-status").inner_text() == "Đã gửi"
+    assert page.locator("#report-status").inner_text() == t("Đã gửi")
     lock = page.locator("#lock-reason").inner_text()
-    assert "Đã nộp ngày" in lock
-    assert "đang chờ duyệt" in lock
+    submitted_on = t("Đã nộp ngày %(date)s, đang chờ duyệt.", date="|").split("|")
+    assert submitted_on[0] in lock
+    assert submitted_on[1] in lock
     assert "Chờ Sở Tư pháp thẩm định" in page.locator("#task-3").inner_text()
     _fits(head, viewport["width"])
-    head.screenshot(f"head-report-resubmitted-{device}")
+    head.screenshot(f"head-report-resubmitted-{suffix}")
 
     # Something was forgotten: the head asks for the report to be reopened ...
     page.click("#reopen-request summary")
     page.fill("#reopen-request textarea", "Cần bổ sung biên bản họp liên ngành")
     page.click("#reopen-request button[type=submit]")
     page.wait_for_load_state("networkidle")
-    assert "đang chờ người thẩm định xử lý" in page.locator("#reopen-pending").inner_text()
+    pending = t(
+        "%(who)s đã đề nghị mở lại lúc %(when)s; đề nghị đang chờ người thẩm định xử lý.",
+        who="|",
+        when="|",
+    ).split("|")[-1]
+    assert pending in page.locator("#reopen-pending").inner_text()
 
     # ... and the reviewer sees the request on their home page and grants it.
-    reviewer = PageWatch(chromium.new_context(viewport=viewport).new_page())
+    reviewer = PageWatch(_context(chromium, live_server, viewport, language).new_page())
     login(reviewer, live_server.url, "thamdinh")
     reviewer.page.goto(live_server.url + "/tien-do/")
     requests = reviewer.page.locator("#reopen-requests")
@@ -168,13 +193,13 @@ def test_head_fixes_a_returned_report_with_new_evidence_and_resubmits(
     reviewer.page.click("#reopen-decision button[value=grant]")
     reviewer.page.wait_for_load_state("networkidle")
     history = reviewer.page.locator("#reopen-history").inner_text()
-    assert "Đã đồng ý mở lại" in history
+    assert t("Đã đồng ý mở lại") in history
     assert "thamdinh" in history
     _fits(reviewer, viewport["width"])
-    reviewer.screenshot(f"reviewer-reopen-granted-{device}")
+    reviewer.screenshot(f"reviewer-reopen-granted-{suffix}")
 
     page.reload()
-    assert page.locator("#report-status").inner_text() == "Đang soạn"
+    assert page.locator("#report-status").inner_text() == t("Đang soạn")
     assert page.locator("#submit-report").is_visible()
     for watch in (head, reviewer):
         assert watch.outside_requests() == []
