@@ -91,6 +91,7 @@ def test_leader_reads_a_card_follows_a_weak_component_to_its_task_and_downloads_
     page.wait_for_selector("#spark-PAR .main-svg")
     traces = page.evaluate("document.querySelector('#spark-PAR').data.length")
     assert traces > 0
+    page.hover("#spark-PAR")  # a sparkline is read, not worked: no toolbar even on hover
     assert not page.locator("#spark-PAR .modebar").is_visible()
     assert card.locator(".change-line").inner_text().strip()
     _fits(watch, viewport["width"])
