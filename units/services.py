@@ -301,7 +301,7 @@ def _membership_check(*, role: str, unit: Unit | None) -> None:
         raise ValidationError({"unit": _("Thủ trưởng đơn vị phải gắn với một đơn vị.")})
 
 
-def _split_name(full_name: str) -> str:
+def _full_name(full_name: str) -> str:
     # The portal keeps a person's full name whole in `first_name` (Vietnamese names are not
     # split into given and family names the way the English form assumes).
     return " ".join(full_name.split())[:150]
@@ -341,7 +341,7 @@ def user_create(
     if user_model.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("Tên đăng nhập này đã được dùng.")})
     _membership_check(role=role, unit=unit)
-    user = user_model(username=username, first_name=_split_name(full_name), email=email.strip())
+    user = user_model(username=username, first_name=_full_name(full_name), email=email.strip())
     try:
         password_validation.validate_password(password, user)
     except ValidationError as error:
@@ -361,7 +361,7 @@ def user_update(
     _membership_check(role=role, unit=unit)
     if user.pk == by.pk and role != Membership.Role.ADMIN and not user.is_superuser:
         raise ValidationError({"role": _("Bạn không thể bỏ vai trò quản trị của chính mình.")})
-    user.first_name = _split_name(full_name)
+    user.first_name = _full_name(full_name)
     user.email = email.strip()
     user.save(update_fields=["first_name", "email"])
     Membership.objects.update_or_create(user=user, defaults={"role": role, "unit": unit})
