@@ -10,6 +10,32 @@
     return JSON.parse(node.textContent);
   }
 
+  // On a phone, fewer year ticks (every other year when there are many) so labels never
+  // collide, and the legend below the plot, full width.
+  function fitPhone(figure) {
+    var layout = figure.layout, x = layout.xaxis, years = [];
+    figure.data.forEach(function (trace) {
+      (trace.x || []).forEach(function (value) { if (typeof value === "number") { years.push(value); } });
+    });
+    var span = years.length ? Math.max.apply(null, years) - Math.min.apply(null, years) : 0;
+    if (x && x.dtick === 1 && span > 5) {
+      x.dtick = 2;
+      x.tickangle = 0;
+    }
+    if (layout.legend) {
+      // A legend of many series stacks below the plot: the chart grows instead of the plot
+      // shrinking to make room for it.
+      var named = figure.data.filter(function (t) { return t.showlegend !== false; }).length;
+      var legendHeight = 30 * named;
+      layout.legend.orientation = "h";
+      layout.legend.y = -0.18;
+      layout.legend.yanchor = "top";
+      layout.margin = Object.assign({}, layout.margin, { b: 56 + legendHeight });
+      layout.height = 300 + 56 + legendHeight;
+      if (x && x.title) { x.title = { text: "" }; }  // the ticks are years: no room for a title
+    }
+  }
+
   function drawCharts() {
     if (!window.Plotly) { return; }
     document.querySelectorAll("[data-chart]").forEach(function (el) {
@@ -17,6 +43,7 @@
       if (!figure) { return; }
       // On a phone the toolbar would cover the chart's labels: it is hidden there.
       var phone = window.matchMedia("(max-width: 640px)").matches;
+      if (phone) { fitPhone(figure); }
       window.Plotly.newPlot(el, figure.data, figure.layout, {
         displaylogo: false, responsive: true, displayModeBar: phone ? false : "hover",
         modeBarButtonsToRemove: ["lasso2d", "select2d"],
