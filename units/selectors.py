@@ -7,23 +7,50 @@ import difflib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_noop
+
+from tabular.problems import message_part, message_text
 
 from .models import Succession, Unit, UnitAlias
 from .naming import normalize_name
 
+_HINT = gettext_noop("%(reason)s Gợi ý: %(candidates)s.")
+
 
 class UnitNameError(ValueError):
-    """A name that matches no unit, or more than one; never guessed."""
+    """A name that matches no unit, or more than one; never guessed.
 
-    def __init__(self, name: str, reason: str, candidates: list[str]) -> None:
+    str() is the message in the active language; `template` and `params` are the message as
+    written (a msgid) and its parameters, for a caller that keeps it to translate when shown
+    (an import's problems). The name and the candidates are values: never translated."""
+
+    def __init__(
+        self,
+        name: str,
+        reason: str,
+        candidates: list[str],
+        *,
+        template: str = "",
+        params: dict[str, Any] | None = None,
+    ) -> None:
         self.name = name
-        self.reason = reason
         self.candidates = candidates
-        hint = f" Gợi ý: {', '.join(candidates)}." if candidates else ""
-        super().__init__(f"{reason}{hint}")
+        reason_params = params or {}
+        if candidates:
+            self.template = _HINT
+            self.params: dict[str, Any] = {
+                "reason": message_part(template or reason, **reason_params),
+                "candidates": ", ".join(candidates),
+            }
+        else:
+            self.template = template or reason
+            self.params = reason_params
+        self.reason = message_text(template or reason, reason_params)
+        super().__init__(message_text(self.template, self.params))
 
 
 @dataclass
@@ -37,16 +64,35 @@ class UnitMatcher:
     def resolve(self, name: str) -> Unit:
         key = normalize_name(name)
         if not key:
-            raise UnitNameError(name, "Tên đơn vị trống.", [])
+            raise UnitNameError(name, gettext_noop("Tên đơn vị trống."), [])
         matches = self.keys.get(key, set())
         if len(matches) == 1:
             return self.units[next(iter(matches))]
         if len(matches) > 1:
             names = sorted(f"{self.units[i].name} ({self.units[i].code})" for i in matches)
-            raise UnitNameError(name, f'Tên "{name}" khớp với nhiều đơn vị.', names)
+            raise UnitNameError(
+                name,
+                "",
+                names,
+                template=gettext_noop('Tên "%(name)s" khớp với nhiều đơn vị.'),
+                params={"name": name},
+            )
         candidates = [f"{unit.name} ({unit.code})" for unit in self.suggestions(name)]
-        when = f" tồn tại ngày {self.on_date:%d/%m/%Y}" if self.on_date else ""
-        raise UnitNameError(name, f'Không tìm thấy đơn vị "{name}"{when}.', candidates)
+        if self.on_date:
+            raise UnitNameError(
+                name,
+                "",
+                candidates,
+                template=gettext_noop('Không tìm thấy đơn vị "%(name)s" tồn tại ngày %(date)s.'),
+                params={"name": name, "date": f"{self.on_date:%d/%m/%Y}"},
+            )
+        raise UnitNameError(
+            name,
+            "",
+            candidates,
+            template=gettext_noop('Không tìm thấy đơn vị "%(name)s".'),
+            params={"name": name},
+        )
 
     def suggestions(self, name: str) -> list[Unit]:
         """The units whose names come closest to a name that matches none, best first (the

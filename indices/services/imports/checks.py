@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import cast
 
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 from indices.aggregation import total_from_components, total_is_checked
 from indices.models import IndexEdition, Score
@@ -16,9 +17,19 @@ from indices.services.imports.context import ParseContext
 from indices.services.imports.layouts.detection import Layout
 from indices.services.imports.results import DroppedUnit, UnitRecord
 from indices.services.imports.vocabulary import COMPONENT_PREFIX
-from tabular.cells import Cell, vn_number
+from tabular.cells import Cell
 from tabular.headers import column_letter
+from tabular.problems import message_part, number_part
 from units.models import Unit
+
+# The edition's aggregation as the total check names it: the model's choice labels (the same
+# msgids), kept here as messages because a problem stores a message, not a lazy label.
+_AGGREGATIONS: dict[str, str] = {
+    IndexEdition.Aggregation.SUM: gettext_noop("Cộng các thành phần"),
+    IndexEdition.Aggregation.WEIGHTED_SUM: gettext_noop("Tổng có trọng số"),
+    IndexEdition.Aggregation.PERCENT_OF_MAX: gettext_noop("Tỷ lệ % điểm đạt trên điểm tối đa"),
+    IndexEdition.Aggregation.PUBLISHED_ONLY: gettext_noop("Lấy theo số công bố"),
+}
 
 
 def formulas_note(ctx: ParseContext, layout: Layout | None) -> None:
@@ -34,12 +45,15 @@ def formulas_note(ctx: ParseContext, layout: Layout | None) -> None:
             cell = f"{column_letter(column)}{row + 1}"
             ctx.report(
                 "error",
-                f"Ô {cell}: công thức chưa có giá trị tính sẵn; hãy mở tệp bằng Excel, "
-                "lưu lại rồi nhập lại",
+                gettext_noop(
+                    "Ô %(cell)s: công thức chưa có giá trị tính sẵn; hãy mở tệp bằng Excel, "
+                    "lưu lại rồi nhập lại"
+                ),
                 sheet.name,
                 row + 1,
                 column_letter(column),
                 formula[:120],
+                params={"cell": cell},
             )
 
 
@@ -59,11 +73,12 @@ def _unique_records(ctx: ParseContext) -> list[UnitRecord]:
                 rows = [str(r.row) for r in ctx.result.records if r.unit.pk == record.unit.pk]
                 ctx.report(
                     "error",
-                    f"Đơn vị {record.unit.name} xuất hiện nhiều lần (dòng {', '.join(rows)})",
+                    gettext_noop("Đơn vị %(unit)s xuất hiện nhiều lần (dòng %(rows)s)"),
                     record.sheet,
                     record.row,
                     "",
                     record.unit.name,
+                    params={"unit": record.unit.name, "rows": ", ".join(rows)},
                 )
                 reported.add(record.unit.pk)
             continue
@@ -79,12 +94,14 @@ def _blanks_report(ctx: ParseContext, record: UnitRecord) -> None:
             )
             ctx.report(
                 "error",
-                f"{record.unit.name}: thiếu giá trị (ghi N/A nếu không có dữ liệu,"
-                " KCB nếu không công bố)",
+                gettext_noop(
+                    "%(unit)s: thiếu giá trị (ghi N/A nếu không có dữ liệu, KCB nếu không công bố)"
+                ),
                 record.sheet,
                 record.row,
                 column,
                 "",
+                params={"unit": record.unit.name},
             )
 
 
@@ -103,7 +120,7 @@ def records_check(ctx: ParseContext) -> None:
     if not mapped_codes:
         ctx.report(
             "info",
-            "Tệp chỉ có điểm tổng (và thứ hạng, xếp loại), không có điểm thành phần.",
+            gettext_noop("Tệp chỉ có điểm tổng (và thứ hạng, xếp loại), không có điểm thành phần."),
             result.sheet,
         )
     totals_only: list[UnitRecord] = []
@@ -120,11 +137,12 @@ def records_check(ctx: ParseContext) -> None:
             record.values = {k: Cell("not_available") for k in record.values}
             ctx.report(
                 "warning",
-                f"{record.unit.name}: cả dòng trống, ghi nhận là không có dữ liệu",
+                gettext_noop("%(unit)s: cả dòng trống, ghi nhận là không có dữ liệu"),
                 record.sheet,
                 record.row,
                 "",
                 record.unit.name,
+                params={"unit": record.unit.name},
             )
             continue
         parts = [cell for code, cell in record.values.items() if code is not None]
@@ -139,17 +157,22 @@ def records_check(ctx: ParseContext) -> None:
     if totals_only:
         ctx.report(
             "warning",
-            f"{len(totals_only)} đơn vị chỉ có điểm tổng, các cột thành phần để trống "
-            f"({_names(totals_only)}): chỉ ghi điểm tổng (và thứ hạng, xếp loại) của các "
-            "đơn vị này",
+            gettext_noop(
+                "%(n)s đơn vị chỉ có điểm tổng, các cột thành phần để trống (%(names)s): chỉ "
+                "ghi điểm tổng (và thứ hạng, xếp loại) của các đơn vị này"
+            ),
             result.sheet,
+            params={"n": len(totals_only), "names": _names(totals_only)},
         )
     if ranks_only:
         ctx.report(
             "warning",
-            f"{len(ranks_only)} đơn vị chỉ có thứ hạng, không có điểm "
-            f"({_names(ranks_only)}): ghi thứ hạng, điểm tổng ghi là không công bố",
+            gettext_noop(
+                "%(n)s đơn vị chỉ có thứ hạng, không có điểm (%(names)s): ghi thứ hạng, điểm "
+                "tổng ghi là không công bố"
+            ),
             result.sheet,
+            params={"n": len(ranks_only), "names": _names(ranks_only)},
         )
     result.records = unique
     missing_units_note(ctx, unique)
@@ -175,17 +198,26 @@ def total_check(ctx: ParseContext, record: UnitRecord) -> None:
     if computed is None or total.value is None:
         return
     if abs(computed - total.value) > edition.aggregation_tolerance:
+        aggregation = _AGGREGATIONS.get(edition.aggregation)
         ctx.report(
             "error",
-            f"{record.unit.name}: tổng {vn_number(total.value, total.decimals)} "
-            "không khớp với "
-            f"{edition.get_aggregation_display().lower()} của các thành phần "
-            f"({vn_number(computed, 2)}; sai số cho phép "
-            f"{vn_number(edition.aggregation_tolerance.normalize(), None)})",
+            gettext_noop(
+                "%(unit)s: tổng %(total)s không khớp với %(aggregation)s của các thành phần "
+                "(%(computed)s; sai số cho phép %(tolerance)s)"
+            ),
             record.sheet,
             record.row,
             ctx.column_names.get(None, "Tổng"),
             total.raw,
+            params={
+                "unit": record.unit.name,
+                "total": number_part(total.value, total.decimals),
+                "aggregation": message_part(aggregation, lowercase=True)
+                if aggregation
+                else str(edition.get_aggregation_display()).lower(),
+                "computed": number_part(computed, 2),
+                "tolerance": number_part(edition.aggregation_tolerance.normalize()),
+            },
         )
 
 
@@ -212,12 +244,14 @@ def ranks_check(ctx: ParseContext, records: list[UnitRecord], *, partial: bool) 
             continue
         ctx.report(
             "warning",
-            f"{record.unit.name}: thứ hạng công bố {record.rank} khác thứ hạng "
-            f"suy ra từ điểm ({first[value]})",
+            gettext_noop(
+                "%(unit)s: thứ hạng công bố %(rank)s khác thứ hạng suy ra từ điểm (%(derived)s)"
+            ),
             record.sheet,
             record.row,
             ctx.column_names.get("__rank__", "Thứ hạng"),
             str(record.rank),
+            params={"unit": record.unit.name, "rank": record.rank, "derived": first[value]},
         )
 
 
@@ -236,13 +270,14 @@ def missing_units_note(ctx: ParseContext, records: list[UnitRecord]) -> None:
         names = ", ".join(u.display_name for u in ctx.result.missing_units[:10])
         more = "…" if len(missing) > 10 else ""
         if ctx.edition.published_top_n:
-            message = (
-                f"{len(missing)} đơn vị không có trong tệp sẽ được ghi là không công bố"
-                f" (kỳ này chỉ công bố nhóm đầu): {names}{more}"
+            message = gettext_noop(
+                "%(n)s đơn vị không có trong tệp sẽ được ghi là không công bố (kỳ này chỉ công "
+                "bố nhóm đầu): %(names)s"
             )
         else:
-            message = f"{len(missing)} đơn vị không có trong tệp: {names}{more}"
-        ctx.report("info", message, ctx.result.sheet)
+            message = gettext_noop("%(n)s đơn vị không có trong tệp: %(names)s")
+        params = {"n": len(missing), "names": names + more}
+        ctx.report("info", message, ctx.result.sheet, params=params)
 
 
 def dropped_units(*, edition: IndexEdition, present: set[int]) -> list[DroppedUnit]:
@@ -276,16 +311,24 @@ def dropped_units_note(ctx: ParseContext) -> None:
     if ctx.edition.published_top_n:
         # The top-N file leaves the others out: they are stored as "not published", which
         # loses nothing for a unit that had no value; one that had values is warned of.
-        outcome = "các giá trị này sẽ được thay bằng “không công bố”"
+        outcome = gettext_noop("các giá trị này sẽ được thay bằng “không công bố”")
     else:
-        outcome = "các giá trị này sẽ bị xóa"
+        outcome = gettext_noop("các giá trị này sẽ bị xóa")
     for dropped in ctx.result.dropped:
         ctx.report(
             "warning",
-            f"{dropped.unit.display_name} có {len(dropped.values)} giá trị đang lưu "
-            f"({dropped.summary()}) nhưng không có trong tệp mới: nếu ghi, {outcome}",
+            gettext_noop(
+                "%(unit)s có %(n)s giá trị đang lưu (%(values)s) nhưng không có trong tệp "
+                "mới: nếu ghi, %(outcome)s"
+            ),
             ctx.result.sheet,
             None,
             "",
             dropped.unit.name,
+            params={
+                "unit": dropped.unit.display_name,
+                "n": len(dropped.values),
+                "values": dropped.summary_part(),
+                "outcome": message_part(outcome),
+            },
         )

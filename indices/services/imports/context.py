@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from indices.models import LEVEL_UNIT_KINDS, Component, IndexEdition, RatingBand
 from indices.services.imports.results import ParseResult, UnmatchedName
 from indices.services.imports.vocabulary import ComponentVocabulary
@@ -84,8 +86,15 @@ class ParseContext:
         row: int | None = None,
         column: str = "",
         value: str = "",
+        *,
+        params: dict[str, Any] | None = None,
     ) -> None:
-        self.result.problems.append(Problem(severity, message, sheet, row, column, value))
+        """Add a problem. `message` is a msgid marked with gettext_noop (translated when it is
+        shown), its placeholders filled from `params`: values from the file go in `params`,
+        never into the message."""
+        self.result.problems.append(
+            Problem(severity, message, sheet, row, column, value, params=params or {})
+        )
 
     def looks_like_unit(self, cell: Any) -> bool:
         """A cell that names a unit of the edition's level (codes and numbers do not count: an
@@ -108,7 +117,7 @@ class ParseContext:
         except UnitNameError as error:
             key = normalize_name(name)
             if not key or len(self.matcher.keys.get(key, ())) > 1:  # empty, or ambiguous
-                self.report("error", str(error), sheet, row, column, name)
+                self.report("error", error.template, sheet, row, column, name, params=error.params)
                 return None
         if self._any_date_matcher is None:
             self._any_date_matcher = unit_matcher_build(on_date=None, kinds=self.kinds)
@@ -117,13 +126,19 @@ class ParseContext:
             unit = self._any_date_matcher.units[next(iter(other))]
             self.report(
                 "error",
-                f"Đơn vị {unit.name} không tồn tại vào ngày "
-                f"{self.edition.reference_date:%d/%m/%Y} (ngày đối chiếu của kỳ "
-                f"{self.edition})",
+                gettext_noop(
+                    "Đơn vị %(unit)s không tồn tại vào ngày %(date)s (ngày đối chiếu của kỳ "
+                    "%(edition)s)"
+                ),
                 sheet,
                 row,
                 column,
                 name,
+                params={
+                    "unit": unit.name,
+                    "date": f"{self.edition.reference_date:%d/%m/%Y}",
+                    "edition": str(self.edition),
+                },
             )
             return None
         self._unmatched_note(name, key, sheet=sheet, row=row, column=column)
@@ -136,10 +151,15 @@ class ParseContext:
         codes mean nothing to the admin), and the name kept once, with its rows, for the admin
         to choose one of them."""
         suggestions = self.matcher.suggestions(name)
-        when = f" tồn tại ngày {self.edition.reference_date:%d/%m/%Y}"
-        hint = f" Gợi ý: {', '.join(u.name for u in suggestions)}." if suggestions else ""
-        message = f'Không tìm thấy đơn vị "{name}"{when}.{hint}'
-        self.report("error", message, sheet, row, column, name)
+        params = {"name": name, "date": f"{self.edition.reference_date:%d/%m/%Y}"}
+        if suggestions:
+            message = gettext_noop(
+                'Không tìm thấy đơn vị "%(name)s" tồn tại ngày %(date)s. Gợi ý: %(suggestions)s.'
+            )
+            params["suggestions"] = ", ".join(u.name for u in suggestions)
+        else:
+            message = gettext_noop('Không tìm thấy đơn vị "%(name)s" tồn tại ngày %(date)s.')
+        self.report("error", message, sheet, row, column, name, params=params)
         for unmatched in self.result.unmatched:
             if normalize_name(unmatched.name) == key:
                 unmatched.rows.append(row)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from indices.services.imports.context import ParseContext
 from indices.services.imports.results import ColumnInfo
 from indices.services.imports.vocabulary import (
@@ -19,19 +21,29 @@ from indices.services.imports.vocabulary import (
 )
 from tabular.cells import raw_text
 from tabular.headers import column_letter
+from tabular.problems import message_part
+
+_ROLE_LABELS = {
+    ROLE_TOTAL: gettext_noop("điểm tổng"),
+    ROLE_RANK: gettext_noop("thứ hạng"),
+    ROLE_GROUP: gettext_noop("xếp loại"),
+    ROLE_YEAR: gettext_noop("năm"),
+}
 
 
-def role_label(ctx: ParseContext, role: str) -> str:
+def role_label(ctx: ParseContext, role: str) -> dict[str, Any] | str:
+    """What a role is called in a problem: a message part (translated when shown), or the role
+    itself when it has no name."""
     if role.startswith(COMPONENT_PREFIX):
         code = role[len(COMPONENT_PREFIX) :]
         component = ctx.by_code.get(code)
-        return f"thành phần {code}. {component.name}" if component else f"thành phần {code}"
-    return {
-        ROLE_TOTAL: "điểm tổng",
-        ROLE_RANK: "thứ hạng",
-        ROLE_GROUP: "xếp loại",
-        ROLE_YEAR: "năm",
-    }.get(role, role)
+        if component:
+            return message_part(
+                gettext_noop("thành phần %(code)s. %(name)s"), code=code, name=component.name
+            )
+        return message_part(gettext_noop("thành phần %(code)s"), code=code)
+    label = _ROLE_LABELS.get(role)
+    return message_part(label) if label else role
 
 
 def _holds_one_per_unit(role: str) -> bool:
@@ -67,13 +79,19 @@ def duplicates_settle(
             auto[key] = ROLE_IGNORE
             ctx.report(
                 "warning",
-                f"“{raw_text(header)}” cũng được nhận là {role_label(ctx, role)}; đã dùng "
-                f"“{raw_text(kept_header)}” và bỏ qua “{raw_text(header)}” (chọn lại "
-                "trong phần ánh xạ nếu cần)",
+                gettext_noop(
+                    "“%(header)s” cũng được nhận là %(role)s; đã dùng “%(kept)s” và bỏ qua "
+                    "“%(header)s” (chọn lại trong phần ánh xạ nếu cần)"
+                ),
                 sheet,
                 None,
                 "",
                 raw_text(header),
+                params={
+                    "header": raw_text(header),
+                    "role": role_label(ctx, role),
+                    "kept": raw_text(kept_header),
+                },
             )
 
 
@@ -99,17 +117,24 @@ def duplicates_refuse(ctx: ParseContext, sheet: str, *, rows: bool) -> bool:
         if len(infos) < 2:
             continue
         clean = False
-        where = (
-            "Các dòng " + ", ".join(i.key for i in infos)
-            if rows
-            else "Các cột " + ", ".join(f"“{i.header or column_letter(int(i.key))}”" for i in infos)
-        )
+        if rows:
+            message = gettext_noop(
+                "Các dòng %(keys)s cùng được nhận là %(role)s; hãy chọn “Bỏ qua” cho phần thừa "
+                "trong phần ánh xạ"
+            )
+            keys = ", ".join(i.key for i in infos)
+        else:
+            message = gettext_noop(
+                "Các cột %(keys)s cùng được nhận là %(role)s; hãy chọn “Bỏ qua” cho phần thừa "
+                "trong phần ánh xạ"
+            )
+            keys = ", ".join(f"“{i.header or column_letter(int(i.key))}”" for i in infos)
         ctx.report(
             "error",
-            f"{where} cùng được nhận là {role_label(ctx, role)}; hãy chọn “Bỏ qua” cho "
-            "phần thừa trong phần ánh xạ",
+            message,
             sheet,
             ctx.result.header_row if not rows else None,
+            params={"keys": keys, "role": role_label(ctx, role)},
         )
     return clean
 

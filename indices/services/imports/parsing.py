@@ -7,6 +7,8 @@ the scale), `checks` (the whole file) and `context` (what the steps share)."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 from indices.models import IndexEdition
 from indices.services.imports.checks import dropped_units_note, formulas_note, records_check
 from indices.services.imports.context import ParseContext
@@ -27,8 +29,10 @@ def parse_edition_file(
         formulas_note(ctx, None)
         ctx.report(
             "error",
-            "Không tìm thấy dòng tiêu đề (cần một cột tên đơn vị và các cột điểm, hoặc các "
-            "cột là tên đơn vị)",
+            gettext_noop(
+                "Không tìm thấy dòng tiêu đề (cần một cột tên đơn vị và các cột điểm, hoặc các "
+                "cột là tên đơn vị)"
+            ),
         )
         return result
     forced_layout = ctx.overrides.get("__layout__")
@@ -48,12 +52,14 @@ def parse_edition_file(
         years = ", ".join(sorted(ctx.other_years))
         ctx.report(
             "info",
-            f"Bỏ qua {sum(ctx.other_years.values())} dòng của năm khác ({years}); "
-            f"chỉ nhập các dòng năm {edition.year}.",
+            gettext_noop(
+                "Bỏ qua %(n)s dòng của năm khác (%(years)s); chỉ nhập các dòng năm %(year)s."
+            ),
             sheet.name,
+            params={"n": sum(ctx.other_years.values()), "years": years, "year": edition.year},
         )
     if not result.records and not result.errors:
-        ctx.report("error", "Không có dòng dữ liệu nào", sheet.name)
+        ctx.report("error", gettext_noop("Không có dòng dữ liệu nào"), sheet.name)
     records_check(ctx)
     dropped_units_note(ctx)
     return result

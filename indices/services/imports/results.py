@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext_noop
 
 from indices.figures import figure
 from tabular.cells import Cell
-from tabular.problems import Problem, WithProblems
+from tabular.problems import Problem, WithProblems, joined_part, message_part, number_part
 from units.models import Unit
 
 
@@ -36,6 +39,21 @@ class DroppedUnit:
 
     unit: Unit
     values: list[tuple[str | None, Decimal, int]]  # (component code, None = total; value; decimals)
+
+    def summary_part(self) -> dict[str, Any]:
+        """The values as a problem's parameter: "tổng" translated and the numbers written in
+        the reader's language when the problem is shown."""
+        return joined_part(
+            [
+                message_part(gettext_noop("tổng %(value)s"), value=number_part(value, decimals))
+                if code is None
+                else message_part(
+                    "%(code)s: %(value)s", code=code, value=number_part(value, decimals)
+                )
+                for code, value, decimals in self.values
+            ],
+            "; ",
+        )
 
     def summary(self) -> str:
         return "; ".join(

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from audit.services import audit_import
 from indices.analytics.queue import analysis_request, editions_touch
 from indices.models import Basis, ImportBatch, Index, IndexEdition, Score
 from indices.services.imports.checks import dropped_units
@@ -230,6 +231,7 @@ def scores_import(
         batch = staged or import_stage(
             edition=edition, data=data, filename=filename, user=user, source_note=source_note
         )
+        audit_import(batch=batch, user=user, restore=batch.status == ImportBatch.Status.SUPERSEDED)
         _write(edition=edition, batch=batch, result=result, mapping=mapping)
     return ImportOutcome(result=result, batch=batch, committed=True)
 

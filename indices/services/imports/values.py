@@ -14,14 +14,61 @@ from typing import Any, cast
 
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models import CharField, DecimalField
+from django.utils.translation import gettext_noop
 
 from indices.models import Score
 from indices.services.imports.context import ParseContext, group_key
-from tabular.cells import Cell, cell_at, parse_cell, parse_rank, raw_text, vn_number
+from tabular.cells import (
+    MAX_INTEGER_DIGITS,
+    NOT_FINITE_REASON,
+    RANK_REASON,
+    TOO_LARGE_REASON,
+    Cell,
+    cell_at,
+    parse_cell,
+    parse_rank,
+    raw_text,
+)
+from tabular.problems import number_part
 from tabular.reading import Sheet
 
 _CONTROL = {"Cc", "Cs"}  # control characters (NUL, which PostgreSQL text cannot hold) and
 # lone surrogates (which no UTF-8 database can)
+
+_TOO_LARGE_TO_STORE = gettext_noop("Giá trị quá lớn để lưu")
+# tabular.cells says why a cell is not a value in Vietnamese words, without parameters (it knows
+# nothing of languages): its reasons as messages that translate, by their text. A reason not
+# listed here is shown as tabular wrote it.
+_CELL_REASONS: dict[str, tuple[str, dict[str, Any]]] = {
+    TOO_LARGE_REASON: (
+        gettext_noop("Số quá lớn (quá %(digits)s chữ số phần nguyên)"),
+        {"digits": MAX_INTEGER_DIGITS},
+    ),
+    NOT_FINITE_REASON: (gettext_noop("Giá trị vô cực hoặc NaN, không phải số"), {}),
+    "Ô chứa ngày tháng hoặc giá trị logic, không phải số": (
+        gettext_noop("Ô chứa ngày tháng hoặc giá trị logic, không phải số"),
+        {},
+    ),
+    "Không phải số": (gettext_noop("Không phải số"), {}),
+    RANK_REASON: (gettext_noop("Thứ hạng phải là số nguyên dương"), {}),
+    _TOO_LARGE_TO_STORE: (_TOO_LARGE_TO_STORE, {}),
+}
+_RANK_OVER = re.compile(r"Thứ hạng (\S+) vượt giới hạn (\d+)")
+
+
+def reason_message(reason: str) -> tuple[str, dict[str, Any]]:
+    """A reason from tabular.cells as a message and its parameters (the digits of a rank are
+    the file's, so they are a parameter)."""
+    known = _CELL_REASONS.get(reason)
+    if known is not None:
+        return known[0], dict(known[1])
+    over = _RANK_OVER.fullmatch(reason)
+    if over is not None:
+        return gettext_noop("Thứ hạng %(rank)s vượt giới hạn %(maximum)s"), {
+            "rank": over.group(1),
+            "maximum": int(over.group(2)),
+        }
+    return reason, {}
 
 
 @cache
@@ -65,7 +112,8 @@ def value_check(
     or out-of-scale value is reported as an error."""
     if cell.state == "invalid":
         if cell.reason:  # a formula cell has no reason here: formulas_note reports it
-            ctx.report("error", cell.reason, sheet, row, column, cell.raw)
+            message, params = reason_message(cell.reason)
+            ctx.report("error", message, sheet, row, column, cell.raw, params=params)
         return cell
     if cell.state != "value" or cell.value is None:
         return cell
@@ -75,29 +123,31 @@ def value_check(
     low, high = bounds
     if low <= cell.value <= high and not (cell.value == 0 and low > 0):
         if abs(cell.value) >= value_limit():  # a scale wider than the column: never stored
-            ctx.report("error", "Giá trị quá lớn để lưu", sheet, row, column, cell.raw)
-            return Cell("invalid", raw=cell.raw, reason="Giá trị quá lớn để lưu")
+            ctx.report("error", _TOO_LARGE_TO_STORE, sheet, row, column, cell.raw)
+            return Cell("invalid", raw=cell.raw, reason=_TOO_LARGE_TO_STORE)
         return cell
     if cell.value == 0 and low > 0:
         # Official PAPI files write missing data as 0; a 0 on a 1–10 scale is not a score.
         ctx.report(
             "warning",
-            f"Giá trị 0 nằm ngoài thang {vn_number(low.normalize(), None)}–"
-            f"{vn_number(high.normalize(), None)}: ghi nhận là không có dữ liệu",
+            gettext_noop(
+                "Giá trị 0 nằm ngoài thang %(low)s–%(high)s: ghi nhận là không có dữ liệu"
+            ),
             sheet,
             row,
             column,
             cell.raw,
+            params={"low": number_part(low.normalize()), "high": number_part(high.normalize())},
         )
         return Cell("not_available", raw=cell.raw)
     ctx.report(
         "error",
-        f"Giá trị ngoài thang điểm {vn_number(low.normalize(), None)}–"
-        f"{vn_number(high.normalize(), None)}",
+        gettext_noop("Giá trị ngoài thang điểm %(low)s–%(high)s"),
         sheet,
         row,
         column,
         cell.raw,
+        params={"low": number_part(low.normalize()), "high": number_part(high.normalize())},
     )
     return cell
 
@@ -115,7 +165,7 @@ def is_other_year(ctx: ParseContext, cell: Any, *, sheet: str, row: int, column:
     text = raw_text(cell)
     match = re.search(r"(?<!\d)(?:19|20)\d\d(?!\d)", text)
     if match is None:
-        ctx.report("error", "Không đọc được năm của dòng", sheet, row, column, text)
+        ctx.report("error", gettext_noop("Không đọc được năm của dòng"), sheet, row, column, text)
         return True
     if match.group(0) == str(ctx.edition.year):
         return False
@@ -127,7 +177,8 @@ def rank_check(ctx: ParseContext, cell: Any, *, sheet: str, row: int, column: st
     """A published rank the rank column can hold; None, with an error, otherwise."""
     rank, reason = parse_rank(cell, maximum=rank_maximum())
     if reason:
-        ctx.report("error", reason, sheet, row, column, raw_text(cell)[:200])
+        message, params = reason_message(reason)
+        ctx.report("error", message, sheet, row, column, raw_text(cell)[:200], params=params)
     return rank
 
 
@@ -140,14 +191,18 @@ def group_check(ctx: ParseContext, cell: Any, *, sheet: str, row: int, column: s
     if not text:
         return ""
     reason = ""
+    params: dict[str, Any] = {}
     if any(unicodedata.category(ch) in _CONTROL for ch in text):
-        reason = "Xếp loại chứa ký tự điều khiển"
+        reason = gettext_noop("Xếp loại chứa ký tự điều khiển")
     elif len(text) > group_max_length():
-        reason = f"Xếp loại dài {len(text)} ký tự, vượt giới hạn {group_max_length()} ký tự"
+        reason = gettext_noop("Xếp loại dài %(length)s ký tự, vượt giới hạn %(maximum)s ký tự")
+        params = {"length": len(text), "maximum": group_max_length()}
     elif ctx.groups and group_key(text) not in ctx.groups:
-        known = ", ".join(dict.fromkeys(ctx.groups.values()))
-        reason = f"Xếp loại “{text[:60]}” không có trong cách xếp loại của chỉ số ({known})"
+        reason = gettext_noop(
+            "Xếp loại “%(group)s” không có trong cách xếp loại của chỉ số (%(known)s)"
+        )
+        params = {"group": text[:60], "known": ", ".join(dict.fromkeys(ctx.groups.values()))}
     if reason:
-        ctx.report("error", reason, sheet, row, column, raw[:200])
+        ctx.report("error", reason, sheet, row, column, raw[:200], params=params)
         return ""
     return ctx.groups.get(group_key(text), text)

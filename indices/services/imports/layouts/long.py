@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from indices.services.imports.context import ParseContext
 from indices.services.imports.layouts.detection import Layout
 from indices.services.imports.mapping import columns_map, duplicates_refuse, roles_and_names
@@ -82,7 +84,7 @@ class LongTable:
         if not {ROLE_UNIT, ROLE_LABEL, ROLE_VALUE} <= set(roles.values()):
             ctx.report(
                 "error",
-                "Bảng dạng dọc cần ba cột: đơn vị, thành phần và giá trị",
+                gettext_noop("Bảng dạng dọc cần ba cột: đơn vị, thành phần và giá trị"),
                 sheet.name,
                 header_index + 1,
             )
@@ -132,7 +134,7 @@ class LongTable:
         if has_number and (offset - 1, self.unit) not in self.sheet.formulas:
             self.ctx.report(
                 "error",
-                "Dòng có số liệu nhưng ô tên đơn vị trống",
+                gettext_noop("Dòng có số liệu nhưng ô tên đơn vị trống"),
                 self.sheet.name,
                 offset,
                 self.names[self.unit],
@@ -155,7 +157,7 @@ class LongTable:
             if (offset - 1, self.label) not in sheet.formulas:
                 ctx.report(
                     "error",
-                    "Không nhận ra thành phần",
+                    gettext_noop("Không nhận ra thành phần"),
                     sheet.name,
                     offset,
                     self.names[self.label],
@@ -175,11 +177,12 @@ class LongTable:
         if (unit.pk, code) in self.seen:
             ctx.report(
                 "error",
-                f"{unit.name}: thành phần “{label}” xuất hiện hai lần",
+                gettext_noop("%(unit)s: thành phần “%(label)s” xuất hiện hai lần"),
                 sheet.name,
                 offset,
                 self.names[self.label],
                 label,
+                params={"unit": unit.name, "label": label},
             )
             return
         self.seen.add((unit.pk, code))

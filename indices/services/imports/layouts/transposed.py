@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from indices.services.imports.context import ParseContext
 from indices.services.imports.layouts.detection import Layout
 from indices.services.imports.mapping import columns_map, duplicates_refuse, duplicates_settle
@@ -56,10 +58,13 @@ def _unit_columns(ctx: ParseContext, layout: Layout, data_rows: Rows) -> dict[in
             if numbers and unit_columns:
                 ctx.report(
                     "error",
-                    f"Cột {column_letter(i)} có số liệu nhưng không có tên đơn vị ở dòng tiêu đề",
+                    gettext_noop(
+                        "Cột %(column)s có số liệu nhưng không có tên đơn vị ở dòng tiêu đề"
+                    ),
                     sheet.name,
                     header_index + 1,
                     column_letter(i),
+                    params={"column": column_letter(i)},
                 )
             continue
         if (
@@ -91,7 +96,10 @@ def _label_rows(
             has_numbers = any(parse_cell(cell_at(row, i)).state == "value" for i in unit_columns)
             if has_numbers and not in_formula:
                 ctx.report(
-                    "error", "Dòng có số liệu nhưng không có tên chỉ tiêu", sheet.name, offset
+                    "error",
+                    gettext_noop("Dòng có số liệu nhưng không có tên chỉ tiêu"),
+                    sheet.name,
+                    offset,
                 )
             continue
         label_rows.append((str(offset), label))
@@ -157,8 +165,10 @@ def transposed_parse(ctx: ParseContext, layout: Layout) -> None:
         if info.role == "":
             ctx.report(
                 "warning",
-                "Dòng chỉ tiêu không khớp thành phần nào của kỳ; đã bỏ qua "
-                "(chọn thành phần trong phần ánh xạ nếu cần)",
+                gettext_noop(
+                    "Dòng chỉ tiêu không khớp thành phần nào của kỳ; đã bỏ qua "
+                    "(chọn thành phần trong phần ánh xạ nếu cần)"
+                ),
                 sheet.name,
                 int(info.key),
                 "",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from indices.services.imports.context import ParseContext
 from indices.services.imports.layouts.detection import Layout
 from indices.services.imports.mapping import (
@@ -52,7 +54,7 @@ def _columns(
     if not unit_columns:
         ctx.report(
             "error",
-            "Không xác định được cột tên đơn vị; hãy chọn cột trong phần ánh xạ",
+            gettext_noop("Không xác định được cột tên đơn vị; hãy chọn cột trong phần ánh xạ"),
             sheet.name,
             header_index + 1,
         )
@@ -67,7 +69,10 @@ def _columns(
         if role == "" and names[i].strip() and i != unit_column:
             ctx.report(
                 "error",
-                "Không nhận ra cột này; hãy chọn vai trò của cột trong phần ánh xạ (hoặc “bỏ qua”)",
+                gettext_noop(
+                    "Không nhận ra cột này; hãy chọn vai trò của cột trong phần ánh xạ "
+                    "(hoặc “bỏ qua”)"
+                ),
                 sheet.name,
                 header_index + 1,
                 names[i],
@@ -143,7 +148,7 @@ def wide_parse(ctx: ParseContext, layout: Layout) -> None:
             if has_numbers and (offset - 1, unit_column) not in sheet.formulas:
                 ctx.report(
                     "error",
-                    "Dòng có số liệu nhưng ô tên đơn vị trống",
+                    gettext_noop("Dòng có số liệu nhưng ô tên đơn vị trống"),
                     sheet.name,
                     offset,
                     names[unit_column],
@@ -157,9 +162,12 @@ def wide_parse(ctx: ParseContext, layout: Layout) -> None:
     for i in sorted(untitled_with_numbers):
         ctx.report(
             "warning",
-            f"Cột {column_letter(i)} không có tiêu đề nhưng có số liệu; đã bỏ qua (chọn "
-            "vai trò của cột trong phần ánh xạ nếu cần)",
+            gettext_noop(
+                "Cột %(column)s không có tiêu đề nhưng có số liệu; đã bỏ qua (chọn vai trò của "
+                "cột trong phần ánh xạ nếu cần)"
+            ),
             sheet.name,
             header_index + 1,
             column_letter(i),
+            params={"column": column_letter(i)},
         )
