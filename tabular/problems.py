@@ -16,9 +16,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.formats import number_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 ERROR, WARNING, INFO = "error", "warning", "info"
+
+# The words around a problem on one line (the management command, downloads).
+_ROW = gettext_noop("dòng %(row)s")
+_COLUMN = gettext_noop('cột "%(column)s"')
+_VALUE = gettext_noop('(giá trị: "%(value)s")')
 
 
 def message_part(template: str, /, *, lowercase: bool = False, **params: Any) -> dict[str, Any]:
@@ -105,14 +110,15 @@ class Problem:
         return self.text
 
     def as_line(self) -> str:
-        """The problem on one line: where, what (in the active language), and the value."""
+        """The problem on one line, all in the active language: where, what, and the value."""
         where = []
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(gettext(_ROW) % {"row": self.row})
         if self.column:
-            where.append(f'column "{self.column}"')
+            where.append(gettext(_COLUMN) % {"column": self.column})
         prefix = ", ".join(where)
-        suffix = f' (value: "{self.value}")' if self.value or self.row is not None else ""
+        show_value = self.value or self.row is not None
+        suffix = " " + gettext(_VALUE) % {"value": self.value} if show_value else ""
         return f"{prefix + ': ' if prefix else ''}{self.text}{suffix}"
 
     def as_dict(self) -> dict[str, Any]:

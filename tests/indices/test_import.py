@@ -172,7 +172,7 @@ def test_import_command_prints_errors_and_exits_2(capsys):
         )
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
-    assert 'row 7, column "Tỉnh, thành phố": Không tìm thấy đơn vị "Quảng Nan"' in err
+    assert 'dòng 7, cột "Tỉnh, thành phố": Không tìm thấy đơn vị "Quảng Nan"' in err
 
 
 @pytest.mark.django_db

@@ -16,24 +16,25 @@ from tests.leagues import edition_of
 @pytest.mark.django_db
 def test_unknown_province_is_refused_with_suggestions():
     assert errors_of("pci_2021_unknown_province.xlsx") == [
-        'row 7, column "Tỉnh, thành phố": Không tìm thấy đơn vị "Quảng Nan" tồn tại ngày '
+        'dòng 7, cột "Tỉnh, thành phố": Không tìm thấy đơn vị "Quảng Nan" tồn tại ngày '
         "31/12/2021. Gợi ý: Tỉnh Quảng Nam, Tỉnh Quảng Ninh, Tỉnh Quảng Ngãi. "
-        '(value: "Quảng Nan")'
+        '(giá trị: "Quảng Nan")'
     ]
 
 
 @pytest.mark.django_db
 def test_duplicate_row_is_refused():
     assert errors_of("pci_2021_duplicate_row.xlsx") == [
-        'row 23: Đơn vị Tỉnh Quảng Nam xuất hiện nhiều lần (dòng 23, 26) (value: "Tỉnh Quảng Nam")'
+        "dòng 23: Đơn vị Tỉnh Quảng Nam xuất hiện nhiều lần (dòng 23, 26) "
+        '(giá trị: "Tỉnh Quảng Nam")'
     ]
 
 
 @pytest.mark.django_db
 def test_total_that_disagrees_with_weighted_sub_indices_is_refused():
     assert errors_of("pci_2021_total_disagrees.xlsx") == [
-        'row 23, column "Điểm số PCI": Tỉnh Quảng Nam: tổng 67,24 không khớp với tổng có trọng '
-        'số của các thành phần (66,24; sai số cho phép 0,05) (value: "67.24")'
+        'dòng 23, cột "Điểm số PCI": Tỉnh Quảng Nam: tổng 67,24 không khớp với tổng có trọng '
+        'số của các thành phần (66,24; sai số cho phép 0,05) (giá trị: "67.24")'
     ]
 
 
@@ -48,7 +49,7 @@ def test_published_only_edition_does_not_check_totals():
 @pytest.mark.django_db
 def test_text_in_a_number_cell_is_refused():
     assert errors_of("pci_2021_text_in_number.xlsx") == [
-        'row 5, column "Tính minh bạch": Không phải số (value: "sáu phẩy ba")'
+        'dòng 5, cột "Tính minh bạch": Không phải số (giá trị: "sáu phẩy ba")'
     ]
 
 
@@ -84,11 +85,11 @@ def test_value_outside_scale_and_zero_on_a_one_to_ten_scale():
         edition=edition_of("PAPI", 2022), data=csv_text.encode(), filename="p.csv"
     )
     assert [p.as_line() for p in result.errors] == [
-        'row 3, column "Chỉ số nội dung 1": Giá trị ngoài thang điểm 1–10 (value: "11")'
+        'dòng 3, cột "Chỉ số nội dung 1": Giá trị ngoài thang điểm 1–10 (giá trị: "11")'
     ]
     assert [p.as_line() for p in result.warnings if p.row] == [
-        'row 2, column "Chỉ số nội dung 1": Giá trị 0 nằm ngoài thang 1–10: ghi nhận là không có '
-        'dữ liệu (value: "0")'
+        'dòng 2, cột "Chỉ số nội dung 1": Giá trị 0 nằm ngoài thang 1–10: ghi nhận là không có '
+        'dữ liệu (giá trị: "0")'
     ]
 
 
@@ -123,7 +124,7 @@ def test_row_with_numbers_but_no_unit_name_is_an_error():
         edition=edition_of("PCI", 2022), data=csv_text.encode(), filename="p.csv"
     )
     assert [p.as_line() for p in result.errors] == [
-        'row 3, column "Tỉnh": Dòng có số liệu nhưng ô tên đơn vị trống (value: "")'
+        'dòng 3, cột "Tỉnh": Dòng có số liệu nhưng ô tên đơn vị trống (giá trị: "")'
     ]
 
 
@@ -165,8 +166,8 @@ def test_formula_without_a_stored_result_is_an_error_naming_its_cell():
     # openpyxl wrote =HYPERLINK(…) around Quảng Nam's name; only Excel computes its result.
     # Read as empty, the row would vanish and the commit would delete Quảng Nam's values.
     assert errors_of("pci_2021_hyperlink_name.xlsx") == [
-        'row 23, column "B": Ô B23: công thức chưa có giá trị tính sẵn; hãy mở tệp bằng Excel, '
-        'lưu lại rồi nhập lại (value: "=HYPERLINK("https://pcivietnam.vn/ho-so-tinh/quang-nam", '
+        'dòng 23, cột "B": Ô B23: công thức chưa có giá trị tính sẵn; hãy mở tệp bằng Excel, '
+        'lưu lại rồi nhập lại (giá trị: "=HYPERLINK("https://pcivietnam.vn/ho-so-tinh/quang-nam", '
         '"Quảng Nam")")'
     ]
 
