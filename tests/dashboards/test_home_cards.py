@@ -13,7 +13,8 @@ import pytest
 from django.urls import reverse
 
 from dashboards import charts
-from dashboards.selectors.home import home_page
+from dashboards.selectors.common import result_row
+from dashboards.selectors.home import change_line, home_page
 from indices.figures import figure
 from indices.models import ImportBatch, Index, IndexEdition, RankResult
 from indices.selectors_analytics import current_editions, current_results
@@ -277,6 +278,23 @@ def test_change_line_says_why_an_illustrative_edition_is_not_compared(
     line = _text(re.search(r'<p class="change-line".*?</p>', _card_html(html, "PAR"), re.S)[0])
     assert "không so sánh với 2023 (số minh họa)" in line
     assert "Nhập" not in line  # PAR came in without an import batch: no date to tell
+
+
+def test_change_line_never_compares_across_a_methodology_break(reference_units):
+    standings.papi_series(["49", "48", "51", "52", "01"])
+    editions = current_editions(["PAPI"])
+    rows = {
+        r.edition_id: result_row(r)
+        for r in current_results(
+            RankResult.objects.filter(unit=_home(), component_code=""), editions
+        )
+    }
+    series = [(e, rows[e.pk]) for e in editions if e.year in (2017, 2018)]
+    line = change_line(series)
+    assert line is not None
+    assert (line["note"], line["previous_year"]) == ("break", 2017)
+    assert line["score_change"] is None  # 6–60 then 0–80: no difference is a change
+    assert line["rank"] is None
 
 
 # Illustrative, targets, names ------------------------------------------------------------------
