@@ -15,6 +15,7 @@ urlpatterns = [
     path("chi-so/", include("indices.urls")),
     path("tien-do/", include("reports.urls")),
     path("quan-ly/", include("reports.urls_manage")),
+    path("nhat-ky/", include("audit.urls")),
     # After indices: the dashboards' `chi-so/<code>/` would otherwise shadow `chi-so/phan-tich/`.
     path("quan-tri/", admin.site.urls),
     path("", include("dashboards.urls")),

@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from audit.services import AuditKind, audit_record
 from indices.figures import all_basis_marks
 from tabular.export import (
     CSV_CONTENT_TYPE,
@@ -64,4 +65,5 @@ def table_response(
         )
         fmt = "csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    audit_record(kind=AuditKind.EXPORT, description=f"{filename}.{fmt}")
     return response

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from audit.services import AuditKind, audit_record
 from reports.evidence import evidence_check
 from reports.models import (
     Evidence,
@@ -234,6 +235,7 @@ def _review(report: QuarterlyReport, user: Any, target: str) -> QuarterlyReport:
 def report_approve(*, report: QuarterlyReport, user: Any) -> QuarterlyReport:
     report = _review(report, user, Status.APPROVED)
     report.save()
+    audit_record(kind=AuditKind.REPORT_APPROVE, user=user, obj=report)
     return report
 
 
@@ -246,6 +248,7 @@ def report_return(*, report: QuarterlyReport, user: Any, comment: str) -> Quarte
     # A returned report stays editable until it is resubmitted (report_is_open), even after
     # the quarter's deadline: no reopening date is needed.
     report.save()
+    audit_record(kind=AuditKind.REPORT_RETURN, user=user, obj=report, description=comment.strip())
     _pending_settle(report, user, _("Báo cáo đã được trả lại để bổ sung."))
     return report
 
@@ -274,6 +277,7 @@ def report_reopen(
     report = QuarterlyReport.objects.select_for_update().get(pk=report.pk)
     _reopen(report, days)
     report.save()
+    audit_record(kind=AuditKind.REPORT_REOPEN, user=user, obj=report, description="Mở trực tiếp")
     _pending_settle(report, user, _("Quản trị viên đã mở lại báo cáo."))
     return report
 
@@ -309,6 +313,9 @@ def reopen_request_decide(
         report = QuarterlyReport.objects.select_for_update().get(pk=request.report_id)
         _reopen(report, REOPEN_DAYS)
         report.save()
+        audit_record(
+            kind=AuditKind.REPORT_REOPEN, user=user, obj=report, description=request.reason
+        )
     request.status = ReopenRequest.Status.GRANTED if grant else ReopenRequest.Status.REFUSED
     request.decided_by = user
     request.decided_at = timezone.now()

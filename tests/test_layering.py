@@ -17,9 +17,10 @@ ROOT = Path(__file__).resolve().parent.parent
 ALLOWED: dict[str, set[str]] = {
     "tabular": set(),
     "units": {"tabular"},
-    "indices": {"tabular", "units"},
-    "reports": {"tabular", "units", "indices"},
-    "dashboards": {"tabular", "units", "indices", "reports"},
+    "audit": {"tabular", "units"},
+    "indices": {"tabular", "units", "audit"},
+    "reports": {"tabular", "units", "indices", "audit"},
+    "dashboards": {"tabular", "units", "indices", "reports", "audit"},
 }
 
 

@@ -12,6 +12,7 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from audit.services import AuditKind, audit_record
 from indices.analytics.queue import analysis_request, editions_touch
 from indices.models import (
     AnalysisRun,
@@ -252,6 +253,7 @@ def target_save(
     target.source, target.note, target.is_demo = source, note, is_demo
     target.full_clean()
     target.save()
+    audit_record(kind=AuditKind.TARGET_CHANGE, obj=target, description="Lưu mục tiêu")
     targets_changed(index_ids=[index.pk, previous_index_id])
     if milestones is not None:
         target.milestones.exclude(year__in=milestones).delete()
@@ -287,5 +289,6 @@ def targets_changed(*, index_ids: list[int | None]) -> AnalysisRun | None:
 def target_delete(*, target: Target) -> None:
     """Delete a target (its milestones and statuses go with it) and rebuild its index."""
     index_id = target.index_id
+    audit_record(kind=AuditKind.TARGET_CHANGE, obj=target, description="Xóa mục tiêu")
     target.delete()
     targets_changed(index_ids=[index_id])

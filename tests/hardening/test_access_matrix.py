@@ -209,6 +209,8 @@ EXPECTED: dict[str, tuple[str, tuple[int, int, int, int, int]]] = {
     "manage:alias_list": ("get", (200, 403, 403, 403, 302)),
     "manage:alias_create": ("get", (200, 403, 403, 403, 302)),
     "manage:alias_delete": ("post", (302, 403, 403, 403, 302)),
+    # The audit log: the portal's admins only.
+    "audit:list": ("get", (200, 403, 403, 403, 302)),
     "dashboards:home": ("get", (200, 200, 200, 200, 302)),
     "dashboards:compare": ("get", (200, 200, 200, 200, 302)),
     "dashboards:basis_legend": ("get", (200, 200, 200, 200, 302)),
@@ -227,6 +229,8 @@ EXPECTED: dict[str, tuple[str, tuple[int, int, int, int, int]]] = {
     "admin:reports_evidence_add": ("get", (403, 302, 302, 302, 302)),
     "admin:reports_indicatorvalue_add": ("get", (403, 302, 302, 302, 302)),
     "admin:reports_reopenrequest_add": ("get", (403, 302, 302, 302, 302)),
+    # The audit log is written by the portal only.
+    "admin:audit_auditevent_add": ("get", (403, 302, 302, 302, 302)),
     # django-axes keeps its records read-only.
     "admin:axes_accessattempt_add": ("get", (403, 302, 302, 302, 302)),
     "admin:axes_accesslog_add": ("get", (403, 302, 302, 302, 302)),

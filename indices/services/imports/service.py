@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext, ngettext
 
 from audit.services import audit_import
 from indices.analytics.queue import analysis_request, editions_touch
@@ -34,7 +35,8 @@ class ImportRejected(Exception):
 
     def __init__(self, result: ParseResult) -> None:
         self.result = result
-        super().__init__(f"{len(result.errors)} lỗi")
+        count = len(result.errors)
+        super().__init__(ngettext("%(n)s lỗi", "%(n)s lỗi", count) % {"n": count})
 
 
 class ConfirmationRequired(Exception):
@@ -47,8 +49,11 @@ class ConfirmationRequired(Exception):
         names = ", ".join(d.unit.display_name for d in dropped[:10])
         more = "…" if len(dropped) > 10 else ""
         super().__init__(
-            f"Tệp mới không có {len(dropped)} đơn vị đang có giá trị lưu trữ ({names}{more}); "
-            "cần xác nhận xóa giá trị của các đơn vị này trước khi ghi. Chưa ghi dữ liệu nào."
+            gettext(
+                "Tệp mới không có %(n)s đơn vị đang có giá trị lưu trữ (%(names)s); cần xác "
+                "nhận xóa giá trị của các đơn vị này trước khi ghi. Chưa ghi dữ liệu nào."
+            )
+            % {"n": len(dropped), "names": names + more}
         )
 
 
