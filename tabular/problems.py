@@ -57,14 +57,16 @@ def _number_text(number: str, decimals: int | None) -> str:
     return number_format(value, decimal_pos=decimals, use_l10n=True)
 
 
-def _param_text(value: Any) -> Any:
+def part_text(value: Any) -> Any:
+    """A parameter as it is put into its message: a part translated, a number written in the
+    active language's format, a value as it is."""
     if isinstance(value, dict):
         if "message" in value:
             text = message_text(str(value["message"]), value.get("params"))
             return text.lower() if value.get("lowercase") else text
         if "parts" in value:
             parts = value["parts"] if isinstance(value["parts"], list) else []
-            return str(value.get("separator", ", ")).join(str(_param_text(p)) for p in parts)
+            return str(value.get("separator", ", ")).join(str(part_text(p)) for p in parts)
         if "number" in value:
             return _number_text(str(value["number"]), value.get("decimals"))
     return value
@@ -79,7 +81,7 @@ def message_text(template: str, params: dict[str, Any] | None) -> str:
     translated = gettext(template)
     if not params:
         return translated
-    values = {key: _param_text(value) for key, value in params.items()}
+    values = {key: part_text(value) for key, value in params.items()}
     try:
         return translated % values
     except (KeyError, ValueError, TypeError):

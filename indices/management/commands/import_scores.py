@@ -2,6 +2,8 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from indices.analytics.queue import QUEUE_DOWN_MESSAGE, dispatch_report
 from indices.models import IndexEdition
@@ -31,17 +33,21 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(str(options["path"]))
         if not path.exists():
-            raise CommandError(f"Không tìm thấy tệp {path}")
+            raise CommandError(_("Không tìm thấy tệp %(path)s") % {"path": path})
         edition = (
             IndexEdition.objects.select_related("index")
             .filter(index__code=str(options["index"]).upper(), year=options["year"])
             .first()
         )
         if edition is None:
-            raise CommandError(f"Không có kỳ {options['index']} {options['year']}.")
+            raise CommandError(
+                _("Không có kỳ %(index)s %(year)s.")
+                % {"index": options["index"], "year": options["year"]}
+            )
         if options["level"] and options["level"] != edition.level:
             raise CommandError(
-                f"Kỳ {edition} xếp hạng cấp {edition.level}, không phải {options['level']}."
+                _("Kỳ %(edition)s xếp hạng cấp %(level)s, không phải %(asked)s.")
+                % {"edition": edition, "level": edition.level, "asked": options["level"]}
             )
         try:
             with dispatch_report() as report:
@@ -56,16 +62,27 @@ class Command(BaseCommand):
         except ImportRejected as rejected:
             for problem in rejected.result.errors:
                 self.stderr.write(problem.as_line())
-            self.stderr.write(f"{len(rejected.result.errors)} lỗi; không ghi dữ liệu nào.")
+            count = len(rejected.result.errors)
+            self.stderr.write(
+                ngettext(
+                    "%(n)s lỗi; không ghi dữ liệu nào.", "%(n)s lỗi; không ghi dữ liệu nào.", count
+                )
+                % {"n": count}
+            )
             raise SystemExit(2) from rejected
         except ConfirmationRequired as refused:
             for dropped in refused.dropped:
                 self.stderr.write(
-                    f"{dropped.unit.display_name}: {len(dropped.values)} giá trị đang lưu "
-                    f"({dropped.summary()})"
+                    _("%(unit)s: %(n)s giá trị đang lưu (%(values)s)")
+                    % {
+                        "unit": dropped.unit.display_name,
+                        "n": len(dropped.values),
+                        "values": dropped.summary(),
+                    }
                 )
             self.stderr.write(
-                f"{refused} Chạy lại với --allow-missing để xác nhận xóa các giá trị này."
+                _("%(refusal)s Chạy lại với --allow-missing để xác nhận xóa các giá trị này.")
+                % {"refusal": refused}
             )
             raise SystemExit(2) from refused
         self._summary(edition, outcome, dry_run=bool(options["dry_run"]))
@@ -75,20 +92,30 @@ class Command(BaseCommand):
     def _summary(self, edition: IndexEdition, outcome: ImportOutcome, *, dry_run: bool) -> None:
         result = outcome.result
         self.stdout.write(
-            f"{edition}: bố cục {result.layout}, trang “{result.sheet}”, dòng tiêu đề "
-            f"{result.header_row}; {len(result.records)} dòng, "
-            f"{len({r.unit.pk for r in result.records})} đơn vị khớp, "
-            f"{result.value_count} giá trị, "
-            f"{len(result.warnings)} cảnh báo."
+            _(
+                "%(edition)s: bố cục %(layout)s, trang “%(sheet)s”, dòng tiêu đề %(header)s; "
+                "%(rows)s dòng, %(units)s đơn vị khớp, %(values)s giá trị, %(warnings)s cảnh báo."
+            )
+            % {
+                "edition": edition,
+                "layout": result.layout,
+                "sheet": result.sheet,
+                "header": result.header_row,
+                "rows": len(result.records),
+                "units": len({r.unit.pk for r in result.records}),
+                "values": result.value_count,
+                "warnings": len(result.warnings),
+            }
         )
         for problem in result.problems:
             if problem.severity != "error":
                 self.stdout.write(f"  [{problem.severity}] {problem.as_line()}")
         if dry_run:
-            self.stdout.write("Chạy thử (--dry-run): không ghi dữ liệu.")
+            self.stdout.write(_("Chạy thử (--dry-run): không ghi dữ liệu."))
         elif outcome.unchanged:
             self.stdout.write(
-                f"Tệp giống hệt lần nhập #{outcome.current_batch.pk}: không có gì thay đổi."
+                _("Tệp giống hệt lần nhập #%(pk)s: không có gì thay đổi.")
+                % {"pk": outcome.current_batch.pk}
             )
         else:
-            self.stdout.write(f"Đã ghi lần nhập #{outcome.current_batch.pk}.")
+            self.stdout.write(_("Đã ghi lần nhập #%(pk)s.") % {"pk": outcome.current_batch.pk})

@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 
 from indices.models import LEVEL_UNIT_KINDS, Index, IndexEdition
 from indices.services.catalogue import edition_copy
@@ -56,7 +57,8 @@ def edition_start(
     previous = edition_previous(index=index, year=year)
     if previous is None:
         raise ValidationError(
-            f"{index.short_name} chưa có kỳ nào trước năm {year} để sao chép phương pháp."
+            gettext_lazy("%(index)s chưa có kỳ nào trước năm %(year)s để sao chép phương pháp."),
+            params={"index": index.short_name, "year": year},
         )
     return edition_copy(
         source=previous,

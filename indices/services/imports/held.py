@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from indices.services.imports.service import sha256_of
 
@@ -23,6 +24,7 @@ HELD_DIR = "imports/held/"
 _SALT = "indices.imports.held"
 HELD_MAX_AGE = 24 * 3600  # seconds: a reference older than a day asks for the file again
 _SUFFIX = re.compile(r"\.[a-z0-9]{1,5}")
+_NOT_HELD = gettext_lazy("Tệp đã chọn không còn được giữ; hãy chọn lại tệp.")
 
 
 @dataclass(frozen=True)
@@ -61,9 +63,9 @@ def _payload(*, token: str, user: Any) -> dict[str, Any]:
     try:
         payload = signing.loads(token, salt=_SALT, max_age=HELD_MAX_AGE)
     except signing.BadSignature as error:  # SignatureExpired is one
-        raise ValidationError("Tệp đã chọn không còn được giữ; hãy chọn lại tệp.") from error
+        raise ValidationError(_NOT_HELD) from error
     if payload.get("user") != user.pk or not str(payload.get("path", "")).startswith(HELD_DIR):
-        raise ValidationError("Tệp đã chọn không còn được giữ; hãy chọn lại tệp.")
+        raise ValidationError(_NOT_HELD)
     return payload
 
 
@@ -80,5 +82,5 @@ def upload_held(*, token: str, user: Any) -> HeldUpload:
         with default_storage.open(payload["path"], "rb") as handle:
             data = handle.read()
     except FileNotFoundError as error:
-        raise ValidationError("Tệp đã chọn không còn được giữ; hãy chọn lại tệp.") from error
+        raise ValidationError(_NOT_HELD) from error
     return HeldUpload(name=payload["name"], data=data)

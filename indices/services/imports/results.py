@@ -9,9 +9,15 @@ from typing import Any
 
 from django.utils.translation import gettext_noop
 
-from indices.figures import figure
 from tabular.cells import Cell
-from tabular.problems import Problem, WithProblems, joined_part, message_part, number_part
+from tabular.problems import (
+    Problem,
+    WithProblems,
+    joined_part,
+    message_part,
+    number_part,
+    part_text,
+)
 from units.models import Unit
 
 
@@ -56,10 +62,8 @@ class DroppedUnit:
         )
 
     def summary(self) -> str:
-        return "; ".join(
-            f"{'tổng' if code is None else code + ':'} {figure(value, decimals)}"
-            for code, value, decimals in self.values
-        )
+        """The values in the active language: "tổng 66,24; 1: 7,05"."""
+        return str(part_text(self.summary_part()))
 
 
 @dataclass
