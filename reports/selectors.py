@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django.db.models import Avg, Count, OuterRef, Prefetch, Q, Subquery
@@ -72,8 +73,19 @@ def completeness(*, window: ReportingWindow) -> list[dict[str, Any]]:
     return rows
 
 
-def overdue_reports(*, limit: int = 10) -> list[str]:
-    """Lines for the home dashboard: units whose quarterly report is past its deadline and not
+@dataclass(frozen=True)
+class OverdueReport:
+    """A unit whose report for a window is past its deadline and not submitted."""
+
+    unit: Unit
+    window: ReportingWindow
+
+    def __str__(self) -> str:
+        return f"{self.unit.display_name}: {self.window}"
+
+
+def overdue_reports(*, limit: int = 10) -> list[OverdueReport]:
+    """For the home dashboard: units whose quarterly report is past its deadline and not
     submitted (three queries, whatever the number of units)."""
     today = timezone.localdate()
     windows = list(ReportingWindow.objects.filter(deadline__lt=today).order_by("-deadline")[:2])
@@ -86,7 +98,7 @@ def overdue_reports(*, limit: int = 10) -> list[str]:
         )
     )
     lines = [
-        f"{unit.display_name}: {window}"
+        OverdueReport(unit=unit, window=window)
         for window in windows
         for unit in units
         if (unit.pk, window.pk) not in done
