@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run setup test test-suite test-integration faults lint format worker beat bench messages clean-demo
+.PHONY: run setup test test-suite test-integration faults lint format worker beat bench loadtest messages clean-demo backup restore
 
 $(PY):
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -57,7 +57,7 @@ faults: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy units indices reports dashboards tabular reform_portal
+	$(VENV)/bin/mypy units indices reports dashboards tabular reform_portal audit
 	$(MANAGE) makemigrations --check --dry-run
 
 format: $(STAMP)
@@ -74,9 +74,24 @@ bench: $(STAMP)
 	bash scripts/ensure_services.sh
 	$(PY) scripts/bench.py
 
+# gunicorn, PostgreSQL, Redis and a real Celery worker under LOADTEST_USERS people (50) for
+# LOADTEST_SECONDS (300) on the scratch database reform_portal_loadtest; exits 1 when a check
+# fails. LOADTEST_REUSE_DB=1 keeps a database prepared by an earlier run.
+loadtest: $(STAMP)
+	bash scripts/ensure_services.sh
+	$(PY) scripts/loadtest.py
+
 messages: $(STAMP)
 	$(MANAGE) makemessages -l en --no-obsolete
 	$(MANAGE) compilemessages
 
 clean-demo: $(STAMP)
 	$(MANAGE) remove_demo_data
+
+# The database and MEDIA_ROOT into a new timestamped folder under BACKUP_DIR (./backups).
+backup: $(STAMP)
+	PY=$(PY) bash scripts/backup.sh
+
+# `make restore FROM=backups/<folder>`; CONFIRM=yes to replace a database or media that hold data.
+restore: $(STAMP)
+	PY=$(PY) bash scripts/restore.sh "$(FROM)"
