@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from reports.models import Plan, ReportingWindow
-from tests.browser.conftest import PageWatch, chromium, login  # noqa: F401 - the fixture
+from tests.browser.conftest import PageWatch, login
 from tests.factories import MembershipFactory, UserFactory
 from units.models import Membership, Unit
 
@@ -42,7 +42,7 @@ def phone_world(transactional_db):
     return {"admin": admin, "head": head, "window": window, "plan": plan}
 
 
-def test_management_pages_fit_a_phone(live_server, chromium, phone_world):  # noqa: F811
+def test_management_pages_fit_a_phone(live_server, chromium, phone_world):
     context = chromium.new_context(viewport={"width": PHONE, "height": 844})
     watch = PageWatch(context.new_page())
     try:
