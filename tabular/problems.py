@@ -44,7 +44,8 @@ def joined_part(parts: list[Any], separator: str = ", ") -> dict[str, Any]:
 def number_part(value: Decimal | int | str, decimals: int | None = None) -> dict[str, Any]:
     """A number as a parameter: written in the reader's format when shown (66,24 or 66.24).
     `decimals` None keeps the places the number has."""
-    return {"number": str(value), "decimals": decimals}
+    text = f"{value:f}" if isinstance(value, Decimal) else str(value)  # never "1E+1"
+    return {"number": text, "decimals": decimals}
 
 
 def _number_text(number: str, decimals: int | None) -> str:
