@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run setup test test-suite test-integration faults lint format worker beat bench messages clean-demo backup restore
+.PHONY: run setup test test-suite test-integration faults lint format worker beat bench loadtest messages clean-demo backup restore
 
 $(PY):
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -73,6 +73,13 @@ beat: $(STAMP)
 bench: $(STAMP)
 	bash scripts/ensure_services.sh
 	$(PY) scripts/bench.py
+
+# gunicorn, PostgreSQL, Redis and a real Celery worker under LOADTEST_USERS people (50) for
+# LOADTEST_SECONDS (300) on the scratch database reform_portal_loadtest; exits 1 when a check
+# fails. LOADTEST_REUSE_DB=1 keeps a database prepared by an earlier run.
+loadtest: $(STAMP)
+	bash scripts/ensure_services.sh
+	$(PY) scripts/loadtest.py
 
 messages: $(STAMP)
 	$(MANAGE) makemessages -l en --no-obsolete
