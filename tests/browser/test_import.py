@@ -3,6 +3,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext, ngettext
 
 from indices.models import ImportBatch, IndexEdition, Score
 from tests.browser.conftest import PageWatch, login
@@ -82,20 +84,30 @@ def _fits(watch: PageWatch, width: int) -> None:
     assert not CODES.search(text), CODES.search(text)
 
 
+@pytest.mark.parametrize("language", ["vi", "en"])
 @pytest.mark.parametrize("device", ["desktop", "phone"])
 def test_admin_starts_pci_2025_resolves_a_name_and_commits(
-    live_server, chromium, browser_reference, device
+    live_server, chromium, browser_reference, device, language
 ):
+    def t(text: str, plural: str = "", count: int = 1, **values: object) -> str:
+        """What the page reads in its language: the message catalogue's own translation."""
+        with translation.override(language):
+            said = ngettext(text, plural, count) if plural else gettext(text)
+        return said % values if values else said
+
     viewport = VIEWPORTS[device]
+    suffix = f"{device}-{language}"
     MembershipFactory(user=UserFactory(username="admin"), role=Membership.Role.ADMIN)
-    watch = PageWatch(chromium.new_context(viewport=viewport).new_page())
+    context = chromium.new_context(viewport=viewport)
+    context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    watch = PageWatch(context.new_page())
     page = watch.page
     page.set_default_timeout(15000)
     login(watch, live_server.url, "admin")
 
     # The file is chosen for an edition the catalogue does not hold yet.
     page.goto(live_server.url + "/chi-so/nhap-du-lieu/")
-    assert page.get_by_role("heading", name="Nhập dữ liệu chỉ số").is_visible()
+    assert page.get_by_role("heading", name=t("Nhập dữ liệu chỉ số")).is_visible()
     page.select_option("#id_index", "PCI")
     page.fill("#id_year", "2025")
     page.select_option("#id_level", "province")
@@ -103,62 +115,87 @@ def test_admin_starts_pci_2025_resolves_a_name_and_commits(
     page.click("#upload-form button[type=submit]")
     page.wait_for_load_state("networkidle")
     errors = page.locator("#upload-errors")
-    assert errors.inner_text().count("Chưa có kỳ PCI 2025 trong danh mục") == 1
-    assert page.get_by_text("Chưa có kỳ PCI 2025 trong danh mục").count() == 1
-    assert f"Đã giữ tệp {PCI_2025}" in page.locator("#held-file").inner_text()
+    missing = t(
+        "Chưa có kỳ %(index)s %(year)s trong danh mục; hãy tạo kỳ trước khi nhập.",
+        index="PCI",
+        year=2025,
+    )
+    assert errors.inner_text().count(missing) == 1
+    assert page.get_by_text(missing).count() == 1
+    held = t("Đã giữ tệp %(name)s: bấm", name=PCI_2025) if language == "vi" else PCI_2025
+    assert held.split(":")[0] in page.locator("#held-file").inner_text()
     _fits(watch, viewport["width"])
-    watch.screenshot(f"import-new-edition-missing-{device}")
+    watch.screenshot(f"import-new-edition-missing-{suffix}")
 
     # The edition is created from there, with PCI 2024's methodology and its top 30.
-    page.get_by_role("link", name="Tạo kỳ PCI 2025").click()
+    page.locator("#create-edition-link").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_role("heading", name="Tạo kỳ đánh giá mới").is_visible()
+    assert page.get_by_role("heading", name=t("Tạo kỳ đánh giá mới")).is_visible()
     copied = page.locator("#copied-methodology")
-    assert "Phương pháp sao chép từ kỳ PCI 2024" in copied.inner_text()
-    assert "Gia nhập thị trường" in copied.inner_text()
+    assert "PCI 2024" in copied.inner_text()
+    entry = {"vi": "Gia nhập thị trường", "en": "Entry costs"}[language]
+    assert entry in copied.inner_text()
     assert page.locator("#id_reference_date").input_value() == "2025-12-31"
     assert page.locator("#id_published_top_n").input_value() == "30"
     _fits(watch, viewport["width"])
-    watch.screenshot(f"import-new-edition-form-{device}")
+    watch.screenshot(f"import-new-edition-form-{suffix}")
     page.click("#edition-form button[type=submit]")
     page.wait_for_load_state("networkidle")
 
     # Back on the import form: the edition chosen, the file still held.
-    assert "Đã tạo kỳ PCI 2025 với phương pháp sao chép từ kỳ PCI 2024" in (
-        page.locator(".messages").inner_text()
+    created = t(
+        "Đã tạo kỳ %(edition)s với phương pháp sao chép từ kỳ %(previous)s.",
+        edition="PCI 2025",
+        previous="PCI 2024",
     )
+    assert created in page.locator(".messages").inner_text()
     assert page.locator("#id_index").input_value() == "PCI"
     assert page.locator("#id_year").input_value() == "2025"
-    assert f"Đã giữ tệp {PCI_2025}" in page.locator("#held-file").inner_text()
+    assert PCI_2025 in page.locator("#held-file").inner_text()
     _fits(watch, viewport["width"])
-    watch.screenshot(f"import-new-edition-back-{device}")
+    watch.screenshot(f"import-new-edition-back-{suffix}")
     page.click("#upload-form button[type=submit]")
     page.wait_for_load_state("networkidle")
 
     # One name is not recognised: choosing the suggested unit resolves it.
-    assert page.get_by_role("heading", name=f"Xem trước {PCI_2025} → PCI 2025").is_visible()
+    preview = t("Xem trước %(name)s → %(edition)s", name=PCI_2025, edition="PCI 2025")
+    assert page.get_by_role("heading", name=preview).is_visible()
     unmatched = page.locator("#unmatched-names")
-    assert "Tên đơn vị chưa nhận ra" in unmatched.inner_text()
-    assert "“Đà Nẵg” (dòng 6)" in unmatched.inner_text()
+    assert t("Tên đơn vị chưa nhận ra") in unmatched.inner_text()
+    name_rows = t(
+        "“%(name)s” (dòng %(rows)s)", "“%(name)s” (các dòng %(rows)s)", 1, name="Đà Nẵg", rows=6
+    )
+    assert name_rows in unmatched.inner_text()
     assert page.locator("#commit-button").is_disabled()
     _fits(watch, viewport["width"])
-    watch.screenshot(f"import-new-edition-unmatched-{device}")
+    watch.screenshot(f"import-new-edition-unmatched-{suffix}")
     unmatched.get_by_label("Thành phố Đà Nẵng").check()
     page.click("#unmatched-form button[name=resolve_units]")
     page.wait_for_load_state("networkidle")
-    assert "Đã lưu 1 tên gọi khác" in page.locator(".messages").inner_text()
+    saved = t(
+        "Đã lưu %(n)s tên gọi khác; tệp đã được kiểm tra lại và các lần nhập sau sẽ tự "
+        "nhận tên này.",
+        "Đã lưu %(n)s tên gọi khác; tệp đã được kiểm tra lại và các lần nhập sau sẽ tự "
+        "nhận các tên này.",
+        1,
+        n=1,
+    )
+    assert saved in page.locator(".messages").inner_text()
     assert page.locator("tr.problem-error").count() == 0
     assert page.locator("#unmatched-names").count() == 0
     assert not page.locator("#commit-button").is_disabled()
     _fits(watch, viewport["width"])
-    watch.screenshot(f"import-new-edition-resolved-{device}")
+    watch.screenshot(f"import-new-edition-resolved-{suffix}")
 
     page.click("#commit-button")
     page.wait_for_load_state("networkidle")
-    assert "Đã ghi 6 giá trị vào PCI 2025" in page.locator(".messages").inner_text()
+    written = t(
+        "Đã ghi %(n)s giá trị vào %(edition)s; đang tính lại xếp hạng.", n=6, edition="PCI 2025"
+    )
+    assert written in page.locator(".messages").inner_text()
     assert PCI_2025 in page.locator("#batch-history").inner_text()
     _fits(watch, viewport["width"])
-    watch.screenshot(f"import-new-edition-committed-{device}")
+    watch.screenshot(f"import-new-edition-committed-{suffix}")
 
     edition = IndexEdition.objects.get(index__code="PCI", year=2025)
     assert edition.status == IndexEdition.Status.PUBLISHED
