@@ -4,9 +4,12 @@ hollow markers in their own legend entry)."""
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, ParamSpec
 
+import plotly.graph_objects as go
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -17,10 +20,26 @@ PALETTE = ["#0b4f8a", "#e07b00", "#5b2a86", "#2a9d8f", "#8a6d00", "#6b6b6b"]  # 
 ILLUSTRATIVE_LINE = "#9aa0a6"
 ILLUSTRATIVE_MARK = "#8a3b00"
 MEAN_COLOR = "#9aa6b2"
+P = ParamSpec("P")
 
 
 def separators() -> str:
     return ",." if get_language() == "vi" else ".,"
+
+
+def plotly_figure(build: Callable[P, dict[str, Any]]) -> Callable[P, dict[str, Any]]:
+    """A chart builder's figure made with plotly's Python API: `go.Figure` validates every
+    trace and layout property (an unknown one or a wrong value raises), and the figure goes to
+    the page as the JSON plotly.js draws, without plotly.py's default template."""
+
+    @functools.wraps(build)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> dict[str, Any]:
+        spec = build(*args, **kwargs)
+        figure = go.Figure(data=spec["data"], layout=spec["layout"])
+        figure.layout.template = None
+        return json.loads(figure.to_json())
+
+    return wrapper
 
 
 def base_layout(**extra: Any) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from dashboards.charts.common import (
     PALETTE,
     base_layout,
     is_illustrative,
+    plotly_figure,
     value_words,
 )
 from indices.figures import Coverage, figure
@@ -30,6 +31,7 @@ def short_label(code: str, name: str, limit: int = 16) -> str:
     return f"{code}. {' '.join(words) or name[: limit - 1]}…"
 
 
+@plotly_figure
 def components_figure(
     *, rows: list[dict[str, Any]], unit_label: str, coverage: Coverage | None = None
 ) -> dict[str, Any]:

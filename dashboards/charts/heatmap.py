@@ -6,10 +6,17 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from dashboards.charts.common import ILLUSTRATIVE_MARK, base_layout, is_illustrative, value_words
+from dashboards.charts.common import (
+    ILLUSTRATIVE_MARK,
+    base_layout,
+    is_illustrative,
+    plotly_figure,
+    value_words,
+)
 from indices.figures import basis_mark, figure
 
 
+@plotly_figure
 def heatmap_figure(
     *,
     units: list[str],

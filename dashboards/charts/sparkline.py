@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from dashboards.charts.common import (
     PALETTE,
     base_layout,
+    plotly_figure,
     rank_axis,
     rank_with_basis,
     segments,
@@ -24,6 +25,7 @@ from indices.figures import Coverage
 BREAK_COLOR = "#5b2a86"
 
 
+@plotly_figure
 def sparkline_figure(
     *,
     series: list[dict[str, Any]],

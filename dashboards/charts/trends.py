@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from dashboards.charts.common import (
     PALETTE,
     base_layout,
+    plotly_figure,
     publishes_ranks,
     rank_axis,
     rank_with_basis,
@@ -21,6 +22,7 @@ from dashboards.charts.common import (
 from indices.figures import Coverage, figure
 
 
+@plotly_figure
 def trend_figure(
     *,
     series: list[dict[str, Any]],
@@ -223,6 +225,7 @@ def _break_marks(breaks: set[int], years: list[int]) -> tuple[list[dict], list[d
     return shapes, annotations
 
 
+@plotly_figure
 def multi_trend_figure(
     *,
     series: dict[str, list[dict[str, Any]]],

@@ -39,12 +39,16 @@ def compare_page(
     data = compare_data(index=index, edition=edition, units=units)
     info = next(e for e in data["editions"] if e.pk == edition.pk)
     labels = {str(u.pk): u.display_name for u in units}
-    trend = charts.multi_trend_figure(
-        series={str(k): v for k, v in data["series"].items()},
-        labels=labels,
-        rank=by_rank,
-        coverages={e.pk: e.coverage for e in data["editions"]},
-        ranks_published=index.publishes_ranks,
+    codes = ",".join(sorted(str(u.pk) for u in units))
+    trend = cached(
+        f"compare-figure:{edition.pk}:{codes}:{by_rank}",
+        lambda: charts.multi_trend_figure(
+            series={str(k): v for k, v in data["series"].items()},
+            labels=labels,
+            rank=by_rank,
+            coverages={e.pk: e.coverage for e in data["editions"]},
+            ranks_published=index.publishes_ranks,
+        ),
     )
     provinces = alphabetical(
         Unit.objects.valid_on(edition.reference_date).filter(kind=Unit.Kind.PROVINCE)

@@ -32,21 +32,27 @@ def index_page(
     """The page's data with its two figures and the what-if calculator's data."""
     data = index_dashboard(index=index, edition=edition, unit=unit, region_code=region_code)
     breaks = {e.year for e in data["editions"] if e.breaks_comparability}
-    trend = charts.trend_figure(
-        series=data["series"],
-        breaks=breaks,
-        target=data["target"],
-        milestones=data["milestones"],
-        value_label=_("Điểm"),
-        decimals=edition.decimals,
-        coverages={e.pk: e.coverage for e in data["editions"]},
-        ranks_published=index.publishes_ranks,
-    )
-    components = charts.components_figure(
-        rows=data["component_rows"],
-        unit_label=unit.display_name,
-        coverage=data["edition_info"].coverage,
-    )
+
+    def figures() -> tuple[dict[str, Any], dict[str, Any]]:
+        trend = charts.trend_figure(
+            series=data["series"],
+            breaks=breaks,
+            target=data["target"],
+            milestones=data["milestones"],
+            value_label=_("Điểm"),
+            decimals=edition.decimals,
+            coverages={e.pk: e.coverage for e in data["editions"]},
+            ranks_published=index.publishes_ranks,
+        )
+        components = charts.components_figure(
+            rows=data["component_rows"],
+            unit_label=unit.display_name,
+            coverage=data["edition_info"].coverage,
+        )
+        return trend, components
+
+    # Built (and validated by plotly) once per generation, not on every request.
+    trend, components = cached(f"index-figures:{edition.pk}:{unit.pk}:{region_code}", figures)
     return {
         "index": index,
         "edition": edition,

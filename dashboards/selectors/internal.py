@@ -22,11 +22,14 @@ def internal_indices() -> QuerySet[Index]:
 def internal_page(*, index: Index, edition: IndexEdition) -> dict[str, Any]:
     """The league, its heat map of gaps to the best unit, and the pickers' choices."""
     data = internal_league(edition=edition)
-    heat = charts.heatmap_figure(
-        units=[e["unit"].display_name for e in data["league"]],
-        components=[f"{c.code}. {localized_name(c)}" for c in data["components"]],
-        heat=data["heat"],
-        rows=[[e["values"].get(c.code) for c in data["components"]] for e in data["league"]],
+    heat = cached(
+        f"internal-heat:{edition.pk}",
+        lambda: charts.heatmap_figure(
+            units=[e["unit"].display_name for e in data["league"]],
+            components=[f"{c.code}. {localized_name(c)}" for c in data["components"]],
+            heat=data["heat"],
+            rows=[[e["values"].get(c.code) for c in data["components"]] for e in data["league"]],
+        ),
     )
     return {
         "index": index,

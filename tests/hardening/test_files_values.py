@@ -59,26 +59,26 @@ def _errors(edition, name: str) -> list[str]:
     [
         (
             "rank_40000.csv",
-            'row 2, column "Xếp hạng": Thứ hạng 40000 vượt giới hạn 32767 (value: "40000")',
+            'dòng 2, cột "Xếp hạng": Thứ hạng 40000 vượt giới hạn 32767 (giá trị: "40000")',
         ),
         (
             "rank_20_digits.csv",
-            'row 2, column "Xếp hạng": Thứ hạng 99999999999999999999 vượt giới hạn 32767 '
-            '(value: "99999999999999999999")',
+            'dòng 2, cột "Xếp hạng": Thứ hạng 99999999999999999999 vượt giới hạn 32767 '
+            '(giá trị: "99999999999999999999")',
         ),
         (
             "rank_superscript.csv",
-            'row 2, column "Xếp hạng": Thứ hạng phải là số nguyên dương (value: "²")',
+            'dòng 2, cột "Xếp hạng": Thứ hạng phải là số nguyên dương (giá trị: "²")',
         ),
         (
             "group_41_characters.csv",
-            'row 2, column "Xếp loại": Xếp loại dài 41 ký tự, vượt giới hạn 40 ký tự '
-            f'(value: "{"K" * 41}")',
+            'dòng 2, cột "Xếp loại": Xếp loại dài 41 ký tự, vượt giới hạn 40 ký tự '
+            f'(giá trị: "{"K" * 41}")',
         ),
         (
             "number_too_large.csv",
-            'row 2, column "Điểm số": Số quá lớn (quá 15 chữ số phần nguyên) '
-            f'(value: "1{"0" * 40}")',
+            'dòng 2, cột "Điểm số": Số quá lớn (quá 15 chữ số phần nguyên) '
+            f'(giá trị: "1{"0" * 40}")',
         ),
     ],
 )
@@ -90,12 +90,12 @@ def test_numbers_that_are_not_finite_are_row_errors(edition):
     errors = _errors(edition, "numbers_not_finite.xlsx")
     not_finite = "Giá trị vô cực hoặc NaN, không phải số"
     assert errors[:4] == [
-        f'row 2, column "Điểm số": {not_finite} (value: "inf")',
-        f'row 3, column "Điểm số": {not_finite} (value: "-inf")',
-        f'row 4, column "Điểm số": {not_finite} (value: "nan")',
-        f'row 5, column "Điểm số": {not_finite} (value: "inf")',  # written 1e999
+        f'dòng 2, cột "Điểm số": {not_finite} (giá trị: "inf")',
+        f'dòng 3, cột "Điểm số": {not_finite} (giá trị: "-inf")',
+        f'dòng 4, cột "Điểm số": {not_finite} (giá trị: "nan")',
+        f'dòng 5, cột "Điểm số": {not_finite} (giá trị: "inf")',  # written 1e999
     ]
-    assert errors[4].startswith('row 6, column "Điểm số": Số quá lớn')  # 1e308
+    assert errors[4].startswith('dòng 6, cột "Điểm số": Số quá lớn')  # 1e308
     assert len(errors) == 5
 
 
@@ -116,8 +116,8 @@ def test_words_for_no_data_stay_words_in_a_workbook(edition):
 
 def test_group_outside_the_rating_scheme_is_a_row_error(rated_edition):
     assert _errors(rated_edition, "group_unknown.csv") == [
-        'row 2, column "Xếp loại": Xếp loại “Xuất sắc nhất” không có trong cách xếp loại của '
-        'chỉ số (Tốt, Khá) (value: "Xuất sắc nhất")'
+        'dòng 2, cột "Xếp loại": Xếp loại “Xuất sắc nhất” không có trong cách xếp loại của '
+        'chỉ số (Tốt, Khá) (giá trị: "Xuất sắc nhất")'
     ]
 
 

@@ -113,18 +113,18 @@ def test_every_bad_cell_is_reported_and_nothing_is_written(plan):
     result = plan_import(plan=plan, data=data, filename="kh.csv", commit=True)
     lines = [p.as_line() for p in result.errors]
     assert any(
-        line.startswith('row 2, column "Đơn vị chủ trì": Không tìm thấy đơn vị "Sở Không Có"')
+        line.startswith('dòng 2, cột "Đơn vị chủ trì": Không tìm thấy đơn vị "Sở Không Có"')
         for line in lines
     )
-    assert 'row 3, column "Chỉ số hướng tới": Không có chỉ số “XYZ” (value: "XYZ:1")' in lines
+    assert 'dòng 3, cột "Chỉ số hướng tới": Không có chỉ số “XYZ” (giá trị: "XYZ:1")' in lines
     assert (
-        'row 3, column "Bắt đầu": Ngày không hợp lệ (ghi dạng 31/12/2025) (value: "32/01/2021")'
+        'dòng 3, cột "Bắt đầu": Ngày không hợp lệ (ghi dạng 31/12/2025) (giá trị: "32/01/2021")'
         in lines
     )
-    assert 'row 3, column "Giá trị cơ sở": Không phải số (value: "N/A")' in lines
-    assert 'row 4, column "Mã nhiệm vụ": Mã nhiệm vụ trùng với dòng 3 (value: "2")' in lines
+    assert 'dòng 3, cột "Giá trị cơ sở": Không phải số (giá trị: "N/A")' in lines
+    assert 'dòng 4, cột "Mã nhiệm vụ": Mã nhiệm vụ trùng với dòng 3 (giá trị: "2")' in lines
     assert (
-        'row 4, column "Hạn hoàn thành": Hạn hoàn thành trước ngày bắt đầu (value: "31/12/2020")'
+        'dòng 4, cột "Hạn hoàn thành": Hạn hoàn thành trước ngày bắt đầu (giá trị: "31/12/2020")'
         in lines
     )
     assert not Task.objects.filter(plan=plan).exists()
