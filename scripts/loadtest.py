@@ -388,22 +388,38 @@ def admin(run: Run, username: str, password: str, first_version: int) -> None:
 
 def watcher(run: Run, edition_id: int, stop: threading.Event) -> None:
     """Every half second, one snapshot (one statement): the run the imported edition's pointer
-    names and the runs its result rows come from. Two runs' rows, or rows of a run readers are
-    not pointed at, would be two generations visible at once."""
-    from django.db import connection
+    names, and the runs that have result rows for it: a partition per run on PostgreSQL (read
+    from the catalogue, which takes no lock a switch could wait on), plus any rows in the
+    default partition. Rows of two runs, or of a run readers are not pointed at, would be two
+    generations visible at once.
+
+    (Scanning indices_rankresult itself for every run's rows deadlocks with the switch's
+    DROP of the old partition: the first version of this watcher did, once a run.)"""
+    from django.db import DatabaseError, connection
 
     sql = (
-        "SELECT ea.run_id, ARRAY(SELECT DISTINCT r.run_id FROM indices_rankresult r "
-        "WHERE r.edition_id = %s) FROM indices_editionanalysis ea WHERE ea.edition_id = %s"
+        "SELECT ea.run_id, ARRAY(SELECT substring(c.relname FROM '_r([0-9]+)_e')::bigint "
+        "FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+        "WHERE i.inhparent = 'indices_rankresult'::regclass AND c.relname ~ %s), "
+        "ARRAY(SELECT DISTINCT d.run_id FROM indices_rankresult_default d "
+        "WHERE d.edition_id = %s) "
+        "FROM indices_editionanalysis ea WHERE ea.edition_id = %s"
     )
+    pattern = f"^indices_rankresult_r[0-9]+_e{int(edition_id)}$"
     try:
         while not stop.is_set():
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [edition_id, edition_id])
-                pointer, runs = cursor.fetchone()
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute(sql, [pattern, edition_id, edition_id])
+                    pointer, partitions, default = cursor.fetchone()
+            except DatabaseError as error:
+                run.problem(f"generation watcher: {error}".splitlines()[0])
+                stop.wait(0.5)
+                continue
+            runs = set(partitions) | set(default)
             with run.lock:
                 run.watch.samples += 1
-                if set(runs) != {pointer}:
+                if runs != {pointer}:
                     run.watch.mixed_samples.append(f"pointer {pointer}, rows of runs {runs}")
             stop.wait(0.5)
     finally:

@@ -47,6 +47,8 @@ def internal_page_orders(page: str) -> tuple[list[str], list[str]] | None:
     in_table = [html.unescape(name).strip() for name in _LINK_RE.findall(table.group(0))]
     figure = json.loads(heat.group(1))
     in_chart = [str(name).strip() for name in figure["data"][0]["y"]]
+    if not in_table:
+        return None  # an empty league (before the first rebuild) tells nothing
     return in_table, in_chart
 
 
