@@ -79,8 +79,9 @@ def audit_record(
 
 
 def audit_import(*, batch: Any, user: Any, restore: bool) -> AuditEvent | None:
-    """An import batch written as an edition's scores: a new file, or a superseded batch made
-    current again (a restore runs through the same commit, so it is recorded once, here)."""
+    """An import batch written as an edition's scores: a new file, or (`restore`: a batch
+    committed before) a superseded one made current again. A restore runs through the same
+    commit, so it is recorded once, here."""
     return audit_record(
         kind=AuditEvent.Kind.BATCH_RESTORE if restore else AuditEvent.Kind.IMPORT_COMMIT,
         user=user,

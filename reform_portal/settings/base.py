@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "audit.context.AuditRequestMiddleware",
+    "reform_portal.session_expiry.SessionActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "reform_portal.middleware.AnalysisDispatchMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -109,10 +110,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# A session ends after SESSION_COOKIE_AGE seconds without a request (every request extends it)
-# and when the browser closes: the portal is used on shared office computers.
+# A session ends after SESSION_COOKIE_AGE seconds without a request (activity extends it, with
+# one write every SESSION_REFRESH_SECONDS at most: reform_portal.session_expiry) and when the
+# browser closes: the portal is used on shared office computers.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = env.int("SESSION_REFRESH_SECONDS", default=300)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
 
 LOGIN_URL = "login"

@@ -236,7 +236,7 @@ def scores_import(
         batch = staged or import_stage(
             edition=edition, data=data, filename=filename, user=user, source_note=source_note
         )
-        audit_import(batch=batch, user=user, restore=batch.status == ImportBatch.Status.SUPERSEDED)
+        audit_import(batch=batch, user=user, restore=batch.committed_at is not None)
         _write(edition=edition, batch=batch, result=result, mapping=mapping)
     return ImportOutcome(result=result, batch=batch, committed=True)
 
