@@ -256,3 +256,18 @@ def test_the_admin_site_shows_the_log_read_only(client, reference_units):
     assert client.post(delete, {"post": "yes"}).status_code == 403
     event.refresh_from_db()
     assert event.description == "bang.csv"
+
+
+def test_a_record_the_database_refuses_leaves_the_action_s_transaction_usable(
+    reviewer, monkeypatch, caplog
+):
+    """The insert fails in the database itself (its table is gone): on PostgreSQL that aborts
+    the transaction unless the insert ran in its own savepoint, as it does."""
+    report = _submitted_report()
+    monkeypatch.setattr(AuditEvent._meta, "db_table", "audit_event_missing")
+    with caplog.at_level(logging.ERROR, logger="audit"):
+        report_services.report_return(report=report, user=reviewer, comment="Thiếu minh chứng")
+    report.refresh_from_db()
+    assert report.status == QuarterlyReport.Status.RETURNED
+    assert report.review_comment == "Thiếu minh chứng"
+    assert "could not record report_return" in caplog.text

@@ -6,7 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 import tarfile
 from contextlib import closing
 from pathlib import Path
@@ -242,3 +245,34 @@ def test_postgresql_round_trip_restores_the_rows_and_the_evidence_bytes(tmp_path
     assert restored.progress.report_id == report.pk
     with restored.file.open("rb") as handle:
         assert handle.read() == EVIDENCE
+
+
+def test_the_make_targets_scripts_back_up_and_refuse_an_unconfirmed_restore(tmp_path):
+    """scripts/backup.sh and scripts/restore.sh (what `make backup` and `make restore` run), on
+    the embedded SQLite default, configured through the environment."""
+    target = _sqlite_world(tmp_path)
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "reform_portal.settings.local",
+        "DATABASE_URL": f"sqlite:///{target.database['NAME']}",
+        "MEDIA_ROOT": str(target.media_root),
+        "BACKUP_DIR": str(tmp_path / "backups"),
+        "PY": sys.executable,
+    }
+
+    def run(*args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["bash", *args], cwd=root, env=env | extra, capture_output=True, text=True
+        )
+
+    made = run("scripts/backup.sh")
+    assert made.returncode == 0, made.stderr
+    [folder] = (tmp_path / "backups").iterdir()
+    refused = run("scripts/restore.sh", str(folder))
+    assert refused.returncode == 2
+    assert "CONFIRM=yes" in refused.stderr
+    restored = run("scripts/restore.sh", str(folder), CONFIRM="yes")
+    assert restored.returncode == 0, restored.stderr
+    assert _rows(target) == [(1, "Sở Nội vụ"), (2, "Sở Y tế")]
+    assert run("scripts/restore.sh").returncode == 2  # no folder named
