@@ -22,6 +22,13 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 
+class IndexChoiceField(forms.ModelChoiceField):
+    """Indices by their short name in the page's language."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return localized_short_name(obj)
+
+
 class TargetForm(forms.Form):
     unit = forms.ModelChoiceField(
         label=_("Đơn vị"),
@@ -34,7 +41,7 @@ class TargetForm(forms.Form):
             ]
         ),
     )
-    index = forms.ModelChoiceField(label=_("Chỉ số"), queryset=Index.objects.all())
+    index = IndexChoiceField(label=_("Chỉ số"), queryset=Index.objects.all())
     component_code = forms.CharField(
         label=_("Mã thành phần"),
         required=False,
