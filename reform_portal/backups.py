@@ -118,9 +118,15 @@ def _pg_env(database: dict[str, Any]) -> dict[str, str]:
 
 def _run(command: list[str], env: dict[str, str] | None = None) -> None:
     # Our own fixed commands (pg_dump, pg_restore) found on PATH, arguments from the settings.
-    result = subprocess.run(  # noqa: S603
-        command, env=env, capture_output=True, text=True, check=False
-    )
+    try:
+        result = subprocess.run(  # noqa: S603
+            command, env=env, capture_output=True, text=True, check=False
+        )
+    except FileNotFoundError as error:
+        raise BackupError(
+            f"{command[0]} is not installed: install the PostgreSQL client of the server's "
+            "major version (postgresql-client) or newer."
+        ) from error
     if result.returncode != 0:
         raise BackupError(f"{command[0]} failed ({result.returncode}): {result.stderr.strip()}")
 
