@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 
 class IndexChoiceField(forms.ModelChoiceField):
-    """Indices by their short name in the page's language."""
+    """Indices by their short name in the page's language, never by code."""
 
     def label_from_instance(self, obj: Any) -> str:
         return localized_short_name(obj)
@@ -95,13 +95,6 @@ class TargetForm(forms.Form):
         if kind == Target.Kind.GROUP and not data.get("target_group"):
             self.add_error("target_group", _("Mục tiêu xếp loại cần tên nhóm."))
         return data
-
-
-class IndexChoiceField(forms.ModelChoiceField):
-    """Indices by their short name in the page's language, never by code."""
-
-    def label_from_instance(self, obj: Any) -> str:
-        return localized_short_name(obj)
 
 
 class ImportUploadForm(forms.Form):
