@@ -125,7 +125,10 @@ def progress_save(
     entries: list[dict[str, Any]],
     values: dict[int, Decimal | None],
 ) -> QuarterlyReport:
-    """Save what a department head typed. Refused, with the reason, when the report is locked."""
+    """Save what a department head typed. Refused, with the reason, when the report is locked.
+    The report is read again under a row lock: a save racing a submission (a double click)
+    sees the submission and is refused, never writes into a submitted report."""
+    report = QuarterlyReport.objects.select_for_update().get(pk=report.pk)
     if not report_is_open(report):
         raise ValidationError(
             _("Báo cáo đã khóa: %(reason)s") % {"reason": report_lock_reason(report)}

@@ -275,3 +275,19 @@ def test_reminders_mail_heads_and_reviewers(plan, past_window, head_khdt, review
     assert "Sở Kế hoạch và Đầu tư" in digest.body
     assert digest.to == ["snv@quangnam.gov.vn"]
     assert reminders_send(today=dt.date(2024, 1, 1)) == {"heads": 0, "reviewers": 0}
+
+
+def test_a_save_racing_a_submission_never_writes_into_the_submitted_report(
+    plan, open_window, head_khdt
+):
+    """A double click: the second request read the report before the first one submitted it.
+    Its save reads the report again under a lock and is refused."""
+    report = report_open(unit=Unit.objects.get(code="49.SKHDT"), window=open_window)
+    _fill(report, explanation="Chờ liên thông dữ liệu đất đai", value="12", status="late")
+    stale = QuarterlyReport.objects.get(pk=report.pk)  # read before the submission
+    report_submit(report=report, user=head_khdt)
+    with pytest.raises(ValidationError):
+        _fill(stale, explanation="Ghi đè", value="9", status="done")
+    progress = report.progress.get()
+    assert progress.explanation == "Chờ liên thông dữ liệu đất đai"
+    assert progress.status == "late"
