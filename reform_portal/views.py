@@ -4,9 +4,11 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from reform_portal.celery import app
@@ -50,3 +52,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
     )
+
+
+class PortalLoginView(auth_views.LoginView):
+    """Sign-in. Without a page to return to, each role lands where its work is: a department
+    head on their quarterly reports (a returned report is at the top), everyone else on the
+    overview."""
+
+    def get_default_redirect_url(self) -> str:
+        membership = getattr(self.request.user, "membership", None)
+        if membership is not None and membership.role == "department_head":
+            return reverse("reports:home")
+        return super().get_default_redirect_url()

@@ -136,3 +136,11 @@ def target_component(target: Any) -> str:
     if not getattr(target, "component_code", ""):
         return ""
     return component_name(target.index_id, target.component_code)
+
+
+@register.filter
+def person(user: Any) -> str:
+    """A user as people call them: the full name, else the sign-in name."""
+    if not user:
+        return ""
+    return user.get_full_name() or user.get_username()

@@ -61,7 +61,7 @@ def _returned_report() -> QuarterlyReport:
     IndicatorValue.objects.create(report=report, indicator=indicator, value=Decimal("9.5"))
     head = UserFactory(username="truongso_khdt")
     MembershipFactory(user=head, role=Membership.Role.DEPARTMENT_HEAD, unit=unit)
-    reviewer = UserFactory(username="thamdinh")
+    reviewer = UserFactory(username="thamdinh", first_name="Lê Thị Thu", last_name="")
     MembershipFactory(
         user=reviewer, role=Membership.Role.REVIEWER, unit=Unit.objects.get(code="49.SNV")
     )
@@ -194,7 +194,8 @@ def test_head_fixes_a_returned_report_with_new_evidence_and_resubmits(
     reviewer.page.wait_for_load_state("networkidle")
     history = reviewer.page.locator("#reopen-history").inner_text()
     assert t("Đã đồng ý mở lại") in history
-    assert "thamdinh" in history
+    assert "Lê Thị Thu" in history  # a name, not the sign-in name
+    assert "thamdinh" not in history
     _fits(reviewer, viewport["width"])
     reviewer.screenshot(f"reviewer-reopen-granted-{suffix}")
 

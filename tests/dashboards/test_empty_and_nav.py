@@ -84,3 +84,19 @@ def test_the_import_page_highlights_only_the_import_item(client, admin_user):
     client.force_login(admin_user)
     page = client.get(reverse("indices:import_list")).content.decode()
     assert _current_nav(page) == ["Nhập dữ liệu"]
+
+
+def test_each_role_lands_where_its_work_is_after_signing_in(client, official, head_khdt):
+    sign_in = reverse("login")
+    answer = client.post(sign_in, {"username": "head-khdt", "password": "demo12345"})
+    assert answer.status_code == 302
+    assert answer["Location"] == reverse("reports:home")  # a head: their quarterly reports
+    client.logout()
+    answer = client.post(sign_in, {"username": "official-test", "password": "demo12345"})
+    assert answer["Location"] == reverse("dashboards:home")
+    client.logout()
+    asked = client.post(
+        sign_in + "?next=/chi-so/",
+        {"username": "head-khdt", "password": "demo12345", "next": "/chi-so/"},
+    )
+    assert asked["Location"] == "/chi-so/"  # a page asked for comes first
