@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from indices.labels import localized_short_name
@@ -108,8 +109,12 @@ class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Tệp bảng tính"),
         required=False,
-        help_text=_(".xlsx, .xls, .ods hoặc .csv (UTF-8); tối đa %(mb)s MB")
-        % {"mb": settings.IMPORT_MAX_UPLOAD_MB},
+        # Formatted when shown, so it reads in the page's language.
+        help_text=lazy(
+            lambda: _(".xlsx, .xls, .ods hoặc .csv (UTF-8); tối đa %(mb)s MB")
+            % {"mb": settings.IMPORT_MAX_UPLOAD_MB},
+            str,
+        )(),
     )
     held = forms.CharField(required=False, widget=forms.HiddenInput)
 
