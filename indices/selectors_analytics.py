@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from django.core.signals import request_finished, request_started
 from django.db.models import Count, F, Model, Q, QuerySet
+from django.dispatch import receiver
 
 from indices.figures import Coverage
 from indices.labels import localized_name
@@ -31,9 +34,31 @@ from units.models import Unit
 M = TypeVar("M", bound=Model)
 
 
+# Within one request the generation is read once: every part of a page then reads the same
+# generation (a rebuild switching halfway through a page never mixes two), in one query.
+_request_generation: ContextVar[list[int] | None] = ContextVar("request_generation", default=None)
+
+
+@receiver(request_started, dispatch_uid="generation_per_request_start")
+def _generation_memo_start(**kwargs: Any) -> None:
+    _request_generation.set([])
+
+
+@receiver(request_finished, dispatch_uid="generation_per_request_end")
+def _generation_memo_end(**kwargs: Any) -> None:
+    _request_generation.set(None)
+
+
 def generation() -> int:
-    """The number of the current analytics generation (0 before the first rebuild)."""
-    return AnalyticsGeneration.objects.filter(pk=1).values_list("number", flat=True).first() or 0
+    """The number of the current analytics generation (0 before the first rebuild); read once
+    per request."""
+    memo = _request_generation.get()
+    if memo:
+        return memo[0]
+    number = AnalyticsGeneration.objects.filter(pk=1).values_list("number", flat=True).first() or 0
+    if memo is not None:
+        memo.append(number)
+    return number
 
 
 @dataclass

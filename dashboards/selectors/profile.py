@@ -50,13 +50,7 @@ def profile_context(
         else _("%(code)s: thứ tự tính theo điểm") % {"code": names.get(code, code)}
         for code, points in profile["series"].items()
     }
-    chart = cached(
-        "profile-figure:{}:{}".format(
-            getattr(unit, "pk", None),
-            ",".join(f"{code}={int(ranked)}" for code, ranked in sorted(known.items())),
-        ),
-        lambda: charts.multi_trend_figure(series=profile["series"], labels=labels, rank=True),
-    )
+    chart = charts.multi_trend_figure(series=profile["series"], labels=labels, rank=True)
 
     def with_rank(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         # Real figures first: an illustrative component leads only when nothing real is left.
