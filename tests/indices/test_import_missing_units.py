@@ -133,3 +133,24 @@ def test_preview_page_asks_for_the_confirmation_and_commit_honours_it(client, ad
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.COMMITTED
     assert values_of(edition, "49") == {}
+
+
+@pytest.mark.django_db
+def test_a_file_shorter_than_the_published_top_n_is_a_warning():
+    """Ranks of a top-N edition read "out of N": a file holding fewer units says so."""
+    edition = edition_of("PCI", 2021)
+    data = (FIXTURES / "pci_2021_published.xlsx").read_bytes()
+    edition.published_top_n = 30
+    edition.save(update_fields=["published_top_n"])
+    preview = scores_preview(edition=edition, data=data, filename="pci.xlsx")
+    held = len({r.unit.pk for r in preview.records})
+    assert held < 30
+    shorter = [p.message for p in preview.warnings if "ít hơn 30 đơn vị dẫn đầu" in p.message]
+    assert shorter == [
+        f"Tệp có {held} đơn vị, ít hơn 30 đơn vị dẫn đầu mà kỳ này công bố: thứ hạng sẽ được "
+        "đọc là trên 30; hãy kiểm tra tệp có đủ bảng công bố không."
+    ]
+    edition.published_top_n = 10
+    edition.save(update_fields=["published_top_n"])
+    preview = scores_preview(edition=edition, data=data, filename="pci.xlsx")
+    assert not [p for p in preview.warnings if "đơn vị dẫn đầu mà kỳ này công bố" in p.message]

@@ -278,6 +278,19 @@ def missing_units_note(ctx: ParseContext, records: list[UnitRecord]) -> None:
             message = gettext_noop("%(n)s đơn vị không có trong tệp: %(names)s")
         params = {"n": len(missing), "names": names + more}
         ctx.report("info", message, ctx.result.sheet, params=params)
+    top_n = ctx.edition.published_top_n
+    if top_n and records and len(records) < top_n:
+        # Fewer units than the publisher's top N: every rank would read "out of N" against a
+        # table that does not hold N units.
+        ctx.report(
+            "warning",
+            gettext_noop(
+                "Tệp có %(n)s đơn vị, ít hơn %(top)s đơn vị dẫn đầu mà kỳ này công bố: thứ hạng "
+                "sẽ được đọc là trên %(top)s; hãy kiểm tra tệp có đủ bảng công bố không."
+            ),
+            ctx.result.sheet,
+            params={"n": len(records), "top": top_n},
+        )
 
 
 def dropped_units(*, edition: IndexEdition, present: set[int]) -> list[DroppedUnit]:
