@@ -7,33 +7,35 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from dashboards.selectors.compare import compare_data
 from dashboards.selectors.index import index_dashboard
 from dashboards.selectors.internal import internal_league
 from indices.figures import basis_mark, export_figures, rank_text, rounded
+from indices.labels import localized_group, localized_name
 from indices.models import Component, Index, IndexEdition
 from units.models import Unit
 
 LEAGUE_COLUMNS = [
-    ("rank_text", "Hạng"),
-    ("rank_basis_label", "Cơ sở của hạng"),
-    ("unit_name", "Đơn vị"),
-    ("region_name", "Vùng"),
-    ("value", "Điểm"),
-    ("basis_label", "Cơ sở của điểm"),
-    ("state_label", "Trạng thái"),
-    ("published_rank", "Hạng công bố"),
-    ("rank", "Thứ tự tính theo điểm"),
-    ("group", "Xếp loại"),
-    ("group_basis_label", "Cơ sở của xếp loại"),
-    ("gap_to_leader", "Cách dẫn đầu"),
-    ("gap_basis_label", "Cơ sở của khoảng cách với dẫn đầu"),
-    ("gap_to_mean", "Cách trung bình"),
-    ("analysis_basis_label", "Cơ sở của trung bình và thứ tự tính lại"),
-    ("score_change", "Thay đổi điểm"),
-    ("rank_change", "Thay đổi hạng"),
-    ("change_label", "Ghi chú thay đổi"),
+    ("rank_text", gettext_noop("Hạng")),
+    ("rank_basis_label", gettext_noop("Cơ sở của hạng")),
+    ("unit_name", gettext_noop("Đơn vị")),
+    ("region_name", gettext_noop("Vùng")),
+    ("value", gettext_noop("Điểm")),
+    ("basis_label", gettext_noop("Cơ sở của điểm")),
+    ("state_label", gettext_noop("Trạng thái")),
+    ("published_rank", gettext_noop("Hạng công bố")),
+    ("rank", gettext_noop("Thứ tự tính theo điểm")),
+    ("group", gettext_noop("Xếp loại")),
+    ("group_basis_label", gettext_noop("Cơ sở của xếp loại")),
+    ("gap_to_leader", gettext_noop("Cách dẫn đầu")),
+    ("gap_basis_label", gettext_noop("Cơ sở của khoảng cách với dẫn đầu")),
+    ("gap_to_mean", gettext_noop("Cách trung bình")),
+    ("analysis_basis_label", gettext_noop("Cơ sở của trung bình và thứ tự tính lại")),
+    ("score_change", gettext_noop("Thay đổi điểm")),
+    ("rank_change", gettext_noop("Thay đổi hạng")),
+    ("change_label", gettext_noop("Ghi chú thay đổi")),
 ]
 
 
@@ -57,7 +59,8 @@ def league_table(
             **export_figures(row, info.decimals),
             "rank_text": rank_text(row, info.coverage, words=False),
             "unit_name": row["unit"].name,
-            "region_name": row["region"].name if row["region"] else "",
+            "region_name": localized_name(row["region"]) if row["region"] else "",
+            "group": localized_group(row.get("group")),
         }
         for row in data["league"]
     ]
