@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from dashboards import charts
 from dashboards.selectors.common import cached, result_row, target_statuses
+from dashboards.selectors.home import places
 from indices.aggregation import effective_weights
 from indices.figures import basis_mark, rounded
 from indices.labels import localized_name
@@ -53,11 +54,20 @@ def index_page(
 
     # Built (and validated by plotly) once per generation, not on every request.
     trend, components = cached(f"index-figures:{edition.pk}:{unit.pk}:{region_code}", figures)
+    # A rank target's baseline with what it is out of ("hạng 13/63"), as on the home card.
+    series = [(e, None) for e in data["editions"]]
+    targets = [
+        {**t, "baseline_rank": places(t["baseline"], t["baseline_year"], series)}
+        if t["target"].kind == "rank" and series
+        else t
+        for t in data["targets"]
+    ]
     return {
         "index": index,
         "edition": edition,
         "unit": unit,
         **data,
+        "targets": targets,
         "region": region_code,
         "trend_json": trend,
         "components_json": components,

@@ -144,3 +144,13 @@ def person(user: Any) -> str:
     if not user:
         return ""
     return user.get_full_name() or user.get_username()
+
+
+@register.simple_tag
+def out_of(rank: Any, row: dict | None, coverage: Coverage | None) -> str:
+    """A rank the unit would reach, with what it is out of: the publisher's top N when only the
+    top N are ranked, else the units ranked beside the unit's own total."""
+    if rank is None:
+        return "—"
+    base = (coverage.top_n if coverage else None) or (row or {}).get("peer_count")
+    return f"{int(rank)}/{base}" if base else str(int(rank))
