@@ -68,6 +68,9 @@ def index_page(
         "unit": unit,
         **data,
         "targets": targets,
+        "has_component_values": any(
+            (c.get("row") or {}).get("value") is not None for c in data["component_rows"]
+        ),
         "region": region_code,
         "trend_json": trend,
         "components_json": components,

@@ -27,11 +27,21 @@
       // shrinking to make room for it.
       var named = figure.data.filter(function (t) { return t.showlegend !== false; }).length;
       var legendHeight = 30 * named;
+      var bars = figure.data.some(function (t) { return t.type === "bar"; });
       layout.legend.orientation = "h";
-      layout.legend.y = -0.18;
-      layout.legend.yanchor = "top";
-      layout.margin = Object.assign({}, layout.margin, { b: 56 + legendHeight });
-      layout.height = 300 + 56 + legendHeight;
+      if (bars) {
+        // Slanted category labels take the space below the plot: the legend goes above it.
+        layout.legend.y = 1.02;
+        layout.legend.yanchor = "bottom";
+        if (x) { x.automargin = true; }
+        layout.margin = Object.assign({}, layout.margin, { t: 24 + legendHeight, l: 40, r: 8 });
+        layout.height = 380 + legendHeight;
+      } else {
+        layout.legend.y = -0.18;
+        layout.legend.yanchor = "top";
+        layout.margin = Object.assign({}, layout.margin, { b: 56 + legendHeight });
+        layout.height = 300 + 56 + legendHeight;
+      }
       if (x && x.title) { x.title = { text: "" }; }  // the ticks are years: no room for a title
     }
   }
