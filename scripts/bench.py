@@ -344,6 +344,8 @@ def run_analytics() -> None:
     scripts = figures["scripts"]
     for name, sizes in scripts.items():
         bench(f"dashboard_{name}_js_kb", sizes["kb"], "KB")
+        if sizes["status"] != 200:
+            print(f"# {name}: HTTP {int(sizes['status'])} when reading its scripts", flush=True)
     heaviest = max(scripts.values(), key=lambda sizes: sizes["kb"])
     bench("dashboard_js_kb", heaviest["kb"], "KB")
     bench("dashboard_js_gzip_kb", heaviest["gzip_kb"], "KB")

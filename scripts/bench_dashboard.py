@@ -3,6 +3,7 @@ warm and cold, as an official reads them."""
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import subprocess
@@ -67,17 +68,32 @@ def _fetch(port: int, path: str, session: str, *, gzip: bool = False) -> bytes:
     return body
 
 
+def _fetch_status(port: int, path: str, session: str) -> tuple[int, bytes]:
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", path, headers={"Cookie": f"sessionid={session}", "Host": "127.0.0.1"})
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, body
+
+
 def page_scripts(port: int, session: str) -> dict[str, dict[str, float]]:
     """The JavaScript each dashboard page downloads, in KiB: as files and as sent compressed."""
     import re
 
     sizes: dict[str, dict[str, float]] = {}
     for name, path in DASHBOARD_PAGES.items():
-        html = _fetch(port, path, session).decode()
+        status, page = _fetch_status(port, path, session)
+        html = page.decode()
         sources = re.findall(r'<script[^>]+src="([^"]+)"', html)
+        bodies = [_fetch(port, src, session) for src in sources]
+        # Compressed as WhiteNoise serves them from collected static files (gzip, level 9).
         sizes[name] = {
-            "kb": sum(len(_fetch(port, src, session)) for src in sources) / 1024,
-            "gzip_kb": sum(len(_fetch(port, src, session, gzip=True)) for src in sources) / 1024,
+            "kb": sum(len(body) for body in bodies) / 1024,
+            "gzip_kb": sum(len(gzip.compress(body, 9)) for body in bodies) / 1024,
+            "status": float(status),
         }
     return sizes
 
@@ -99,6 +115,8 @@ def dashboard_bench(session: str) -> dict[str, object]:
             "2",
             "--log-level",
             "warning",
+            "--error-logfile",
+            str(Path("/tmp") / "bench-gunicorn.log"),
         ],
         cwd=ROOT,
         env=server_env,

@@ -21,7 +21,9 @@ VIETNAMESE = re.compile(
 # Capitals, digits and signs: abbreviations and legal documents' numbers ("876/QĐ-BNV").
 DOCUMENT_CODE = re.compile(r"[\dA-ZĐ/&.\-–]+")
 # Links a crawl never follows: they change state, download or leave the portal.
-SKIP = re.compile(r"dang-xuat|/quan-tri/|tai=|mau=|\.xlsx|\.csv|/minh-chung/|/i18n/|/tai-ve/|mau-nhap")
+SKIP = re.compile(
+    r"dang-xuat|/quan-tri/|tai=|mau=|\.xlsx|\.csv|/minh-chung/|/i18n/|/tai-ve/|mau-nhap"
+)
 
 # The visible text outside content in its own language (lang="vi" marks typed content).
 VISIBLE_TEXT = """() => {
