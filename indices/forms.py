@@ -111,8 +111,10 @@ class ImportUploadForm(forms.Form):
         required=False,
         # Formatted when shown, so it reads in the page's language.
         help_text=lazy(
-            lambda: _(".xlsx, .xls, .ods hoặc .csv (UTF-8); tối đa %(mb)s MB")
-            % {"mb": settings.IMPORT_MAX_UPLOAD_MB},
+            lambda: (
+                _(".xlsx, .xls, .ods hoặc .csv (UTF-8); tối đa %(mb)s MB")
+                % {"mb": settings.IMPORT_MAX_UPLOAD_MB}
+            ),
             str,
         )(),
     )
