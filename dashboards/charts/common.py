@@ -42,6 +42,36 @@ def plotly_figure(build: Callable[P, dict[str, Any]]) -> Callable[P, dict[str, A
     return wrapper
 
 
+BREAK_COLOR = "#5b2a86"
+
+
+def break_positions(breaks: set[int], years: list[int]) -> list[float]:
+    """Where a methodology change is drawn: between the last year before the change and the
+    change, or on the year of the change itself when the series starts there (DTI has no score
+    before its 2022 method). Changes outside the years shown are not drawn."""
+    if not years:
+        return []
+    return [
+        year - 0.5 if any(y < year for y in years) else year
+        for year in sorted(breaks)
+        if min(years) <= year <= max(years)
+    ]
+
+
+def break_line(x: float) -> dict[str, Any]:
+    """The dashed vertical line of a methodology change at `x`."""
+    return {
+        "type": "line",
+        "xref": "x",
+        "yref": "paper",
+        "x0": x,
+        "x1": x,
+        "y0": 0,
+        "y1": 1,
+        "line": {"color": BREAK_COLOR, "dash": "dash", "width": 1},
+    }
+
+
 def base_layout(**extra: Any) -> dict[str, Any]:
     layout = {
         "separators": separators(),

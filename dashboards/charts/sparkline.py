@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from dashboards.charts.common import (
     PALETTE,
     base_layout,
+    break_line,
+    break_positions,
     plotly_figure,
     rank_axis,
     rank_with_basis,
@@ -21,8 +23,6 @@ from dashboards.charts.common import (
     value_words,
 )
 from indices.figures import Coverage
-
-BREAK_COLOR = "#5b2a86"
 
 
 @plotly_figure
@@ -98,23 +98,5 @@ def sparkline_figure(
 
 
 def break_lines(breaks: set[int], years: list[int]) -> list[dict[str, Any]]:
-    """A dashed line where the method changed, between the last year before the change and
-    the change (on the change itself when the series starts there); changes outside the years
-    shown are not drawn."""
-    if not years:
-        return []
-    return [
-        {
-            "type": "line",
-            "xref": "x",
-            "yref": "paper",
-            "x0": x,
-            "x1": x,
-            "y0": 0,
-            "y1": 1,
-            "line": {"color": BREAK_COLOR, "dash": "dash", "width": 1},
-        }
-        for year in sorted(breaks)
-        if min(years) <= year <= max(years)
-        for x in [year - 0.5 if any(y < year for y in years) else year]
-    ]
+    """A dashed line where the method changed (see `break_positions`)."""
+    return [break_line(x) for x in break_positions(breaks, years)]

@@ -9,8 +9,11 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from dashboards.charts.common import (
+    BREAK_COLOR,
     PALETTE,
     base_layout,
+    break_line,
+    break_positions,
     plotly_figure,
     publishes_ranks,
     rank_axis,
@@ -187,42 +190,22 @@ def _goal_traces(*, target: Any, milestones: Any, decimals: int) -> _Goals:
 
 
 def _break_marks(breaks: set[int], years: list[int]) -> tuple[list[dict], list[dict]]:
-    """A dashed line where the methodology changed: between the last year before the change and
-    the change, or on the year of the change itself when the series starts there (DTI has no
-    score before its 2022 method). Changes outside the years shown are not drawn."""
-    shapes: list[dict] = []
-    annotations: list[dict] = []
-    if not years:
-        return shapes, annotations
-    for year in sorted(breaks):
-        if not min(years) <= year <= max(years):
-            continue
-        x = year - 0.5 if any(y < year for y in years) else year
-        shapes.append(
-            {
-                "type": "line",
-                "xref": "x",
-                "yref": "paper",
-                "x0": x,
-                "x1": x,
-                "y0": 0,
-                "y1": 1,
-                "line": {"color": "#5b2a86", "dash": "dash", "width": 1},
-            }
-        )
-        annotations.append(
-            {
-                "x": x,
-                "y": 1,
-                "xref": "x",
-                "yref": "paper",
-                "text": _("Đổi phương pháp"),
-                "showarrow": False,
-                "font": {"color": "#5b2a86", "size": 10},
-                "yanchor": "bottom",
-            }
-        )
-    return shapes, annotations
+    """A dashed line where the methodology changed (see `break_positions`), labelled."""
+    positions = break_positions(breaks, years)
+    annotations = [
+        {
+            "x": x,
+            "y": 1,
+            "xref": "x",
+            "yref": "paper",
+            "text": _("Đổi phương pháp"),
+            "showarrow": False,
+            "font": {"color": BREAK_COLOR, "size": 10},
+            "yanchor": "bottom",
+        }
+        for x in positions
+    ]
+    return [break_line(x) for x in positions], annotations
 
 
 @plotly_figure

@@ -2,6 +2,7 @@
 
 import io
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -102,6 +103,15 @@ def browser_demo(browser_units):
         call_command("load_index_definitions", stdout=io.StringIO())
         call_command("load_demo_data", stdout=io.StringIO())
         call_command("rebuild_analytics", stdout=io.StringIO())
+
+
+def fits_and_names(watch: PageWatch, width: int, codes: re.Pattern[str]) -> None:
+    """What a journey checks on each page: no horizontal page scroll at this width, and names
+    instead of internal codes in the page's main text."""
+    page = watch.page
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
+    found = codes.search(page.locator("main").inner_text())
+    assert not found, found
 
 
 def login(watch: PageWatch, base_url: str, username: str, password: str = "demo12345") -> None:

@@ -14,7 +14,7 @@ from indices.labels import component_name
 from indices.models import Index
 from reports.models import IndicatorValue, QuarterlyReport
 from reports.services import report_open, report_return
-from tests.browser.conftest import PageWatch, login
+from tests.browser.conftest import PageWatch, fits_and_names, login
 from tests.factories import (
     IndicatorFactory,
     IndicatorTargetFactory,
@@ -73,14 +73,6 @@ def _returned_report() -> QuarterlyReport:
     )
 
 
-def _fits(watch: PageWatch, width: int) -> None:
-    """No horizontal page scroll, and names instead of internal codes."""
-    page = watch.page
-    assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
-    text = page.locator("main").inner_text()
-    assert not CODES.search(text), CODES.search(text)
-
-
 def _context(chromium, live_server, viewport: dict, language: str):
     context = chromium.new_context(viewport=viewport)
     context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
@@ -114,7 +106,7 @@ def test_head_fixes_a_returned_report_with_new_evidence_and_resubmits(
     assert t("Quý %(quarter)s/%(year)s", quarter=1, year=2025) in returned.inner_text()
     # The returned report comes before the list of quarters.
     assert page.locator("#returned-reports ~ #own-reports").count() == 1
-    _fits(head, viewport["width"])
+    fits_and_names(head, viewport["width"], CODES)
     head.screenshot(f"head-home-returned-{suffix}")
 
     returned.get_by_role("link", name=t("Sửa và gửi lại")).click()
@@ -126,7 +118,7 @@ def test_head_fixes_a_returned_report_with_new_evidence_and_resubmits(
     assert page.locator("#task-3").get_by_text(f"PCI: {component}").is_visible()
     typed = {"vi": "9,5", "en": "9.5"}[language]
     assert page.locator("#task-3 input[inputmode=decimal]").input_value() == typed
-    _fits(head, viewport["width"])
+    fits_and_names(head, viewport["width"], CODES)
 
     # Text typed, then the page is left by mistake: the browser asks first and the text stays.
     difficulties = page.locator("#task-3 textarea[name$=-difficulties]")
@@ -166,7 +158,7 @@ def test_head_fixes_a_returned_report_with_new_evidence_and_resubmits(
     assert submitted_on[0] in lock
     assert submitted_on[1] in lock
     assert "Chờ Sở Tư pháp thẩm định" in page.locator("#task-3").inner_text()
-    _fits(head, viewport["width"])
+    fits_and_names(head, viewport["width"], CODES)
     head.screenshot(f"head-report-resubmitted-{suffix}")
 
     # Something was forgotten: the head asks for the report to be reopened ...
@@ -187,7 +179,7 @@ def test_head_fixes_a_returned_report_with_new_evidence_and_resubmits(
     reviewer.page.goto(live_server.url + "/tien-do/")
     requests = reviewer.page.locator("#reopen-requests")
     assert "Cần bổ sung biên bản họp liên ngành" in requests.inner_text()
-    _fits(reviewer, viewport["width"])
+    fits_and_names(reviewer, viewport["width"], CODES)
     requests.get_by_role("link").first.click()
     reviewer.page.wait_for_load_state("networkidle")
     reviewer.page.click("#reopen-decision button[value=grant]")
@@ -196,7 +188,7 @@ def test_head_fixes_a_returned_report_with_new_evidence_and_resubmits(
     assert t("Đã đồng ý mở lại") in history
     assert "Lê Thị Thu" in history  # a name, not the sign-in name
     assert "thamdinh" not in history
-    _fits(reviewer, viewport["width"])
+    fits_and_names(reviewer, viewport["width"], CODES)
     reviewer.screenshot(f"reviewer-reopen-granted-{suffix}")
 
     page.reload()

@@ -7,7 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
 from indices.models import ImportBatch, IndexEdition, Score
-from tests.browser.conftest import PageWatch, login
+from tests.browser.conftest import PageWatch, fits_and_names, login
 from tests.factories import MembershipFactory, UserFactory
 from tests.leagues import edition_of, ladder, league_create
 from units.models import Membership, UnitAlias
@@ -76,14 +76,6 @@ def test_admin_uploads_fixes_mapping_commits_and_sees_history(
     assert watched_page.console_errors == []
 
 
-def _fits(watch: PageWatch, width: int) -> None:
-    """No horizontal page scroll, and names instead of internal codes."""
-    page = watch.page
-    assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
-    text = page.locator("main").inner_text()
-    assert not CODES.search(text), CODES.search(text)
-
-
 @pytest.mark.parametrize("language", ["vi", "en"])
 @pytest.mark.parametrize("device", ["desktop", "phone"])
 def test_admin_starts_pci_2025_resolves_a_name_and_commits(
@@ -124,7 +116,7 @@ def test_admin_starts_pci_2025_resolves_a_name_and_commits(
     assert page.get_by_text(missing).count() == 1
     held = t("Đã giữ tệp %(name)s: bấm", name=PCI_2025) if language == "vi" else PCI_2025
     assert held.split(":")[0] in page.locator("#held-file").inner_text()
-    _fits(watch, viewport["width"])
+    fits_and_names(watch, viewport["width"], CODES)
     watch.screenshot(f"import-new-edition-missing-{suffix}")
 
     # The edition is created from there, with PCI 2024's methodology and its top 30.
@@ -137,7 +129,7 @@ def test_admin_starts_pci_2025_resolves_a_name_and_commits(
     assert entry in copied.inner_text()
     assert page.locator("#id_reference_date").input_value() == "2025-12-31"
     assert page.locator("#id_published_top_n").input_value() == "30"
-    _fits(watch, viewport["width"])
+    fits_and_names(watch, viewport["width"], CODES)
     watch.screenshot(f"import-new-edition-form-{suffix}")
     page.click("#edition-form button[type=submit]")
     page.wait_for_load_state("networkidle")
@@ -152,7 +144,7 @@ def test_admin_starts_pci_2025_resolves_a_name_and_commits(
     assert page.locator("#id_index").input_value() == "PCI"
     assert page.locator("#id_year").input_value() == "2025"
     assert PCI_2025 in page.locator("#held-file").inner_text()
-    _fits(watch, viewport["width"])
+    fits_and_names(watch, viewport["width"], CODES)
     watch.screenshot(f"import-new-edition-back-{suffix}")
     page.click("#upload-form button[type=submit]")
     page.wait_for_load_state("networkidle")
@@ -167,7 +159,7 @@ def test_admin_starts_pci_2025_resolves_a_name_and_commits(
     )
     assert name_rows in unmatched.inner_text()
     assert page.locator("#commit-button").is_disabled()
-    _fits(watch, viewport["width"])
+    fits_and_names(watch, viewport["width"], CODES)
     watch.screenshot(f"import-new-edition-unmatched-{suffix}")
     unmatched.get_by_label("Thành phố Đà Nẵng").check()
     page.click("#unmatched-form button[name=resolve_units]")
@@ -184,7 +176,7 @@ def test_admin_starts_pci_2025_resolves_a_name_and_commits(
     assert page.locator("tr.problem-error").count() == 0
     assert page.locator("#unmatched-names").count() == 0
     assert not page.locator("#commit-button").is_disabled()
-    _fits(watch, viewport["width"])
+    fits_and_names(watch, viewport["width"], CODES)
     watch.screenshot(f"import-new-edition-resolved-{suffix}")
 
     page.click("#commit-button")
@@ -194,7 +186,7 @@ def test_admin_starts_pci_2025_resolves_a_name_and_commits(
     )
     assert written in page.locator(".messages").inner_text()
     assert PCI_2025 in page.locator("#batch-history").inner_text()
-    _fits(watch, viewport["width"])
+    fits_and_names(watch, viewport["width"], CODES)
     watch.screenshot(f"import-new-edition-committed-{suffix}")
 
     edition = IndexEdition.objects.get(index__code="PCI", year=2025)

@@ -17,7 +17,7 @@ from indices.figures import figure
 from indices.models import RankResult
 from indices.selectors_analytics import current_editions, current_results
 from reports.models import TaskProgress
-from tests.browser.conftest import PageWatch, login
+from tests.browser.conftest import PageWatch, fits_and_names, login
 from tests.factories import MembershipFactory, UserFactory
 from units.models import Membership, Unit
 
@@ -46,13 +46,6 @@ def _standing(code: str) -> tuple[int, RankResult]:
     years = {e.pk: e.year for e in editions}
     row = max(rows, key=lambda r: years[r.edition_id])
     return years[row.edition_id], row
-
-
-def _fits(watch: PageWatch, width: int) -> None:
-    page = watch.page
-    assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
-    text = page.locator("main").inner_text()
-    assert not CODES.search(text), CODES.search(text)
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])
@@ -94,7 +87,7 @@ def test_leader_reads_a_card_follows_a_weak_component_to_its_task_and_downloads_
     page.hover("#spark-PAR")  # a sparkline is read, not worked: no toolbar even on hover
     assert not page.locator("#spark-PAR .modebar").is_visible()
     assert card.locator(".change-line").inner_text().strip()
-    _fits(watch, viewport["width"])
+    fits_and_names(watch, viewport["width"], CODES)
     watch.screenshot(f"{name}-home")
 
     # A weak component with a task aimed at it: the task's latest report, at the task.
