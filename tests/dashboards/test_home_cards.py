@@ -125,7 +125,7 @@ def test_home_trend_of_each_index_breaks_at_the_method_change_and_shows_a_lone_e
     # The chart is drawn from embedded JSON by the page's one script, with plotly served here.
     assert 'data-chart="spark-PAPI-data"' in html
     assert 'id="spark-PAPI-data"' in html
-    assert "vendor/plotly-basic-4.1.1.min.js" in html
+    assert "vendor/plotly-portal-4.1.1.min.js" in html
     assert "js/portal.js" in html
     assert "css/home.css" in html
     # Beside the chart, its figures in a table with their marks.
