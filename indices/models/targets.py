@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from indices.models.catalogue import Index
+from indices.models.catalogue import Component, Index
 from units.models import Unit
 
 
@@ -69,7 +69,17 @@ class Target(models.Model):
         return f"{self.unit} · {self.index} · {self.describe()}"
 
     def describe(self) -> str:
-        what = f"[{self.component_code}] " if self.component_code else ""
+        # A component by its name, as its latest edition names it (the audit log and the admin
+        # read this), never by its number.
+        component = (
+            Component.objects.filter(edition__index_id=self.index_id, code=self.component_code)
+            .order_by("-edition__year")
+            .values_list("name", flat=True)
+            .first()
+            if self.component_code
+            else None
+        )
+        what = f"{component or self.component_code}: " if self.component_code else ""
         if self.kind == self.Kind.SCORE:
             return f"{what}≥ {self.target_value.normalize():f}" if self.target_value else what
         if self.kind == self.Kind.RANK:
