@@ -45,6 +45,10 @@ def _english_name(name: str, *, city: bool) -> str:
     return f"{short} City" if city else short
 
 
+def _optional_date(text: str) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
 @dataclass(frozen=True)
 class LoadSummary:
     regions: int
@@ -88,6 +92,37 @@ def _succession(
         date=date,
         defaults={"legal_basis": legal_basis, "old_name": old_name},
     )
+
+
+def _departments_load(*, data_dir: Path, province: Unit) -> int:
+    """Quảng Nam's departments and central agencies, and the 1/3/2025 restructuring of its
+    specialised agencies (19 → 13). Scores and reports of a merged department stay with it;
+    the succession lets its history be followed into the department that absorbed it."""
+    departments = 0
+    for row in read_data_csv(data_dir / "quang_nam_departments.csv"):
+        _unit_upsert(
+            code=row["code"],
+            gso_code="",
+            name=row["name"],
+            name_en=row["name_en"],
+            short_name=row["short_name"],
+            kind=row["kind"],
+            parent=province,
+            region=None,
+            valid_from=_optional_date(row.get("valid_from", "")),
+            valid_to=_optional_date(row["valid_to"]),
+            source="Danh mục mặc định của Reform Portal",
+        )
+        departments += 1
+    for row in read_data_csv(data_dir / "quang_nam_departments_2025.csv"):
+        _succession(
+            predecessor=Unit.objects.get(code=row["predecessor_code"]),
+            successor=Unit.objects.get(code=row["successor_code"]),
+            kind=row["kind"],
+            date=dt.date.fromisoformat(row["date"]),
+            legal_basis=row["legal_basis"],
+        )
+    return departments
 
 
 @transaction.atomic
@@ -219,22 +254,7 @@ def units_load_reference(*, data_dir: Path = DATA_DIR) -> LoadSummary:
                 legal_basis=DISTRICTS_ABOLISHED_BASIS,
             )
 
-    departments = 0
-    for row in read_data_csv(data_dir / "quang_nam_departments.csv"):
-        _unit_upsert(
-            code=row["code"],
-            gso_code="",
-            name=row["name"],
-            name_en=row["name_en"],
-            short_name=row["short_name"],
-            kind=row["kind"],
-            parent=home_province,
-            region=None,
-            valid_from=None,
-            valid_to=dt.date.fromisoformat(row["valid_to"]) if row["valid_to"] else None,
-            source="Danh mục mặc định của Reform Portal",
-        )
-        departments += 1
+    departments = _departments_load(data_dir=data_dir, province=home_province)
 
     for row in read_data_csv(data_dir / "aliases.csv"):
         alias_add(

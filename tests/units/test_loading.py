@@ -81,3 +81,26 @@ def test_second_load_changes_nothing():
         UnitAlias.objects.count(),
         Region.objects.count(),
     )
+
+
+@pytest.mark.usefixtures("reference_units")
+def test_quang_nam_specialised_agencies_go_from_19_to_13_on_1_march_2025():
+    departments = Unit.objects.filter(kind=Unit.Kind.DEPARTMENT, parent__code="49")
+    # Both days count the Economic Zones Authority, which is not a specialised agency.
+    assert departments.valid_on(dt.date(2025, 2, 28)).count() == 19 + 1
+    assert departments.valid_on(dt.date(2025, 3, 1)).count() == 13 + 1
+    merged = Succession.objects.get(predecessor__code="49.SKHDT")
+    assert (merged.successor.code, merged.kind, merged.date) == (
+        "49.STC",
+        Succession.Kind.MERGE,
+        dt.date(2025, 3, 1),
+    )
+    assert Unit.objects.get(code="49.SKHDT").valid_to == dt.date(2025, 2, 28)
+    # Sở Tài chính absorbed it and carries on as the same unit, to the province's end.
+    assert Unit.objects.get(code="49.STC").valid_to == BEFORE
+    assert set(
+        Succession.objects.filter(successor__code="49.SNNMT").values_list(
+            "predecessor__code", flat=True
+        )
+    ) == {"49.STNMT", "49.SNNPTNT"}
+    assert Unit.objects.get(code="49.SNNMT").valid_from == dt.date(2025, 3, 1)
