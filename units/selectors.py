@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_noop
 
 from tabular.problems import message_part, message_text
@@ -185,3 +185,112 @@ def unit_history(*, unit: Unit) -> UnitHistory:
         children=list(unit.children.order_by("kind", "code")[:CHILDREN_SHOWN]),
         children_total=unit.children.count(),
     )
+
+
+# --- The directory on a date ------------------------------------------------------------------
+
+# The levels a directory lists, each with the unit kinds it holds. Central agencies located in
+# the province are scored with the departments (internal PAR index), so they list with them.
+DIRECTORY_LEVELS: dict[str, tuple[str, ...]] = {
+    "province": (Unit.Kind.PROVINCE,),
+    "department": (Unit.Kind.DEPARTMENT, Unit.Kind.CENTRAL_AGENCY),
+    "district": (Unit.Kind.DISTRICT,),
+    "commune": (Unit.Kind.COMMUNE,),
+}
+_LEVEL_OF_KIND = {kind: level for level, kinds in DIRECTORY_LEVELS.items() for kind in kinds}
+_KIND_ORDER = {kind: i for i, kind in enumerate(_LEVEL_OF_KIND)}
+
+
+@dataclass(frozen=True)
+class DirectoryLink:
+    """A succession seen from one side: the unit on the other side (None for an abolition),
+    and a date on which that unit is in the directory (the day before the change for a
+    predecessor, the day of the change for a successor)."""
+
+    succession: Succession
+    unit: Unit | None
+    shown_on: dt.date
+
+
+@dataclass(frozen=True)
+class DirectoryEntry:
+    """A unit valid on the directory's date, the changes that formed it (dated on or before the
+    date) and the changes that later ended or replaced it."""
+
+    unit: Unit
+    level: str
+    predecessors: list[DirectoryLink]
+    successors: list[DirectoryLink]
+
+
+@dataclass(frozen=True)
+class UnitsOnDate:
+    on_date: dt.date
+    level: str | None
+    entries: list[DirectoryEntry]
+    counts: dict[str, int]  # units valid on the date, by level (every level, whatever the filter)
+
+
+def units_on_date(*, on_date: dt.date, level: str | None = None) -> UnitsOnDate:
+    """The units valid on `on_date` (of one level, or of every level but the nation), ordered by
+    level and code, with their predecessors and successors. Four queries whatever the number
+    of units: the counts, the units with their parents, and one for each side of their
+    successions. A rename that keeps the unit (Huế, 1/1/2025) is neither: it is the same unit."""
+    if level is not None and level not in DIRECTORY_LEVELS:
+        raise ValueError(f"unknown level {level!r}")
+    valid = Unit.objects.valid_on(on_date).filter(kind__in=list(_LEVEL_OF_KIND))
+    by_kind = dict(valid.order_by().values_list("kind").annotate(n=Count("pk")))
+    counts = {
+        name: sum(by_kind.get(kind, 0) for kind in kinds)
+        for name, kinds in DIRECTORY_LEVELS.items()
+    }
+    formed = (
+        Succession.objects.filter(date__lte=on_date)
+        .exclude(predecessor_id=F("successor_id"))
+        .select_related("predecessor")
+        .order_by("date", "predecessor__code")
+    )
+    replaced = (
+        Succession.objects.filter(date__gt=on_date)
+        .exclude(successor_id=F("predecessor_id"))
+        .select_related("successor")
+        .order_by("date", "successor__code")
+    )
+    units = (
+        valid.filter(kind__in=list(DIRECTORY_LEVELS[level] if level else _LEVEL_OF_KIND))
+        .select_related("parent")
+        .prefetch_related(
+            Prefetch("predecessions", queryset=formed, to_attr="directory_predecessors"),
+            Prefetch("successions", queryset=replaced, to_attr="directory_successors"),
+        )
+    )
+    day = dt.timedelta(days=1)
+    entries = [
+        DirectoryEntry(
+            unit=unit,
+            level=_LEVEL_OF_KIND[unit.kind],
+            predecessors=[
+                DirectoryLink(succession=s, unit=s.predecessor, shown_on=s.date - day)
+                for s in unit.directory_predecessors  # type: ignore[attr-defined]
+            ],
+            successors=[
+                DirectoryLink(succession=s, unit=s.successor, shown_on=s.date)
+                for s in unit.directory_successors  # type: ignore[attr-defined]
+            ],
+        )
+        for unit in sorted(units, key=lambda u: (_KIND_ORDER[u.kind], u.code))
+    ]
+    return UnitsOnDate(on_date=on_date, level=level, entries=entries, counts=counts)
+
+
+@dataclass(frozen=True)
+class Milestone:
+    date: dt.date
+    day_before: dt.date
+
+
+def directory_milestones() -> list[Milestone]:
+    """The dates on which units changed, oldest first, each with the day before: the dates
+    worth reading the directory on."""
+    dates = Succession.objects.order_by("date").values_list("date", flat=True).distinct()
+    return [Milestone(date=d, day_before=d - dt.timedelta(days=1)) for d in dates]
