@@ -15,6 +15,7 @@ NAV_SECTIONS = {
     "indices:target_history": "indices",
     "dashboards:unit": "units",
     "units:list": "units",
+    "units:on_date": "units",
     "units:contact": "units",
     "dashboards:compare": "compare",
     "dashboards:internal": "internal",
