@@ -5,6 +5,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from . import views
 
+handler500 = "reform_portal.views.server_error"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("dang-nhap/", views.PortalLoginView.as_view(), name="login"),

@@ -1,13 +1,15 @@
 """Infrastructure endpoints that belong to no domain app."""
 
+import sys
 import time
 from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.core.cache import cache
-from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
@@ -64,3 +66,20 @@ class PortalLoginView(auth_views.LoginView):
         if membership is not None and membership.role == "department_head":
             return reverse("reports:home")
         return super().get_default_redirect_url()
+
+
+# Errors that mean the database cannot be reached (a restart, a network cut, a crashed server):
+# the request is answered 503 with a page saying so, not a bare 500. psycopg reports a dropped
+# connection as OperationalError or InterfaceError.
+DATABASE_DOWN = (OperationalError, InterfaceError)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500. Rendered without the request's context: context processors, the session and
+    the signed-in user all read the database, which may be the very thing that failed."""
+    error = sys.exc_info()[1]
+    if isinstance(error, DATABASE_DOWN):
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
+        return response
+    return HttpResponseServerError(render_to_string("500.html"))
