@@ -236,7 +236,7 @@ class IndicatorValue(models.Model):
         return f"{self.indicator}: {self.value}"
 
 
-def evidence_path(instance: Evidence, filename: str) -> str:
+def evidence_path(instance: Evidence | None, filename: str) -> str:
     # Stored under a random name; the original name is kept in the row for downloads.
     return f"evidence/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
 

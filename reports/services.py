@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
+import logging
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import PurePath
@@ -10,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
@@ -29,10 +33,12 @@ from reports.models import (
     ReportingWindow,
     Task,
     TaskProgress,
+    evidence_path,
 )
 from reports.selectors import SETTLED, completeness
 from units.models import Membership, Unit
 
+logger = logging.getLogger(__name__)
 Status = QuarterlyReport.Status
 EDITABLE = {Status.DRAFT, Status.RETURNED}
 REOPEN_DAYS = 7
@@ -330,10 +336,35 @@ def reopen_request_decide(
 # Evidence -----------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+def _evidence_store(upload: UploadedFile, name: str) -> str:
+    """Write the file under a new random name; the stored name. A file that cannot be written
+    whole (the evidence folder is full, not writable) leaves nothing behind: the part written
+    is removed and the reason raised as a ValidationError naming the file."""
+    target = evidence_path(None, name)
+    try:
+        return default_storage.save(target, upload)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            default_storage.delete(target)  # a partly written file (Django leaves it)
+        logger.error("evidence %s not stored in %s: %s", name, target, error)
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):
+            reason = _("thư mục lưu minh chứng trên máy chủ đã hết dung lượng")
+        else:
+            reason = _("máy chủ không ghi được tệp vào thư mục lưu minh chứng")
+        raise ValidationError(
+            _(
+                "Tệp %(name)s chưa được lưu: %(reason)s. Nội dung báo cáo đã được lưu; hãy báo "
+                "quản trị viên và tải tệp lên lại sau."
+            )
+            % {"name": name, "reason": reason},
+            code="storage",
+        ) from error
+
+
 def evidence_add(*, progress: TaskProgress, upload: UploadedFile, user: Any) -> Evidence:
     """Attach a file after checking its size and its content, not its name: what it really is
-    and that it carries nothing that acts when opened (reports.evidence)."""
+    and that it carries nothing that acts when opened (reports.evidence). The file is written
+    first, then its row; when the row cannot be written the file is removed again."""
     if not report_is_open(progress.report):
         raise ValidationError("Báo cáo đã khóa, không thể thêm minh chứng.")
     # Django sets both for every file received in a request; the stubs also allow files built
@@ -348,14 +379,20 @@ def evidence_add(*, progress: TaskProgress, upload: UploadedFile, user: Any) -> 
         )
     content_type = evidence_check(name=PurePath(name).name, data=upload.read())
     upload.seek(0)
-    return Evidence.objects.create(
-        progress=progress,
-        file=upload,
-        original_name=PurePath(name).name,
-        content_type=content_type,
-        size=size,
-        uploaded_by=user,
-    )
+    stored = _evidence_store(upload, PurePath(name).name)
+    try:
+        with transaction.atomic():
+            return Evidence.objects.create(
+                progress=progress,
+                file=stored,
+                original_name=PurePath(name).name,
+                content_type=content_type,
+                size=size,
+                uploaded_by=user,
+            )
+    except BaseException:
+        default_storage.delete(stored)
+        raise
 
 
 def report_save(
