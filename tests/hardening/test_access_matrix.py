@@ -169,6 +169,7 @@ EXPECTED: dict[str, tuple[str, tuple[int, int, int, int, int]]] = {
     "set_language": ("post", (302, 302, 302, 302, 302)),
     "javascript-catalog": ("get", (200, 200, 200, 200, 200)),
     "units:list": ("get", (200, 200, 200, 200, 302)),
+    "units:on_date": ("get", (200, 200, 200, 200, 302)),
     "units:contact": ("get", (200, 403, 403, 403, 302)),  # unit B's contact details
     "indices:list": ("get", (200, 200, 200, 200, 302)),
     "indices:import_list": ("get", (200, 403, 403, 403, 302)),
