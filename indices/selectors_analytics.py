@@ -18,6 +18,7 @@ from django.core.signals import request_finished, request_started
 from django.db.models import Count, F, Model, Q, QuerySet
 from django.dispatch import receiver
 
+from indices.analytics.peers import with_figures
 from indices.figures import Coverage
 from indices.labels import localized_name
 from indices.models import (
@@ -30,6 +31,8 @@ from indices.models import (
     TargetResult,
 )
 from units.models import Unit
+
+__all__ = ["with_figures"]  # result rows read with their figures across peers (`peers`)
 
 M = TypeVar("M", bound=Model)
 
@@ -190,7 +193,7 @@ def analysis_rows(*, edition: IndexEdition, component_code: str = "") -> list[di
     run_id = current_run_id(edition=edition)
     if run_id is None:
         return []
-    results = (
+    results = with_figures(
         RankResult.objects.filter(edition=edition, run_id=run_id, component_code=component_code)
         .select_related("unit")
         .order_by("display_rank", "unit__code")

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from indices.labels import localized_name
 from indices.models import Component, RankResult
-from indices.selectors_analytics import current_editions, current_results
+from indices.selectors_analytics import current_editions, current_results, with_figures
 from reports.models import (
     IndicatorTarget,
     IndicatorValue,
@@ -246,12 +246,15 @@ def component_coverage(*, window: ReportingWindow) -> list[dict[str, Any]]:
         for e in editions:
             if e.run_id:
                 latest[e.index_code] = e.pk
-        for r in current_results(
-            RankResult.objects.filter(unit=home, edition_id__in=latest.values())
-            .exclude(component_code="")
-            .filter(priority__isnull=False),
-            editions,
-        ).select_related("edition__index"):
+        for r in with_figures(
+            current_results(
+                RankResult.objects.filter(unit=home, edition_id__in=latest.values())
+                .exclude(component_code="")
+                .filter(weight__isnull=False),  # the rows with a priority
+                editions,
+            ).select_related("edition__index"),
+            priorities=True,
+        ):
             # Not null: filtered above, which the stubs cannot see.
             weak[(r.edition.index.code, r.component_code)] = cast(int, r.priority)
     grouped: dict[tuple[str, str], dict[str, Any]] = {}

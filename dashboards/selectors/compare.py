@@ -12,7 +12,7 @@ from django.http import Http404
 from dashboards import charts
 from dashboards.selectors.common import alphabetical, cached, result_row, years_with_data
 from indices.models import Component, Index, IndexEdition, RankResult
-from indices.selectors_analytics import current_editions, current_results
+from indices.selectors_analytics import current_editions, current_results, with_figures
 from units.models import Unit
 from units.selectors import home_unit
 
@@ -86,7 +86,7 @@ def compare_data(*, index: Index, edition: IndexEdition, units: list[Unit]) -> d
         editions = current_editions([index.code])
         by_pk = {e.pk: e for e in editions}
         ids = [u.pk for u in units]
-        rows = list(
+        rows = with_figures(
             current_results(RankResult.objects.filter(unit_id__in=ids), editions).filter(
                 Q(edition=edition) | Q(component_code="")
             )

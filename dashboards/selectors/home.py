@@ -15,7 +15,7 @@ from dashboards.selectors.common import NATIONAL, cached, result_row, target_sta
 from indices.figures import Coverage, rank_text
 from indices.labels import localized_name
 from indices.models import AnalysisRun, Basis, ImportBatch, RankResult, TargetMilestone
-from indices.selectors_analytics import EditionInfo, current_editions, current_results
+from indices.selectors_analytics import EditionInfo, current_editions, current_results, with_figures
 from reports.selectors import overdue_reports, tasks_aiming_at
 from units.models import Unit
 
@@ -62,10 +62,11 @@ def home_overview(*, unit: Unit) -> dict[str, Any]:
         editions = current_editions(NATIONAL)
         by_pk = {e.pk: e for e in editions}
         # The unit's totals and components in every edition, in one read (a few hundred rows).
-        results = list(
+        results = with_figures(
             current_results(RankResult.objects.filter(unit=unit), editions).select_related(
                 "component"
-            )
+            ),
+            priorities=True,
         )
         totals = defaultdict(list)
         for r in results:

@@ -23,7 +23,7 @@ from indices.models import (
     Target,
     basis_combine,
 )
-from indices.selectors_analytics import current_editions, current_results, generation
+from indices.selectors_analytics import current_editions, current_results, generation, with_figures
 from units.models import Unit
 
 
@@ -125,11 +125,12 @@ def index_dashboard(
     def build() -> dict[str, Any]:
         editions = current_editions([index.code])
         info = next(e for e in editions if e.pk == edition.pk)
-        results = list(
+        results = with_figures(
             current_results(
                 RankResult.objects.filter(Q(edition=edition) | Q(unit=unit, component_code="")),
                 editions,
-            ).select_related("unit", "unit__region")
+            ).select_related("unit", "unit__region"),
+            priorities=True,
         )
         by_year = {e.pk: e.year for e in editions}
         league = []

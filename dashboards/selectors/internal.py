@@ -11,7 +11,7 @@ from dashboards import charts
 from dashboards.selectors.common import basis_counts, cached, result_row, years_with_data
 from indices.labels import localized_name
 from indices.models import Component, Index, IndexEdition, RankResult
-from indices.selectors_analytics import current_editions, current_results, generation
+from indices.selectors_analytics import current_editions, current_results, generation, with_figures
 
 
 def internal_indices() -> QuerySet[Index]:
@@ -46,7 +46,7 @@ def internal_page(*, index: Index, edition: IndexEdition) -> dict[str, Any]:
 def internal_league(*, edition: IndexEdition) -> dict[str, Any]:
     def build() -> dict[str, Any]:
         editions = current_editions([edition.index.code])
-        rows = list(
+        rows = with_figures(
             current_results(RankResult.objects.filter(edition=edition), editions).select_related(
                 "unit"
             )

@@ -8,7 +8,7 @@ from typing import Any
 from dashboards.selectors.common import basis_counts, cached, result_row, years_with_data
 from indices.figures import figure
 from indices.models import Index, IndexEdition, RankResult
-from indices.selectors_analytics import current_editions, current_results
+from indices.selectors_analytics import current_editions, current_results, with_figures
 from units.models import Region, Unit
 from units.selectors import home_unit
 
@@ -41,8 +41,10 @@ def map_tiles(*, edition: IndexEdition) -> dict[str, Any]:
         editions = current_editions([edition.index.code])
         rows = {
             r.unit_id: result_row(r)
-            for r in current_results(
-                RankResult.objects.filter(edition=edition, component_code=""), editions
+            for r in with_figures(
+                current_results(
+                    RankResult.objects.filter(edition=edition, component_code=""), editions
+                )
             )
         }
         regions = []

@@ -13,7 +13,7 @@ from dashboards.selectors.common import cached, result_row
 from indices.labels import short_name_in_language
 from indices.models import Basis, RankResult
 from indices.selectors import unit_scores_by_index, unit_targets
-from indices.selectors_analytics import current_editions, current_results
+from indices.selectors_analytics import current_editions, current_results, with_figures
 from units.models import Unit
 from units.selectors import unit_history
 
@@ -81,7 +81,7 @@ def unit_profile(*, unit: Unit) -> dict[str, Any]:
     def build() -> dict[str, Any]:
         editions = current_editions()
         by_pk = {e.pk: e for e in editions}
-        rows = list(
+        rows = with_figures(
             current_results(RankResult.objects.filter(unit=unit), editions).select_related(
                 "component"
             )

@@ -10,9 +10,9 @@ import pandas as pd
 from django.db import connection
 
 from indices.analytics.inputs import EditionContext, edition_context
-from indices.analytics.statement import Plan, edition_plan, results_statements
+from indices.analytics.statement import RESULTS_TABLE, Plan, edition_plan, results_statements
 from indices.analytics.targets import Figures, target_results
-from indices.models import IndexEdition, RankResult, Score, Target
+from indices.models import ComponentFigures, IndexEdition, RankResult, Score, Target
 
 # What target statuses read of a result row.
 TARGET_COLUMNS = [
@@ -44,11 +44,23 @@ class EditionResults:
                 # Sorts of a national edition (400,000 rows) stay in memory; JIT compiling the
                 # statements costs more than it saves.
                 cursor.execute("SET LOCAL work_mem = '256MB'")
+                # The attach builds the partition's indexes: their sorts stay in memory too.
+                cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
                 cursor.execute("SET LOCAL jit = off")
+                # Rows just written have no statistics yet: joins with them go by hash, never by
+                # sorting both sides.
+                cursor.execute("SET LOCAL enable_mergejoin = off")
             for sql, params in results_statements(self.plan, run_id):
                 cursor.execute(sql, params)
-                if sql.startswith("INSERT"):
+                if sql.startswith(f"INSERT INTO {RESULTS_TABLE}"):
                     self.written = cursor.rowcount
+        edition = self.ctx.edition
+        totals = RankResult.objects.filter(
+            run_id=run_id, edition=edition, component_code="", state=Score.State.VALUE
+        ).values_list("value", flat=True)
+        ComponentFigures.objects.filter(run_id=run_id, edition=edition, component_code="").update(
+            ladder=sorted(totals)
+        )
         return self.written
 
     def targets(self, run_id: int) -> list[dict[str, Any]]:

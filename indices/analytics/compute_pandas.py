@@ -18,6 +18,12 @@ from indices.analytics.inputs import (
     read_scores,
     scores_frame,
 )
+from indices.analytics.peers import (
+    DERIVED_FIELDS,
+    DERIVED_FLOATS,
+    DERIVED_INTS,
+    DERIVED_TEXTS,
+)
 from indices.analytics.store import (
     BOOL_FIELDS,
     FLOAT_FIELDS,
@@ -337,6 +343,7 @@ def _priorities(frame: pd.DataFrame, ctx: EditionContext) -> pd.DataFrame:
     for column in ("cost", "cost_region", "cost_share", "rank_if_median", "rank_if_leader"):
         frame[column] = np.nan
     frame["priority"] = np.nan
+    frame["weight"] = np.nan
     is_total = frame["component_code"] == ""
     totals = frame[is_total & (frame["state"] == "value")].set_index("unit_id")["value"]
     totals_sorted = np.sort(totals.to_numpy())
@@ -352,6 +359,7 @@ def _priorities(frame: pd.DataFrame, ctx: EditionContext) -> pd.DataFrame:
         frame.loc[comp, "region_best"] - frame.loc[comp, "value"]
     ).clip(lower=0)
     frame.loc[comp, "cost_share"] = frame.loc[comp, "cost"] / span * 100
+    frame.loc[comp, "weight"] = weight
     unit_total = frame.loc[comp, "unit_id"].map(totals)
     for column, reference in (
         ("rank_if_median", "median_value"),
@@ -370,19 +378,23 @@ def _priorities(frame: pd.DataFrame, ctx: EditionContext) -> pd.DataFrame:
 
 
 def results_prepared(frame: pd.DataFrame, run_id: int) -> pd.DataFrame:
-    """The computed frame as RankResult columns of the right kinds, in field order."""
+    """The computed frame as the columns a reader sees, of the right kinds: RankResult's stored
+    columns in field order, then the figures readers derive (`peers.DERIVED_FIELDS`)."""
     out = frame.copy()
     out["run_id"] = run_id
-    numeric = INT_FIELDS | FLOAT_FIELDS
-    for column in RESULT_FIELDS:
+    floats = FLOAT_FIELDS | set(DERIVED_FLOATS)
+    ints = INT_FIELDS | set(DERIVED_INTS)
+    texts = TEXT_FIELDS | set(DERIVED_TEXTS)
+    columns = RESULT_FIELDS + list(DERIVED_FIELDS)
+    for column in columns:
         if column not in out.columns:
-            out[column] = np.nan if column in numeric else ""
-    for column in FLOAT_FIELDS:
+            out[column] = np.nan if column in floats | ints else ""
+    for column in floats:
         out[column] = pd.to_numeric(out[column], errors="coerce").round(STORED_DECIMALS)
-    for column in INT_FIELDS:
+    for column in ints:
         out[column] = pd.to_numeric(out[column], errors="coerce").astype("Int64")
-    for column in TEXT_FIELDS:
+    for column in texts:
         out[column] = out[column].fillna("").astype(str)
     for column in BOOL_FIELDS:
         out[column] = out[column].fillna(False).astype(bool)
-    return out[RESULT_FIELDS]
+    return out[columns]

@@ -92,8 +92,8 @@ def read_scores(edition_id: int) -> pd.DataFrame:
         "JOIN units_unit u ON u.id = s.unit_id "
         "LEFT JOIN indices_component c ON c.id = s.component_id "
         "WHERE s.edition_id = %s "
-        # Score order breaks ties between equal priorities (as the database engine does).
-        "ORDER BY s.id"
+        # Component order breaks ties between equal priorities (as the readers do).
+        "ORDER BY COALESCE(s.component_id, 0), s.unit_id"
     )
     frame = read_frame(sql, [edition_id], SCORE_COLUMNS)
     frame["component_code"] = frame["component_code"].fillna("").astype(str)

@@ -1,7 +1,10 @@
 """The statements that compute one edition's result rows set-based in the database, one per
-step: rank the scores (window functions) into a temporary table, aggregate each component's and
-each region's figures from it, then one INSERT … SELECT writes every RankResult column of the run
-(PostgreSQL, and SQLite ≥ 3.28 for GROUPS frames).
+step: one INSERT … SELECT ranks the scores (window functions: two sorts, nationally and within
+each region) and writes every RankResult column of the run; two GROUP BYs over the rows just
+written then store each component's figures across peers (count, leader, mean, median) and each
+region's (count, best, mean) as `PeerFigures`. Gaps, percentiles, priorities and the rank a unit
+would reach by closing a gap are not stored per row: readers derive them for the rows they show
+(`indices.analytics.peers`). PostgreSQL, and SQLite ≥ 3.28.
 
 What the statements need from Python is small and known before they run: the edition's weights
 (`effective_weights`), its rating bands, whether it compares with a previous edition, and two
@@ -20,7 +23,7 @@ from django.db import connection
 from indices.aggregation import effective_weights
 from indices.analytics.inputs import EditionContext
 from indices.analytics.store import RESULT_COLUMNS, RESULT_FIELDS, partition_name, partitioned
-from indices.models import Basis, RankResult, Score
+from indices.models import Basis, ComponentFigures, RankResult, RegionFigures, Score
 
 ILL, INT, PUB, DER = Basis.ILLUSTRATIVE, Basis.INTERNAL, Basis.PUBLISHED, Basis.DERIVED
 STORED = 10000  # four stored decimals
@@ -93,11 +96,6 @@ def _values(name: str, columns: dict[str, str], rows: list[tuple[Any, ...]]) -> 
     return f"{name} AS ({selects})", [v for row in rows for v in row]
 
 
-def _pos(expr: str) -> str:
-    """pandas' clip(lower=0): a missing value stays missing."""
-    return f"(CASE WHEN ({expr}) IS NULL THEN NULL WHEN ({expr}) > 0 THEN ({expr}) ELSE 0 END)"
-
-
 def _stored(expr: str) -> str:
     """Four decimals, as numpy rounds: half to even of x × 10⁴. PostgreSQL's round of a double
     is rint (half to even); SQLite's rounds half away from zero, so a tie that lands on an odd
@@ -115,30 +113,6 @@ def _stored(expr: str) -> str:
 
 def _outputs(*, rank_only: bool, computed: bool, group_basis: str) -> dict[str, str]:
     """The expression of every RankResult column, over the `final` rows."""
-    stored = {
-        name: _stored(expression)
-        for name, expression in {
-            "value": "value",
-            "leader_value": "leader_value",
-            "mean_value": "mean_value",
-            "median_value": "median_value",
-            "gap_to_leader": "value - leader_value",
-            "gap_to_mean": "value - mean_value",
-            "gap_to_median": "value - median_value",
-            "gap_to_region_best": "value - region_best",
-            "gap_to_region_mean": "value - region_mean",
-            "score_change": "score_change",
-            "region_best": "region_best",
-            "cost": "cost",
-            "cost_region": "cost_region",
-            "cost_share": "cost_share",
-        }.items()
-    }
-    percentile = (
-        "CASE WHEN rnk IS NULL THEN NULL WHEN peer_count > 1 THEN "
-        + _stored(f"CAST(100 * (peer_count - rnk) AS {DOUBLE}) / (peer_count - 1)")
-        + " ELSE 100 END"
-    )
     outputs = {
         "run_id": "CAST(%s AS INTEGER)",
         "edition_id": "edition_id",
@@ -147,13 +121,10 @@ def _outputs(*, rank_only: bool, computed: bool, group_basis: str) -> dict[str, 
         "component_code": "code",
         "region_id": "region_id",
         "state": "state",
-        "value": stored["value"],
+        "value": _stored("value"),
         "decimals": "CAST(%s AS INTEGER)",
         "rank": "rnk",
-        "peer_count": "peer_count",
         "region_rank": "region_rank",
-        "region_count": "region_count",
-        "percentile": percentile,
         "group": "grp",
         "published_rank": "published_rank",
         "published_group": "published_group",
@@ -166,20 +137,17 @@ def _outputs(*, rank_only: bool, computed: bool, group_basis: str) -> dict[str, 
             f"CASE WHEN {int(computed)} = 1 AND grp <> '' AND published_group <> '' "
             "AND grp <> published_group THEN 1 ELSE 0 END = 1"
         ),
+        "score_change": _stored("score_change"),
         "rank_change": "rank_change",
         "change_note": "change_note",
         "basis": "basis",
         "rank_basis": "rank_basis",
         "analysis_basis": "analysis_basis",
-        "leader_basis": "leader_basis",
-        "region_best_basis": "region_best_basis",
         "group_basis": (
             f"CASE WHEN grp <> '' OR published_group <> '' THEN {group_basis} ELSE '' END"
         ),
-        "rank_if_median": "rank_if_median",
-        "rank_if_leader": "rank_if_leader",
-        "priority": "priority",
-    } | {name: expression for name, expression in stored.items() if name != "value"}
+        "weight": "CASE WHEN is_comp = 1 THEN weight END",
+    }
     return {name: outputs[name] for name in RESULT_FIELDS}
 
 
@@ -264,38 +232,6 @@ def _group(plan: Plan) -> tuple[str, str]:
     return group, basis
 
 
-ROWS_TABLE = "analytics_rows"
-COMPONENTS_TABLE = "analytics_components"
-REGIONS_TABLE = "analytics_regions"
-
-
-def _ranked_rows(plan: Plan) -> Statement:
-    """The edition's scores with their national and regional ranks: two sorts."""
-    by_value = "(PARTITION BY cid, valued ORDER BY value DESC)"
-    by_region_value = "(PARTITION BY cid, region_id, valued ORDER BY value DESC)"
-    return (
-        f"""CREATE TEMP TABLE {ROWS_TABLE} AS
-SELECT base.*,
-    CASE WHEN valued = 1 THEN RANK() OVER {by_value} END AS rnk,
-    CASE WHEN valued = 1 THEN ROW_NUMBER() OVER {by_value} END AS rn,
-    CASE WHEN valued = 1 AND region_id IS NOT NULL THEN RANK() OVER {by_region_value} END
-        AS region_rank
-FROM (
-    SELECT s.id AS score_id, s.edition_id, s.unit_id, s.component_id,
-        COALESCE(s.component_id, 0) AS cid, COALESCE(c.code, '') AS code, s.state,
-        CAST(s.value AS {DOUBLE}) AS value, s.value AS exact_value,
-        s.published_rank, COALESCE(s.published_group, '') AS published_group,
-        u.region_id, COALESCE(s.basis, '{PUB}') AS basis,
-        CASE WHEN s.state = 'value' THEN 1 ELSE 0 END AS valued
-    FROM indices_score s
-    JOIN units_unit u ON u.id = s.unit_id
-    LEFT JOIN indices_component c ON c.id = s.component_id
-    WHERE s.edition_id = %s
-) base""",  # noqa: S608
-        [plan.edition_id],
-    )
-
-
 def _top_basis(rank: str) -> str:
     """The basis of the best value: a single basis stays as it is; several tied at the top
     combine (illustrative if any is, otherwise derived)."""
@@ -307,42 +243,10 @@ def _top_basis(rank: str) -> str:
     )
 
 
-def _component_figures() -> str:
-    """Peers of each component: count, leader, mean, median, the leader's basis and whether
-    every (any) peer is internal (illustrative). Hash aggregates of the ranked rows."""
-    return f"""CREATE TEMP TABLE {COMPONENTS_TABLE} AS
-WITH figures AS (
-    SELECT cid AS kcid, COUNT(value) AS peer_count, MAX(value) AS leader_value,
-        CAST(AVG(exact_value) AS {DOUBLE}) AS mean_value,
-        MAX(CASE WHEN valued = 1 AND basis = '{ILL}' THEN 1 ELSE 0 END) AS peers_ill,
-        MIN(CASE WHEN valued = 1 THEN CASE WHEN basis = '{INT}' THEN 1 ELSE 0 END END)
-            AS peers_internal,
-        {_top_basis("rnk")} AS leader_basis
-    FROM {ROWS_TABLE} GROUP BY cid
-),
-middle AS (
-    SELECT r.cid AS mcid, AVG(r.value) AS median_value
-    FROM {ROWS_TABLE} r JOIN figures ON kcid = r.cid
-    WHERE r.rn = (peer_count + 1) / 2 OR r.rn = (peer_count + 2) / 2
-    GROUP BY r.cid
-)
-SELECT figures.*, median_value FROM figures LEFT JOIN middle ON mcid = kcid"""  # noqa: S608
-
-
-def _region_figures() -> str:
-    """Each component's figures within each region: count, best, mean, the best's basis."""
-    return f"""CREATE TEMP TABLE {REGIONS_TABLE} AS
-SELECT cid AS gcid, region_id AS gregion, COUNT(value) AS region_count,
-    MAX(value) AS region_best, CAST(AVG(exact_value) AS {DOUBLE}) AS region_mean,
-    {_top_basis("region_rank")} AS region_best_basis
-FROM {ROWS_TABLE} WHERE valued = 1 AND region_id IS NOT NULL
-GROUP BY cid, region_id"""  # noqa: S608
-
-
 def _result_rows(plan: Plan, run_id: int, table: str) -> Statement:
-    """The INSERT … SELECT of every RankResult column: hash joins of the ranked rows with
-    the figures above, and two more sorts, by unit and cost (priorities) and by the total a
-    unit would reach closing a gap (its rank if it did)."""
+    """The INSERT … SELECT of every RankResult column: the edition's scores ranked nationally
+    and within their region (two sorts; each component's peer count and bases ride on the
+    first), joined by hash with the weights, quartile names and the previous edition."""
     weights_cte, weights_params = _values(
         "weights", {"wcode": "VARCHAR(40)", "weight": DOUBLE}, list(plan.weights.items())
     )
@@ -358,13 +262,17 @@ def _result_rows(plan: Plan, run_id: int, table: str) -> Statement:
     )
     previous_cte, previous_params = _previous_cte(plan)
     group, group_basis = _group(plan)
-    comp = f"w.weight IS NOT NULL AND r.valued = 1 AND {int(plan.has_totals)} = 1"
     select = ",\n    ".join(
         _outputs(
             rank_only=plan.rank_only, computed=plan.computed_scheme, group_basis=group_basis
         ).values()
     )
     columns = ", ".join(f'"{column}"' for column in RESULT_COLUMNS)
+    by_value = "(PARTITION BY cid, valued ORDER BY value DESC)"
+    by_region_value = "(PARTITION BY cid, region_id, valued ORDER BY value DESC)"
+    # A component's peers are its valued rows (a score has a value exactly when its state is
+    # "value"): their count and bases ride on the national sort.
+    peers = "OVER (PARTITION BY cid, valued)"
     # Every piece put into the text is a constant of this module or a placeholder; values go
     # as parameters.
     sql = f"""INSERT INTO {table} ({columns})
@@ -373,76 +281,58 @@ WITH
 {quartiles_cte},
 {thresholds_cte},
 {previous_cte},
-totals AS (SELECT unit_id AS tunit, value AS total FROM {ROWS_TABLE} WHERE cid = 0 AND valued = 1),
-probes AS (
-    SELECT r.score_id AS probe_id,
-        t.total + {_pos("k.median_value - r.value")} * w.weight AS reach_median,
-        t.total + {_pos("k.leader_value - r.value")} * w.weight AS reach_leader, 0 AS marker
-    FROM {ROWS_TABLE} r
-    JOIN weights w ON w.wcode = r.code
-    JOIN totals t ON t.tunit = r.unit_id
-    JOIN {COMPONENTS_TABLE} k ON k.kcid = r.cid
-    WHERE {comp}
-    UNION ALL
-    SELECT NULL, total, total, 1 FROM totals
+ranked AS (
+    SELECT base.*,
+        CASE WHEN valued = 1 THEN RANK() OVER {by_value} END AS rnk,
+        CASE WHEN valued = 1 AND region_id IS NOT NULL THEN RANK() OVER {by_region_value} END
+            AS region_rank,
+        COUNT(value) {peers} AS peer_count,
+        MAX(CASE WHEN valued = 1 AND basis = '{ILL}' THEN 1 ELSE 0 END) {peers} AS peers_ill,
+        MIN(CASE WHEN valued = 1 THEN CASE WHEN basis = '{INT}' THEN 1 ELSE 0 END END) {peers}
+            AS peers_internal
+    FROM (
+        SELECT s.edition_id, s.unit_id, s.component_id,
+            COALESCE(s.component_id, 0) AS cid, s.state,
+            CAST(s.value AS {DOUBLE}) AS value, s.published_rank,
+            COALESCE(s.published_group, '') AS published_group,
+            u.region_id, COALESCE(s.basis, '{PUB}') AS basis,
+            CASE WHEN s.state = 'value' THEN 1 ELSE 0 END AS valued
+        FROM indices_score s
+        JOIN units_unit u ON u.id = s.unit_id
+        WHERE s.edition_id = %s
+    ) base
 ),
-reached AS (
-    SELECT probe_id,
-        COALESCE(SUM(marker) OVER (ORDER BY reach_median DESC
-            GROUPS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) + 1 AS rank_if_median,
-        COALESCE(SUM(marker) OVER (ORDER BY reach_leader DESC
-            GROUPS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) + 1 AS rank_if_leader
-    FROM probes
+coded AS (
+    SELECT ranked.*, COALESCE(c.code, '') AS code
+    FROM ranked LEFT JOIN indices_component c ON c.id = ranked.component_id
 ),
 joined AS (
-    SELECT r.score_id, r.edition_id, r.unit_id, r.component_id, r.code, r.region_id, r.state,
-        r.value, r.published_rank, r.published_group, r.basis, r.valued, r.rnk,
-        r.region_rank, k.peer_count, k.leader_value, k.mean_value, k.median_value,
-        k.leader_basis,
-        CASE WHEN r.region_id IS NULL THEN 0 ELSE COALESCE(g.region_count, 0) END
-            AS region_count,
-        CASE WHEN r.region_id IS NOT NULL THEN g.region_best END AS region_best,
-        CASE WHEN r.region_id IS NOT NULL THEN g.region_mean END AS region_mean,
-        CASE WHEN r.region_id IS NOT NULL THEN COALESCE(g.region_best_basis, '') ELSE '' END
-            AS region_best_basis,
+    SELECT r.*,
         CASE WHEN r.valued = 0 THEN ''
-            WHEN r.basis = '{ILL}' OR k.peers_ill = 1 THEN '{ILL}'
-            WHEN r.basis = '{INT}' AND k.peers_internal = 1 THEN '{INT}'
+            WHEN r.basis = '{ILL}' OR r.peers_ill = 1 THEN '{ILL}'
+            WHEN r.basis = '{INT}' AND r.peers_internal = 1 THEN '{INT}'
             ELSE '{DER}' END AS analysis_basis,
         CASE WHEN r.cid = 0 AND r.published_rank IS NOT NULL THEN r.published_rank
             ELSE r.rnk END AS display_rank,
         CASE WHEN r.cid = 0 AND r.published_rank IS NOT NULL THEN
                 CASE WHEN r.basis = '{ILL}' THEN '{ILL}' ELSE '{PUB}' END
             WHEN r.rnk IS NOT NULL THEN
-                CASE WHEN r.basis = '{ILL}' OR k.peers_ill = 1 THEN '{ILL}'
-                    WHEN r.basis = '{INT}' AND k.peers_internal = 1 THEN '{INT}'
+                CASE WHEN r.basis = '{ILL}' OR r.peers_ill = 1 THEN '{ILL}'
+                    WHEN r.basis = '{INT}' AND r.peers_internal = 1 THEN '{INT}'
                     ELSE '{DER}' END
             ELSE '' END AS rank_basis,
-        CASE WHEN {comp} THEN 1 ELSE 0 END AS is_comp,
-        w.weight, q.qname, p.*, reached.rank_if_median, reached.rank_if_leader
-    FROM {ROWS_TABLE} r
-    LEFT JOIN {COMPONENTS_TABLE} k ON k.kcid = r.cid
-    LEFT JOIN {REGIONS_TABLE} g ON g.gcid = r.cid AND g.gregion = r.region_id
+        CASE WHEN w.weight IS NOT NULL AND r.valued = 1 AND {int(plan.has_totals)} = 1
+            THEN 1 ELSE 0 END AS is_comp,
+        w.weight, q.qname, p.*
+    FROM coded r
     LEFT JOIN weights w ON w.wcode = r.code
-    LEFT JOIN quartiles q ON r.rnk IS NOT NULL AND k.peer_count > 0
-        AND q.qorder = (4 * r.rnk + k.peer_count - 1) / k.peer_count
+    LEFT JOIN quartiles q ON r.rnk IS NOT NULL AND r.peer_count > 0
+        AND q.qorder = (4 * r.rnk + r.peer_count - 1) / r.peer_count
     LEFT JOIN previous p ON p.punit = r.unit_id AND p.pcode = r.code
-    LEFT JOIN reached ON reached.probe_id = r.score_id
-),
-costed AS (
-    SELECT joined.*,
-        CASE WHEN is_comp = 1 THEN weight * {_pos("leader_value - value")} END AS cost,
-        CASE WHEN is_comp = 1 THEN weight * {_pos("region_best - value")} END AS cost_region,
-        {group} AS grp,
-        {_changes(plan)}
-    FROM joined
 ),
 final AS (
-    SELECT costed.*,
-        CASE WHEN is_comp = 1 THEN ROW_NUMBER() OVER (PARTITION BY unit_id, is_comp
-            ORDER BY cost DESC, score_id) END AS priority,
-        cost / CAST(%s AS {DOUBLE}) * 100 AS cost_share
-    FROM costed
+    SELECT joined.*, {group} AS grp, {_changes(plan)}
+    FROM joined
 )
 SELECT {select}
 FROM final"""  # noqa: S608
@@ -451,54 +341,79 @@ FROM final"""  # noqa: S608
         + quartile_params
         + threshold_params
         + previous_params
-        + [plan.span, run_id, plan.decimals]
+        + [plan.edition_id, run_id, plan.decimals]
     )
     return sql, params
+
+
+def _figures(plan: Plan, run_id: int, table: str) -> list[Statement]:
+    """Each component's figures across its peers (count, leader, mean, median, the leader's
+    basis, its weight in the total when a gap on it is priced), and each region's (count, best,
+    mean, the best's basis), from the rows just written: hash aggregates. The median is the mean
+    of the middle value(s): the value at place k is the lowest of those ranked k or better."""
+    columns = "run_id, edition_id, component_code, count, best, mean, best_basis"
+    run, edition = int(run_id), int(plan.edition_id)
+    # The fresh partition holds only this run's rows for the edition (and its planner estimates
+    # are sound only without a filter); the shared table is filtered.
+    where = "1 = 1" if table != RESULTS_TABLE else f"run_id = {run} AND edition_id = {edition}"
+    priced = plan.weights if plan.has_totals else {}
+    weights_cte, weights_params = _values(
+        "weights", {"wcode": "VARCHAR(40)", "weight": DOUBLE}, list(priced.items())
+    )
+    national = f"""INSERT INTO {ComponentFigures._meta.db_table} ({columns}, median, weight, span)
+WITH {weights_cte},
+counts AS (SELECT component_code AS ncode, COUNT(value) AS peer_count FROM {table}
+    WHERE {where} GROUP BY component_code),
+figures AS (
+    SELECT r.component_code AS fcode, n.peer_count, MAX(r.value) AS best, AVG(r.value) AS mean,
+        (MIN(CASE WHEN r."rank" <= (n.peer_count + 1) / 2 THEN r.value END)
+            + MIN(CASE WHEN r."rank" <= (n.peer_count + 2) / 2 THEN r.value END)) / 2 AS median,
+        {_top_basis('r."rank"')} AS best_basis
+    FROM {table} r JOIN counts n ON n.ncode = r.component_code
+    WHERE {where}
+    GROUP BY r.component_code, n.peer_count
+)
+SELECT {run}, {edition}, fcode, peer_count, best, mean, best_basis, median, w.weight,
+    CAST(%s AS {DOUBLE})
+FROM figures LEFT JOIN weights w ON w.wcode = fcode"""  # noqa: S608
+    regional = f"""INSERT INTO {RegionFigures._meta.db_table} ({columns}, region_id)
+SELECT {run}, {edition}, component_code, COUNT(value), MAX(value), AVG(value),
+    {_top_basis("region_rank")}, region_id
+FROM {table}
+WHERE {where} AND state = 'value' AND region_id IS NOT NULL
+GROUP BY component_code, region_id"""  # noqa: S608
+    return [(national, [*weights_params, plan.span]), (regional, [])]
 
 
 RESULTS_TABLE = RankResult._meta.db_table
 
 
 def results_statements(plan: Plan, run_id: int) -> list[Statement]:
-    """The statements that write the edition's rows for the run, in order: rank the scores into
-    a temporary table, aggregate the components' and regions' figures from it, insert every
-    result column, drop the temporary tables. Four sorts of the edition's rows in all.
+    """The statements that write the edition's rows and figures for the run, in order: rank the
+    scores and insert every result column, then aggregate the figures across peers from them.
 
     On PostgreSQL the rows go into a fresh table without indexes, which is then attached as the
     (run, edition) partition of the results: its indexes are built once, in bulk, by the attach
     (five times cheaper than maintaining them row by row)."""
-    tables = (ROWS_TABLE, COMPONENTS_TABLE, REGIONS_TABLE)
-    drop: list[Statement] = [(f"DROP TABLE IF EXISTS {table}", []) for table in tables]
     if not partitioned():
         return [
-            *drop,
-            _ranked_rows(plan),
-            (_component_figures(), []),
-            (_region_figures(), []),
             _result_rows(plan, run_id, RESULTS_TABLE),
-            *drop,
+            *_figures(plan, run_id, RESULTS_TABLE),
         ]
     part = partition_name(run_id, plan.edition_id)
     run, edition = int(run_id), int(plan.edition_id)
-    # PostgreSQL plans the insert well only once it knows the temporary tables' sizes.
-    analyze: list[Statement] = [(f"ANALYZE {table}", []) for table in tables]
     return [
-        *drop,
         (f"DROP TABLE IF EXISTS {part}", []),
         (
             f"CREATE TABLE {part} (LIKE {RESULTS_TABLE} INCLUDING DEFAULTS INCLUDING CONSTRAINTS, "
             f"CHECK (run_id = {run} AND edition_id = {edition}))",
             [],
         ),
-        _ranked_rows(plan),
-        (_component_figures(), []),
-        (_region_figures(), []),
-        *analyze,
         _result_rows(plan, run_id, part),
+        *_figures(plan, run_id, part),
         (
             f"ALTER TABLE {RESULTS_TABLE} ATTACH PARTITION {part} "
             f"FOR VALUES FROM ({run}, {edition}) TO ({run}, {edition + 1})",
             [],
         ),
-        *drop,
     ]

@@ -13,9 +13,11 @@ from django.db import connection, models, transaction
 from indices.models import (
     AnalysisRun,
     AnalyticsGeneration,
+    ComponentFigures,
     EditionAnalysis,
     IndexEdition,
     RankResult,
+    RegionFigures,
     TargetResult,
 )
 
@@ -57,6 +59,8 @@ def results_drop(edition_id: int, run_id: int) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {partition_name(run_id, edition_id)}")
     RankResult.objects.filter(edition_id=edition_id, run_id=run_id).delete()
+    ComponentFigures.objects.filter(edition_id=edition_id, run_id=run_id).delete()
+    RegionFigures.objects.filter(edition_id=edition_id, run_id=run_id).delete()
 
 
 def _lock_results() -> None:

@@ -6,8 +6,10 @@ One module per part of the domain; everything is importable from `indices.models
 from indices.models.analysis import (
     AnalysisRun,
     AnalyticsGeneration,
+    ComponentFigures,
     EditionAnalysis,
     RankResult,
+    RegionFigures,
     TargetResult,
 )
 from indices.models.catalogue import (
@@ -30,6 +32,7 @@ __all__ = [
     "AnalyticsGeneration",
     "Basis",
     "Component",
+    "ComponentFigures",
     "EditionAnalysis",
     "ImportBatch",
     "Index",
@@ -38,6 +41,7 @@ __all__ = [
     "RankResult",
     "RatingBand",
     "RatingScheme",
+    "RegionFigures",
     "Score",
     "Target",
     "TargetMilestone",

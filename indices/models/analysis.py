@@ -143,24 +143,13 @@ class RankResult(models.Model):
     value = models.FloatField(null=True)
     decimals = models.PositiveSmallIntegerField(default=2)
     rank = models.PositiveIntegerField(null=True)
-    peer_count = models.PositiveIntegerField(default=0)
     region_rank = models.PositiveIntegerField(null=True)
-    region_count = models.PositiveIntegerField(default=0)
-    percentile = models.FloatField(null=True)
     group = models.CharField(max_length=40, blank=True)
     published_rank = models.PositiveIntegerField(null=True)
     published_group = models.CharField(max_length=40, blank=True)
     display_rank = models.PositiveIntegerField(null=True)
     rank_mismatch = models.BooleanField(default=False)
     group_mismatch = models.BooleanField(default=False)
-    leader_value = models.FloatField(null=True)
-    mean_value = models.FloatField(null=True)
-    median_value = models.FloatField(null=True)
-    gap_to_leader = models.FloatField(null=True)
-    gap_to_mean = models.FloatField(null=True)
-    gap_to_median = models.FloatField(null=True)
-    gap_to_region_best = models.FloatField(null=True)
-    gap_to_region_mean = models.FloatField(null=True)
     score_change = models.FloatField(null=True)
     rank_change = models.IntegerField(null=True)
     change_note = models.CharField(max_length=20, blank=True)
@@ -170,37 +159,141 @@ class RankResult(models.Model):
     basis = models.CharField(max_length=12, default=Basis.PUBLISHED)
     rank_basis = models.CharField(max_length=12, blank=True)
     analysis_basis = models.CharField(max_length=12, blank=True)
+    group_basis = models.CharField(max_length=12, blank=True)
+    # The weight of a top-level component in the index total, on the rows whose gap can be
+    # priced (a real value of a weighted component, in an edition with totals); null elsewhere.
+    weight = models.FloatField(null=True)
+    # The run's figures across the component's peers, joined in the same read (no column).
+    peers = models.ForeignObject(
+        "ComponentFigures",
+        on_delete=models.DO_NOTHING,
+        from_fields=["run", "edition", "component_code"],
+        to_fields=["run", "edition", "component_code"],
+        related_name="+",
+        null=True,
+    )
+    region_peers = models.ForeignObject(
+        "RegionFigures",
+        on_delete=models.DO_NOTHING,
+        from_fields=["run", "edition", "component_code", "region"],
+        to_fields=["run", "edition", "component_code", "region"],
+        related_name="+",
+        null=True,
+    )
+
+    # Figures across peers are not stored per row: `indices.analytics.peers.with_figures` sets
+    # them on the rows a page reads, from the run's `PeerFigures` (leader, mean, median, best of
+    # the region) and the unit's other rows (priorities, the rank closing a gap would reach).
+    peer_count: int
+    region_count: int
+    percentile: float | None
+    leader_value: float | None
+    mean_value: float | None
+    median_value: float | None
+    region_best: float | None
+    gap_to_leader: float | None
+    gap_to_mean: float | None
+    gap_to_median: float | None
+    gap_to_region_best: float | None
+    gap_to_region_mean: float | None
     # The leader's (and the region's best) own value keeps its own basis: a published 92,18 is
     # published even when an illustrative province sits lower in the table. A gap to it is
     # derived from the two values it compares.
-    leader_basis = models.CharField(max_length=12, blank=True)
-    region_best_basis = models.CharField(max_length=12, blank=True)
-    group_basis = models.CharField(max_length=12, blank=True)
-    region_best = models.FloatField(null=True)
+    leader_basis: str
+    region_best_basis: str
     # Points of the index total that closing the gap to the national (region) best would add,
     # and the national one as a percentage of the index's own scale.
-    cost = models.FloatField(null=True)
-    cost_region = models.FloatField(null=True)
-    cost_share = models.FloatField(null=True)
-    rank_if_median = models.PositiveIntegerField(null=True)
-    rank_if_leader = models.PositiveIntegerField(null=True)
-    priority = models.PositiveSmallIntegerField(null=True)
+    cost: float | None
+    cost_region: float | None
+    cost_share: float | None
+    rank_if_median: int | None
+    rank_if_leader: int | None
+    priority: int | None
 
     class Meta:
         verbose_name = _("kết quả xếp hạng")
         verbose_name_plural = _("kết quả xếp hạng")
-        indexes = [
-            models.Index(fields=["edition", "run", "component_code"]),
-            models.Index(fields=["unit", "run"]),
-        ]
+        # Two indexes, built in bulk when a run's partition is attached: the unique one serves
+        # an edition's rows of a component (a league table), the other a unit's rows.
+        indexes = [models.Index(fields=["unit", "run"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["run", "edition", "unit", "component_code"], name="result_unique"
+                fields=["run", "edition", "component_code", "unit"], name="result_unique"
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.edition} {self.unit_id} {self.component_code or 'total'}"
+
+
+class PeerFigures(models.Model):
+    """One component's figures across the peers of one edition, as one run computed them:
+    nationally (`ComponentFigures`) or within one region (`RegionFigures`). Result rows read
+    their leader, mean, median, region's best and the gaps to them from here."""
+
+    run = models.ForeignKey(
+        AnalysisRun, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    edition = models.ForeignKey(
+        IndexEdition, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    component_code = models.CharField(max_length=40, blank=True)
+    # Unrounded (double precision): the gaps are computed from them and then stored to four
+    # decimals, as when they were stored per row.
+    count = models.PositiveIntegerField(default=0)
+    best = models.FloatField(null=True)
+    mean = models.FloatField(null=True)
+    best_basis = models.CharField(max_length=12, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ComponentFigures(PeerFigures):
+    """A component's figures across all its peers: count, leader, mean, median."""
+
+    median = models.FloatField(null=True)
+    # The component's weight in the index total (null when a gap on it is not priced), and on
+    # the total's row the totals of every unit, ascending (the rank a unit would reach by closing
+    # a gap is read off it).
+    weight = models.FloatField(null=True)
+    ladder = models.JSONField(null=True)
+    # The width of the index's scale (its maximum minus its minimum): a gap's cost is also read
+    # as a share of it.
+    span = models.FloatField(default=1.0)
+
+    class Meta:
+        verbose_name = _("số liệu so sánh toàn quốc")
+        verbose_name_plural = _("số liệu so sánh toàn quốc")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "edition", "component_code"], name="component_figures_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.edition_id} {self.component_code or 'total'}"
+
+
+class RegionFigures(PeerFigures):
+    """A component's figures across the peers of one region: count, best, mean."""
+
+    region = models.ForeignKey(
+        "units.Region", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+
+    class Meta:
+        verbose_name = _("số liệu so sánh trong vùng")
+        verbose_name_plural = _("số liệu so sánh trong vùng")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "edition", "component_code", "region"],
+                name="region_figures_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.edition_id} {self.component_code or 'total'} {self.region_id}"
 
 
 class TargetResult(models.Model):

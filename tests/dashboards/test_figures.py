@@ -18,6 +18,7 @@ from indices.models import (
     RankResult,
     Score,
 )
+from indices.selectors_analytics import with_figures
 from indices.services.imports.service import scores_import
 from tests.factories import EditionFactory, IndexFactory
 from tests.leagues import ladder, league_create
@@ -166,9 +167,9 @@ def _edition(index, year: int, values: dict[str, tuple[str, str]], **kwargs) -> 
 
 def _result(edition, code: str) -> RankResult:
     run_id = EditionAnalysis.objects.get(edition=edition).run_id
-    return RankResult.objects.get(
-        run_id=run_id, edition=edition, unit__code=code, component_code=""
-    )
+    return with_figures(
+        [RankResult.objects.get(run_id=run_id, edition=edition, unit__code=code, component_code="")]
+    )[0]
 
 
 def test_one_illustrative_peer_makes_gaps_and_computed_ranks_illustrative(reference_units):
@@ -263,8 +264,9 @@ def test_papi_2024_priorities_point_at_gains_against_the_best_province(papi_publ
     run_id = EditionAnalysis.objects.get(edition=edition).run_id
     rows = {
         r.component_code: r
-        for r in RankResult.objects.filter(run_id=run_id, unit__code="49").exclude(
-            component_code=""
+        for r in with_figures(
+            RankResult.objects.filter(run_id=run_id, unit__code="49").exclude(component_code=""),
+            priorities=True,
         )
     }
     best = {
@@ -309,7 +311,10 @@ def test_a_published_leader_stays_published_beside_an_illustrative_peer(referenc
     assert quang_nam.leader_basis == "published"
     assert quang_nam.analysis_basis == "illustrative"  # the mean takes in the illustrative 88
     run_id = EditionAnalysis.objects.get(edition=edition).run_id
-    row = result_row(RankResult.objects.get(run_id=run_id, unit__code="49", component_code=""))
+    (result,) = with_figures(
+        RankResult.objects.filter(run_id=run_id, unit__code="49", component_code="")
+    )
+    row = result_row(result)
     assert row["gap_basis"] == "derived"
 
 

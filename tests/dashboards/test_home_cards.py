@@ -17,7 +17,7 @@ from dashboards.selectors.common import result_row
 from dashboards.selectors.home import change_line, home_page
 from indices.figures import figure
 from indices.models import ImportBatch, Index, IndexEdition, RankResult
-from indices.selectors_analytics import current_editions, current_results
+from indices.selectors_analytics import current_editions, current_results, with_figures
 from reports.models import QuarterlyReport, TaskProgress
 from tests import standings
 from tests.factories import PlanFactory, ReportingWindowFactory, TaskAimFactory, TaskFactory
@@ -138,10 +138,14 @@ def test_home_trend_of_each_index_breaks_at_the_method_change_and_shows_a_lone_e
 def _top_gains(code: str) -> list[RankResult]:
     editions = current_editions([code])
     latest = max((e for e in editions if e.run_id), key=lambda e: e.year)
-    rows = current_results(
-        RankResult.objects.filter(unit=_home(), edition_id=latest.pk, cost_share__gt=0),
-        editions,
-    ).exclude(component_code="")
+    rows = with_figures(
+        current_results(
+            RankResult.objects.filter(unit=_home(), edition_id=latest.pk, weight__isnull=False),
+            editions,
+        ).exclude(component_code=""),
+        priorities=True,
+    )
+    rows = [r for r in rows if (r.cost_share or 0) > 0]
     return sorted(rows, key=lambda r: (r.analysis_basis == "illustrative", -(r.cost_share or 0)))
 
 
@@ -285,8 +289,8 @@ def test_change_line_never_compares_across_a_methodology_break(reference_units):
     editions = current_editions(["PAPI"])
     rows = {
         r.edition_id: result_row(r)
-        for r in current_results(
-            RankResult.objects.filter(unit=_home(), component_code=""), editions
+        for r in with_figures(
+            current_results(RankResult.objects.filter(unit=_home(), component_code=""), editions)
         )
     }
     series = [(e, rows[e.pk]) for e in editions if e.year in (2017, 2018)]

@@ -18,7 +18,7 @@ from indices.models import (
     Target,
     TargetResult,
 )
-from indices.selectors_analytics import analysis_rows
+from indices.selectors_analytics import analysis_rows, with_figures
 from tests.factories import ComponentFactory, EditionFactory, IndexFactory
 from units.models import Unit
 
@@ -335,7 +335,10 @@ def test_priorities_and_what_if_on_a_weighted_index(reference_units):
     analysis_rebuild(edition_ids=[edition.pk], trigger="admin")
     # Totals: Đà Nẵng 80, Quảng Ngãi 74, Quảng Nam 58, Bình Định 60 → Quảng Nam 4th.
     results = {
-        r.component_code: r for r in RankResult.objects.filter(edition=edition, unit__code="49")
+        r.component_code: r
+        for r in with_figures(
+            RankResult.objects.filter(edition=edition, unit__code="49"), priorities=True
+        )
     }
     assert results[""].rank == 4
     # Cost = weight share × 10 × gap to the leader: c1 0.8 × 10 × 3 = 24; c2 at the leader: 0.

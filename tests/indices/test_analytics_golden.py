@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from indices.analytics import compute_pandas
+from indices.analytics.peers import DERIVED_FIELDS, DERIVED_FLOATS, with_figures
 from indices.analytics.runs import analysis_rebuild
 from indices.analytics.store import FLOAT_FIELDS, RESULT_FIELDS
 from indices.models import AnalysisRun, IndexEdition, RankResult, TargetResult
@@ -22,6 +23,9 @@ from indices.services.imports.service import scores_import
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 STORED_UNIT = 1e-4
 KEY = ("unit_id", "component_code")
+# What a reader sees of a row: the stored columns and the figures derived when it is read.
+READ_FIELDS = [*RESULT_FIELDS, *DERIVED_FIELDS]
+READ_FLOATS = FLOAT_FIELDS | set(DERIVED_FLOATS)
 
 pytestmark = pytest.mark.demo
 
@@ -47,7 +51,7 @@ def _expected(edition: IndexEdition, run_id: int) -> tuple[dict, list[dict]]:
     prepared = compute_pandas.results_prepared(frame, run_id)
     rows = {}
     for record in prepared.to_dict("records"):
-        row = {name: _plain(record[name]) for name in RESULT_FIELDS}
+        row = {name: _plain(record[name]) for name in READ_FIELDS}
         rows[tuple(row[k] for k in KEY)] = row
     return rows, targets
 
@@ -55,8 +59,8 @@ def _expected(edition: IndexEdition, run_id: int) -> tuple[dict, list[dict]]:
 def _differences(edition: IndexEdition, run: AnalysisRun) -> list[str]:
     expected, targets = _expected(edition, run.pk)
     actual = {
-        tuple(row[k] for k in KEY): row
-        for row in RankResult.objects.filter(run=run, edition=edition).values(*RESULT_FIELDS)
+        tuple(getattr(r, k) for k in KEY): {name: getattr(r, name) for name in READ_FIELDS}
+        for r in with_figures(RankResult.objects.filter(run=run, edition=edition), priorities=True)
     }
     where = f"{edition}"
     problems = []
@@ -64,9 +68,9 @@ def _differences(edition: IndexEdition, run: AnalysisRun) -> list[str]:
         return [f"{where}: rows {sorted(set(actual) ^ set(expected))[:5]}"]
     for key, want in expected.items():
         got = actual[key]
-        for name in RESULT_FIELDS:
+        for name in READ_FIELDS:
             a, b = got[name], want[name]
-            if name in FLOAT_FIELDS and a is not None and b is not None:
+            if name in READ_FLOATS and a is not None and b is not None:
                 same = abs(a - b) <= STORED_UNIT * 1.0001
             else:
                 same = a == b
