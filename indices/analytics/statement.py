@@ -23,7 +23,7 @@ from django.db import connection
 from indices.aggregation import effective_weights
 from indices.analytics.inputs import EditionContext
 from indices.analytics.store import RESULT_COLUMNS, RESULT_FIELDS, partition_name, partitioned
-from indices.models import Basis, ComponentFigures, RankResult, RegionFigures, Score
+from indices.models import Basis, ComponentFigures, Level, RankResult, RegionFigures, Score
 
 ILL, INT, PUB, DER = Basis.ILLUSTRATIVE, Basis.INTERNAL, Basis.PUBLISHED, Basis.DERIVED
 STORED = 10000  # four stored decimals
@@ -42,6 +42,7 @@ class Plan:
     decimals: int
     span: float
     weights: dict[str, float]
+    components: list[tuple[int, str]]  # id and code of the edition's components
     method: str  # the rating scheme's method, "" without scheme or bands
     basis_method: str  # the scheme's method, "published" without scheme
     computed_scheme: bool
@@ -49,6 +50,7 @@ class Plan:
     thresholds: list[tuple[float, str]]  # (minimum, name), the best band first
     rank_only: bool
     has_totals: bool
+    has_regions: bool  # the edition ranks provinces, which belong to regions
 
 
 def edition_plan(ctx: EditionContext, *, built_by_run: dict[int, int] | None = None) -> Plan:
@@ -72,6 +74,7 @@ def edition_plan(ctx: EditionContext, *, built_by_run: dict[int, int] | None = N
         decimals=edition.decimals,
         span=float(edition.total_max - edition.total_min) or 1.0,
         weights=effective_weights(edition, ctx.components),
+        components=[(c.pk, c.code) for c in ctx.components],
         method=method,
         basis_method=scheme.method if scheme else "published",
         computed_scheme=scheme is not None and scheme.method != "published",
@@ -83,6 +86,8 @@ def edition_plan(ctx: EditionContext, *, built_by_run: dict[int, int] | None = N
         ],
         rank_only=totals.exclude(state="value").filter(published_rank__isnull=False).exists(),
         has_totals=totals.filter(state="value").exists(),
+        # Provinces belong to regions; departments, districts and communes do not.
+        has_regions=edition.level == Level.PROVINCE,
     )
 
 
@@ -245,15 +250,35 @@ def _top_basis(rank: str) -> str:
 
 def _result_rows(plan: Plan, run_id: int, table: str) -> Statement:
     """The INSERT … SELECT of every RankResult column: the edition's scores ranked nationally
-    and within their region (two sorts; each component's peer count and bases ride on the
-    first), joined by hash with the weights, quartile names and the previous edition."""
-    weights_cte, weights_params = _values(
-        "weights", {"wcode": "VARCHAR(40)", "weight": DOUBLE}, list(plan.weights.items())
+    and within their region (two sorts, one where no unit has a region; each component's peer
+    count and bases ride on the national one), joined by hash with the weights and the previous
+    edition."""
+    # The edition's components with their codes and weights in the total: one hash join on ids.
+    comps_cte, comps_params = _values(
+        "comps",
+        {"kid": "INTEGER", "kcode": "VARCHAR(40)", "kweight": DOUBLE},
+        [(pk, code, plan.weights.get(code)) for pk, code in plan.components],
     )
-    quartiles_cte, quartile_params = _values(
-        "quartiles",
-        {"qorder": "INTEGER", "qname": "VARCHAR(40)"},
-        sorted(plan.quartile_names.items()),
+    # The quartile a rank falls in, named by the scheme's bands: a CASE, not a join.
+    quartile_params = [name for _order, name in sorted(plan.quartile_names.items())]
+    if quartile_params:
+        places = " ".join(
+            f"WHEN {order} THEN CAST(%s AS VARCHAR(40))"
+            for order, _name in sorted(plan.quartile_names.items())
+        )
+        quartile = (
+            "CASE WHEN r.rnk IS NOT NULL AND r.peer_count > 0 THEN "
+            f"CASE (4 * r.rnk + r.peer_count - 1) / r.peer_count {places} END END"
+        )
+    else:
+        quartile = "CAST(NULL AS VARCHAR(40))"
+    by_value = "(PARTITION BY cid, valued ORDER BY value DESC)"
+    by_region_value = "(PARTITION BY cid, region_id, valued ORDER BY value DESC)"
+    # Units without a region (departments, communes) need no second sort.
+    region_rank = (
+        f"CASE WHEN valued = 1 AND region_id IS NOT NULL THEN RANK() OVER {by_region_value} END"
+        if plan.has_regions
+        else "CAST(NULL AS INTEGER)"
     )
     thresholds_cte, threshold_params = _values(
         "thresholds",
@@ -268,8 +293,6 @@ def _result_rows(plan: Plan, run_id: int, table: str) -> Statement:
         ).values()
     )
     columns = ", ".join(f'"{column}"' for column in RESULT_COLUMNS)
-    by_value = "(PARTITION BY cid, valued ORDER BY value DESC)"
-    by_region_value = "(PARTITION BY cid, region_id, valued ORDER BY value DESC)"
     # A component's peers are its valued rows (a score has a value exactly when its state is
     # "value"): their count and bases ride on the national sort.
     peers = "OVER (PARTITION BY cid, valued)"
@@ -277,15 +300,13 @@ def _result_rows(plan: Plan, run_id: int, table: str) -> Statement:
     # as parameters.
     sql = f"""INSERT INTO {table} ({columns})
 WITH
-{weights_cte},
-{quartiles_cte},
+{comps_cte},
 {thresholds_cte},
 {previous_cte},
 ranked AS (
     SELECT base.*,
         CASE WHEN valued = 1 THEN RANK() OVER {by_value} END AS rnk,
-        CASE WHEN valued = 1 AND region_id IS NOT NULL THEN RANK() OVER {by_region_value} END
-            AS region_rank,
+        {region_rank} AS region_rank,
         COUNT(value) {peers} AS peer_count,
         MAX(CASE WHEN valued = 1 AND basis = '{ILL}' THEN 1 ELSE 0 END) {peers} AS peers_ill,
         MIN(CASE WHEN valued = 1 THEN CASE WHEN basis = '{INT}' THEN 1 ELSE 0 END END) {peers}
@@ -303,8 +324,8 @@ ranked AS (
     ) base
 ),
 coded AS (
-    SELECT ranked.*, COALESCE(c.code, '') AS code
-    FROM ranked LEFT JOIN indices_component c ON c.id = ranked.component_id
+    SELECT ranked.*, COALESCE(k.kcode, '') AS code, k.kweight AS weight
+    FROM ranked LEFT JOIN comps k ON k.kid = ranked.component_id
 ),
 joined AS (
     SELECT r.*,
@@ -321,13 +342,10 @@ joined AS (
                     WHEN r.basis = '{INT}' AND r.peers_internal = 1 THEN '{INT}'
                     ELSE '{DER}' END
             ELSE '' END AS rank_basis,
-        CASE WHEN w.weight IS NOT NULL AND r.valued = 1 AND {int(plan.has_totals)} = 1
+        CASE WHEN r.weight IS NOT NULL AND r.valued = 1 AND {int(plan.has_totals)} = 1
             THEN 1 ELSE 0 END AS is_comp,
-        w.weight, q.qname, p.*
+        {quartile} AS qname, p.*
     FROM coded r
-    LEFT JOIN weights w ON w.wcode = r.code
-    LEFT JOIN quartiles q ON r.rnk IS NOT NULL AND r.peer_count > 0
-        AND q.qorder = (4 * r.rnk + r.peer_count - 1) / r.peer_count
     LEFT JOIN previous p ON p.punit = r.unit_id AND p.pcode = r.code
 ),
 final AS (
@@ -337,11 +355,12 @@ final AS (
 SELECT {select}
 FROM final"""  # noqa: S608
     params = (
-        weights_params
-        + quartile_params
+        comps_params
         + threshold_params
         + previous_params
-        + [plan.edition_id, run_id, plan.decimals]
+        + [plan.edition_id]
+        + quartile_params
+        + [run_id, plan.decimals]
     )
     return sql, params
 
@@ -382,6 +401,8 @@ SELECT {run}, {edition}, component_code, COUNT(value), MAX(value), AVG(value),
 FROM {table}
 WHERE {where} AND state = 'value' AND region_id IS NOT NULL
 GROUP BY component_code, region_id"""  # noqa: S608
+    if not plan.has_regions:
+        return [(national, [*weights_params, plan.span])]
     return [(national, [*weights_params, plan.span]), (regional, [])]
 
 

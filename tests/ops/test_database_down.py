@@ -4,8 +4,11 @@ answer the portal's 500 page. `make faults` crashes a real PostgreSQL under the 
 
 import pytest
 from django.conf import settings
+from django.core.management import CommandError, call_command
 from django.db import InterfaceError, OperationalError
 from django.test import Client
+
+from tests.factories import EditionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -50,3 +53,27 @@ def test_persistent_connections_are_checked_before_use():
     if database["ENGINE"].endswith("sqlite3"):
         pytest.skip("no persistent connections on SQLite")
     assert database["CONN_HEALTH_CHECKS"] is True
+
+
+@pytest.mark.parametrize("error", [OperationalError, InterfaceError])
+def test_a_command_line_import_with_the_database_down_ends_with_one_clear_line(
+    monkeypatch, error, tmp_path
+):
+    """The command line says what happened and that nothing was half-written, exit status 1,
+    no traceback (`make faults` cut a real database under the web import)."""
+    edition = EditionFactory()
+    path = tmp_path / "scores.csv"
+    path.write_text("Tỉnh,Điểm\nQuảng Nam,60\n", encoding="utf-8")
+
+    def down(**kwargs):
+        raise error("could not connect to server: Connection refused\n\tIs the server running?")
+
+    monkeypatch.setattr("indices.management.commands.import_scores.scores_import", down)
+    with pytest.raises(CommandError) as raised:
+        call_command(
+            "import_scores", str(path), "--index", edition.index.code, "--year", edition.year
+        )
+    message = str(raised.value)
+    assert message.startswith("Không kết nối được cơ sở dữ liệu (could not connect to server")
+    assert "Không có gì được ghi dở" in message
+    assert "\n" not in message

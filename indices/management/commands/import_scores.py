@@ -13,6 +13,7 @@ from indices.services.imports.service import (
     ImportRejected,
     scores_import,
 )
+from reform_portal.cli import database_reachable
 
 
 class Command(BaseCommand):
@@ -31,6 +32,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        with database_reachable():
+            self._import(options)
+
+    def _import(self, options: dict[str, Any]) -> None:
         path = Path(str(options["path"]))
         if not path.exists():
             raise CommandError(_("Không tìm thấy tệp %(path)s") % {"path": path})
