@@ -232,11 +232,20 @@ def report_view(request: HttpRequest, pk: int) -> HttpResponse:
             report.refresh_from_db()
             detail = selectors.report_detail(report=report)
             rows = _forms(report, detail, request.POST)
-        elif request.FILES:
+        else:
+            # Nothing of this post was written: say so at the top, not only beside the field.
             messages.error(
                 request,
-                _("Tệp đã chọn chưa được lưu vì báo cáo còn lỗi: sửa lỗi rồi chọn lại tệp."),
+                _(
+                    "Chưa lưu: báo cáo còn ô có lỗi (đánh dấu bên dưới). Nội dung bạn nhập vẫn "
+                    "còn trên trang; sửa lỗi rồi bấm lưu lại."
+                ),
             )
+            if request.FILES:
+                messages.error(
+                    request,
+                    _("Tệp đã chọn chưa được lưu vì báo cáo còn lỗi: sửa lỗi rồi chọn lại tệp."),
+                )
     elif action in ("approve", "return"):
         if not can_review:
             raise PermissionDenied

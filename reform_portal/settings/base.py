@@ -84,7 +84,14 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the dev server read while an eager rebuild writes.
-    DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20}
+    # IMMEDIATE: a transaction takes SQLite's write lock when it begins and waits up to the
+    # timeout for it, instead of failing with "database is locked" when two requests that
+    # both read first then try to write (a double-clicked button) upgrade their locks at once.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL;",
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+    }
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     # A persistent connection outlives a database restart: check it before each request's

@@ -21,6 +21,7 @@
   var restored = document.getElementById("draft-restored");
   var key = form.getAttribute("data-draft");
   var dirty = false;
+  var ERRORS = ".error, .errorlist, [aria-invalid='true']";
 
   function fields() {
     return Array.prototype.filter.call(form.elements, function (el) {
@@ -75,12 +76,14 @@
         }
         restored.hidden = false;
       }
-    } else if (!form.querySelector(".error")) {
+    } else if (!form.querySelector(ERRORS)) {
       store.removeItem(key);  // the server holds exactly this text: it was saved
     }
   }
 
   restore();
+  // A page shown with errors holds what was posted but nothing of it was saved: it is unsaved.
+  if (form.querySelector(ERRORS)) { mark(); keep(); }
   form.addEventListener("input", function () { mark(); keep(); });
   form.addEventListener("change", function () { mark(); keep(); });
   form.addEventListener("submit", function () { keep(); dirty = false; });

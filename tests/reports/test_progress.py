@@ -230,6 +230,11 @@ def test_head_saves_and_submits_through_the_page(client, plan, open_window, head
     }
     body = client.post(reverse("reports:report", args=[report.pk]), data).content.decode()
     assert "“N/A” không phải là số" in body
+    # Said at the top too: nothing of this post was saved, and the typed text is still there.
+    assert "Chưa lưu: báo cáo còn ô có lỗi" in body
+    assert "Đã ban hành quy trình" in body
+    progress.refresh_from_db()
+    assert progress.done == ""
     data[f"i{indicator.pk}"] = "9,5"
     data[f"p{progress.pk}-explanation"] = "Minh chứng nộp bản giấy"
     data["action"] = "submit"
