@@ -117,7 +117,17 @@ def _check_archive(data: bytes, suffix: str, limits: ReadLimits) -> bool:
         raise UnreadableFile(str(error)) from error
 
 
+# How a spreadsheet package begins (.xlsx and .ods are zip archives; .xls an OLE2 compound
+# file): a CSV that begins so is a workbook renamed, not a text file in another encoding.
+WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+
+
 def _decode_csv(data: bytes) -> str:
+    if data.startswith(WORKBOOK_MAGIC):
+        raise UnreadableFile(
+            "Tệp có đuôi .csv nhưng thực chất là bảng tính Excel hoặc ODS: hãy đổi lại đuôi "
+            "(.xlsx, .ods) hoặc mở tệp và lưu thành CSV UTF-8."
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -380,3 +380,12 @@ def test_reading_within_a_small_memory_limit_fails_cleanly():
     )
     assert done.returncode == 0, done.stderr  # the reading process itself carries on
     assert "REFUSED Tệp vượt giới hạn bộ nhớ/thời gian đọc" in done.stdout, done.stdout
+
+
+def test_a_workbook_renamed_csv_is_named_as_such_not_as_an_encoding_problem():
+    """An .xlsx saved under a .csv name: the reason says what the file is (the new-user review
+    was told to re-save it as UTF-8, which would not have helped)."""
+    with pytest.raises(UnreadableFile, match="thực chất là bảng tính Excel hoặc ODS"):
+        read_spreadsheet(
+            data=_workbook(_sheet('<row r="1"><c r="A1"><v>1</v></c></row>')), filename="diem.csv"
+        )
