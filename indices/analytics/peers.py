@@ -18,9 +18,10 @@ from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 
+from indices.analytics.store import STORED_DECIMALS
 from indices.models import ComponentFigures, RankResult, RegionFigures
 
-STORED = 10_000  # four stored decimals
+STORED = 10**STORED_DECIMALS  # the stored figures' scale (x × 10⁴)
 UnitKey = tuple[int, int, int]  # run, edition, unit
 
 # The attributes `with_figures` sets, by kind.

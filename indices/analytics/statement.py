@@ -22,11 +22,17 @@ from django.db import connection
 
 from indices.aggregation import effective_weights
 from indices.analytics.inputs import EditionContext
-from indices.analytics.store import RESULT_COLUMNS, RESULT_FIELDS, partition_name, partitioned
+from indices.analytics.store import (
+    RESULT_COLUMNS,
+    RESULT_FIELDS,
+    STORED_DECIMALS,
+    partition_name,
+    partitioned,
+)
 from indices.models import Basis, ComponentFigures, Level, RankResult, RegionFigures, Score
 
 ILL, INT, PUB, DER = Basis.ILLUSTRATIVE, Basis.INTERNAL, Basis.PUBLISHED, Basis.DERIVED
-STORED = 10000  # four stored decimals
+STORED = 10**STORED_DECIMALS  # the stored figures' scale (x × 10⁴)
 DOUBLE = "DOUBLE PRECISION"  # a REAL affinity on SQLite, float8 on PostgreSQL
 Statement = tuple[str, list[Any]]  # SQL text and its parameters
 
