@@ -7,10 +7,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from django.db import connection
+from django.db import ProgrammingError, connection, transaction
 
 from indices.analytics.inputs import EditionContext, edition_context
-from indices.analytics.statement import RESULTS_TABLE, Plan, edition_plan, results_statements
+from indices.analytics.staging import (
+    attach_statement,
+    partition_statements,
+    previous_source,
+    results_statements,
+)
+from indices.analytics.statement import RESULTS_TABLE, Plan, edition_plan
+from indices.analytics.store import partition_name, partitioned
 from indices.analytics.targets import Figures, target_results
 from indices.models import ComponentFigures, IndexEdition, RankResult, Score, Target
 
@@ -37,31 +44,63 @@ class EditionResults:
     written: int = 0
     _figures: dict[tuple[int, int, str], Figures] = field(default_factory=dict)
 
-    def write(self, run_id: int) -> int:
-        """Insert the edition's rows for the run; the number of rows written."""
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # Sorts of a national edition (400,000 rows) stay in memory; JIT compiling the
-                # statements costs more than it saves.
-                cursor.execute("SET LOCAL work_mem = '256MB'")
-                # The attach builds the partition's indexes: their sorts stay in memory too.
-                cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-                cursor.execute("SET LOCAL jit = off")
-                # Rows just written have no statistics yet: joins with them go by hash, never by
-                # sorting both sides.
-                cursor.execute("SET LOCAL enable_mergejoin = off")
-            for sql, params in results_statements(self.plan, run_id):
+    def stage(self, run_id: int) -> None:
+        """PostgreSQL: compute and store the edition's rows for the run in a table of their own,
+        before the switch transaction (which then only attaches it), so builders of other
+        editions run at the same time. SQLite writes everything in `write`."""
+        if not partitioned():
+            return
+        previous = previous_source(self.plan)
+        try:
+            self._stage_from(run_id, previous)
+        except ProgrammingError:
+            if previous is None:
+                raise
+            # The previous edition's rows went between the check and the read (another run
+            # replaced them): compute its figures from its scores instead.
+            self._stage_from(run_id, None)
+
+    def _stage_from(self, run_id: int, previous: str | None) -> None:
+        part = partition_name(run_id, self.plan.edition_id)
+        create, fill = partition_statements(self.plan, run_id, previous)
+        with transaction.atomic(), connection.cursor() as cursor:
+            for sql, params in create:
                 cursor.execute(sql, params)
-                if sql.startswith(f"INSERT INTO {RESULTS_TABLE}"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            _session_settings(cursor)
+            for sql, params in fill:
+                cursor.execute(sql, params)
+                if sql.startswith(f"INSERT INTO {part} "):
                     self.written = cursor.rowcount
-        edition = self.ctx.edition
-        totals = RankResult.objects.filter(
-            run_id=run_id, edition=edition, component_code="", state=Score.State.VALUE
-        ).values_list("value", flat=True)
-        ComponentFigures.objects.filter(run_id=run_id, edition=edition, component_code="").update(
-            ladder=sorted(totals)
-        )
+            self._store_ladder(run_id, part)
+
+    def write(self, run_id: int) -> int:
+        """Inside the switch transaction: make the rows the run's own (PostgreSQL: attach the
+        staged table; SQLite: insert them); the number of rows written."""
+        with connection.cursor() as cursor:
+            if partitioned():
+                cursor.execute(*attach_statement(self.plan, run_id))
+                return self.written
+            previous = previous_source(self.plan)
+            for sql, params in results_statements(self.plan, run_id, previous):
+                cursor.execute(sql, params)
+                if sql.startswith(f"INSERT INTO {RESULTS_TABLE} "):
+                    self.written = cursor.rowcount
+        self._store_ladder(run_id, RESULTS_TABLE)
         return self.written
+
+    def _store_ladder(self, run_id: int, table: str) -> None:
+        """The sorted real totals, on the total's figures (the rank a value would reach)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT value FROM {table} WHERE run_id = %s AND edition_id = %s "  # noqa: S608
+                "AND component_code = '' AND state = %s ORDER BY value",
+                [run_id, self.plan.edition_id, Score.State.VALUE],
+            )
+            ladder = [row[0] for row in cursor.fetchall()]
+        ComponentFigures.objects.filter(
+            run_id=run_id, edition_id=self.plan.edition_id, component_code=""
+        ).update(ladder=ladder)
 
     def targets(self, run_id: int) -> list[dict[str, Any]]:
         """The status of every target in this edition, from the rows the run has written."""
@@ -96,6 +135,17 @@ def figures_in_year(target: Target, ctx: EditionContext, year: int) -> Figures:
         return float(score.value), float(score.published_rank)
     above = scores.filter(state=Score.State.VALUE, value__gt=score.value).count()
     return float(score.value), float(above + 1)
+
+
+def _session_settings(cursor: Any) -> None:
+    """PostgreSQL, for the staging transaction: sorts of a national edition (400,000 rows) and
+    its index builds stay in memory; JIT compiling the statements costs more than it saves; rows
+    just written have no statistics yet, so joins with them go by hash, never by sorting both
+    sides."""
+    cursor.execute("SET LOCAL work_mem = '256MB'")
+    cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+    cursor.execute("SET LOCAL jit = off")
+    cursor.execute("SET LOCAL enable_mergejoin = off")
 
 
 def edition_results(edition: IndexEdition, built: dict[int, int] | None = None) -> EditionResults:

@@ -20,6 +20,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from typing import Any
 
@@ -37,6 +38,7 @@ logger = logging.getLogger(__name__)
 # the one in force).
 STALE_SECONDS = 90
 REDISPATCH_SECONDS = 60
+BUILDERS = 2
 
 
 def stale_seconds() -> int:
@@ -150,6 +152,41 @@ def _build_edition(edition_id: int, run: AnalysisRun, built: dict[int, int]) -> 
             return written
 
 
+def builders() -> int:
+    """How many editions a run builds at once: `ANALYTICS_BUILDERS` on PostgreSQL (each builder
+    is a connection, and its statements one core); one on SQLite, which has a single writer, and
+    inside an open transaction, which other connections cannot see."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return 1
+    return max(1, int(getattr(settings, "ANALYTICS_BUILDERS", BUILDERS)))
+
+
+def _build_in_thread(edition_id: int, run: AnalysisRun, built: dict[int, int]) -> int:
+    try:
+        return _build_edition(edition_id, run, built)
+    finally:
+        connection.close()  # this thread's own connection
+
+
+def _each_built(edition_ids: list[int], run: AnalysisRun, built: dict[int, int]) -> Iterator[int]:
+    """Build the editions, `builders()` at a time; the rows written for each, as each ends. An
+    edition whose previous one is still being built reads the previous figures from its scores
+    instead of from the rows this run wrote (the same figures)."""
+    workers = min(builders(), len(edition_ids))
+    if workers <= 1:
+        for edition_id in edition_ids:
+            yield _build_edition(edition_id, run, built)
+        return
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"analysis-{run.pk}") as pool:
+        futures = [pool.submit(_build_in_thread, pk, run, built) for pk in edition_ids]
+        try:
+            for future in as_completed(futures):
+                yield future.result()
+        finally:
+            for future in futures:
+                future.cancel()  # after a failure, editions not yet started are not started
+
+
 def _claim_run(run_id: int) -> AnalysisRun | None:
     stale = _now() - dt.timedelta(seconds=stale_seconds())
     claimed = (
@@ -198,8 +235,8 @@ def analysis_run_execute(*, run_id: int) -> AnalysisRun | None:
     try:
         written_by_run: dict[int, int] = {}
         with run_heartbeat(run.pk):
-            for edition_id in _scope_editions(run):
-                written += _build_edition(edition_id, run, written_by_run)
+            for rows in _each_built(_scope_editions(run), run, written_by_run):
+                written += rows
                 built += 1
     except Exception:
         AnalysisRun.objects.filter(pk=run.pk).update(

@@ -2,9 +2,13 @@
 step: one INSERT … SELECT ranks the scores (window functions: two sorts, nationally and within
 each region) and writes every RankResult column of the run; two GROUP BYs over the rows just
 written then store each component's figures across peers (count, leader, mean, median) and each
-region's (count, best, mean) as `PeerFigures`. Gaps, percentiles, priorities and the rank a unit
-would reach by closing a gap are not stored per row: readers derive them for the rows they show
-(`indices.analytics.peers`). PostgreSQL, and SQLite ≥ 3.28.
+region's (count, best, mean) as `ComponentFigures` and `RegionFigures`. Gaps, percentiles,
+priorities and the rank a unit would reach by closing a gap are not stored per row: readers
+derive them for the rows they show (`indices.analytics.peers`). PostgreSQL, and SQLite ≥ 3.28.
+
+On PostgreSQL the rows are staged in a table of their own, with its indexes, before the switch
+transaction, which only attaches it as the (run, edition) partition: builders of several
+editions run at once (`indices.analytics.runs.builders`) and readers never wait on a build.
 
 What the statements need from Python is small and known before they run: the edition's weights
 (`effective_weights`), its rating bands, whether it compares with a previous edition, and two
@@ -19,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
+from django.db.models import Count, Q
 
 from indices.aggregation import effective_weights
 from indices.analytics.inputs import EditionContext
@@ -26,11 +31,10 @@ from indices.analytics.store import (
     RESULT_COLUMNS,
     RESULT_FIELDS,
     STORED_DECIMALS,
-    partition_name,
-    partitioned,
 )
 from indices.models import Basis, ComponentFigures, Level, RankResult, RegionFigures, Score
 
+RESULTS_TABLE = RankResult._meta.db_table
 ILL, INT, PUB, DER = Basis.ILLUSTRATIVE, Basis.INTERNAL, Basis.PUBLISHED, Basis.DERIVED
 STORED = 10**STORED_DECIMALS  # the stored figures' scale (x × 10⁴)
 DOUBLE = "DOUBLE PRECISION"  # a REAL affinity on SQLite, float8 on PostgreSQL
@@ -71,7 +75,11 @@ def edition_plan(ctx: EditionContext, *, built_by_run: dict[int, int] | None = N
         change_note = "no_previous"
     else:
         previous_id = ctx.previous.pk
-    totals = Score.objects.filter(edition=edition, component__isnull=True)
+    # One read of the edition's totals (by the (edition, component) index) answers both flags.
+    totals = Score.objects.filter(edition=edition, component__isnull=True).aggregate(
+        ranked_only=Count("pk", filter=~Q(state="value") & Q(published_rank__isnull=False)),
+        valued=Count("pk", filter=Q(state="value")),
+    )
     return Plan(
         edition_id=edition.pk,
         previous_id=previous_id,
@@ -90,8 +98,8 @@ def edition_plan(ctx: EditionContext, *, built_by_run: dict[int, int] | None = N
             for b in sorted(ctx.bands, key=lambda b: b.order)
             if b.min_value is not None
         ],
-        rank_only=totals.exclude(state="value").filter(published_rank__isnull=False).exists(),
-        has_totals=totals.filter(state="value").exists(),
+        rank_only=totals["ranked_only"] > 0,
+        has_totals=totals["valued"] > 0,
         # Provinces belong to regions; departments, districts and communes do not.
         has_regions=edition.level == Level.PROVINCE,
     )
@@ -162,10 +170,10 @@ def _outputs(*, rank_only: bool, computed: bool, group_basis: str) -> dict[str, 
     return {name: outputs[name] for name in RESULT_FIELDS}
 
 
-def _previous_cte(plan: Plan) -> Statement:
+def _previous_cte(plan: Plan, stored: str | None) -> Statement:
     """The previous edition's real values and shown ranks, with their bases: read back from
-    this run's own rows when the run has just built it (and they are still there), computed
-    from its scores otherwise."""
+    `stored`, the table of the rows this run has just written for it, or computed from its
+    scores."""
     if plan.previous_id is None:
         return (
             "previous AS (SELECT CAST(NULL AS INTEGER) AS punit, CAST(NULL AS VARCHAR(40)) "
@@ -174,11 +182,21 @@ def _previous_cte(plan: Plan) -> Statement:
             "WHERE 1 = 0)",
             [],
         )
-    peers = "OVER (PARTITION BY s.component_id)"
+    if stored is not None:
+        return (
+            "previous AS (SELECT unit_id AS punit, component_code AS pcode, value AS pvalue, "  # noqa: S608
+            "display_rank AS prank, basis AS pbasis, rank_basis AS prank_basis "
+            f"FROM {stored} WHERE run_id = %s AND edition_id = %s AND state = 'value')",
+            [plan.previous_run_id, plan.previous_id],
+        )
+    peers = (
+        "OVER (PARTITION BY s.component_id ORDER BY s.value DESC "
+        "ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)"
+    )
     computed = f"""SELECT s.unit_id AS punit, COALESCE(c.code, '') AS pcode,
         CAST(s.value AS {DOUBLE}) AS pvalue,
         CASE WHEN s.component_id IS NULL AND s.published_rank IS NOT NULL THEN s.published_rank
-            ELSE RANK() OVER (PARTITION BY s.component_id ORDER BY s.value DESC) END AS prank,
+            ELSE RANK() {peers} END AS prank,
         COALESCE(s.basis, '{PUB}') AS pbasis,
         CASE WHEN s.component_id IS NULL AND s.published_rank IS NOT NULL THEN
                 CASE WHEN s.basis = '{ILL}' THEN '{ILL}' ELSE '{PUB}' END
@@ -190,19 +208,7 @@ def _previous_cte(plan: Plan) -> Statement:
     FROM indices_score s
     LEFT JOIN indices_component c ON c.id = s.component_id
     WHERE s.edition_id = %s AND s.state = 'value'"""  # noqa: S608
-    if plan.previous_run_id is None:
-        return f"previous AS ({computed})", [plan.previous_id]
-    stored = (
-        "SELECT unit_id AS punit, component_code AS pcode, value AS pvalue, "
-        "display_rank AS prank, basis AS pbasis, rank_basis AS prank_basis "
-        "FROM indices_rankresult WHERE run_id = %s AND edition_id = %s AND state = 'value'"
-    )
-    stored_params = [plan.previous_run_id, plan.previous_id]
-    gone = "NOT EXISTS (SELECT 1 FROM indices_rankresult WHERE run_id = %s AND edition_id = %s)"
-    return (
-        f"previous AS ({stored} UNION ALL SELECT * FROM ({computed}) scored WHERE {gone})",  # noqa: S608
-        [*stored_params, plan.previous_id, *stored_params],
-    )
+    return f"previous AS ({computed})", [plan.previous_id]
 
 
 def _changes(plan: Plan) -> str:
@@ -254,7 +260,7 @@ def _top_basis(rank: str) -> str:
     )
 
 
-def _result_rows(plan: Plan, run_id: int, table: str) -> Statement:
+def result_rows(plan: Plan, run_id: int, table: str, previous: str | None) -> Statement:
     """The INSERT … SELECT of every RankResult column: the edition's scores ranked nationally
     and within their region (two sorts, one where no unit has a region; each component's peer
     count and bases ride on the national one), joined by hash with the weights and the previous
@@ -278,7 +284,12 @@ def _result_rows(plan: Plan, run_id: int, table: str) -> Statement:
         )
     else:
         quartile = "CAST(NULL AS VARCHAR(40))"
-    by_value = "(PARTITION BY cid, valued ORDER BY value DESC)"
+    # One window serves the rank and the peer figures: ordered for the rank, framed over the
+    # whole partition for the count and the bases, so both come from one sort and one pass.
+    by_value = (
+        "(PARTITION BY cid, valued ORDER BY value DESC "
+        "ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)"
+    )
     by_region_value = "(PARTITION BY cid, region_id, valued ORDER BY value DESC)"
     # Units without a region (departments, communes) need no second sort.
     region_rank = (
@@ -291,7 +302,7 @@ def _result_rows(plan: Plan, run_id: int, table: str) -> Statement:
         {"tpos": "INTEGER", "tmin": DOUBLE, "tname": "VARCHAR(40)"},
         [(i, minimum, name) for i, (minimum, name) in enumerate(plan.thresholds)],
     )
-    previous_cte, previous_params = _previous_cte(plan)
+    previous_cte, previous_params = _previous_cte(plan, previous)
     group, group_basis = _group(plan)
     select = ",\n    ".join(
         _outputs(
@@ -301,7 +312,13 @@ def _result_rows(plan: Plan, run_id: int, table: str) -> Statement:
     columns = ", ".join(f'"{column}"' for column in RESULT_COLUMNS)
     # A component's peers are its valued rows (a score has a value exactly when its state is
     # "value"): their count and bases ride on the national sort.
-    peers = "OVER (PARTITION BY cid, valued)"
+    peers = f"OVER {by_value}"
+    # Only provinces belong to regions: other units need no join to read theirs.
+    region, units_join = (
+        ("u.region_id", "JOIN units_unit u ON u.id = s.unit_id")
+        if plan.has_regions
+        else ("CAST(NULL AS INTEGER)", "")
+    )
     # Every piece put into the text is a constant of this module or a placeholder; values go
     # as parameters.
     sql = f"""INSERT INTO {table} ({columns})
@@ -322,10 +339,10 @@ ranked AS (
             COALESCE(s.component_id, 0) AS cid, s.state,
             CAST(s.value AS {DOUBLE}) AS value, s.published_rank,
             COALESCE(s.published_group, '') AS published_group,
-            u.region_id, COALESCE(s.basis, '{PUB}') AS basis,
+            {region} AS region_id, COALESCE(s.basis, '{PUB}') AS basis,
             CASE WHEN s.state = 'value' THEN 1 ELSE 0 END AS valued
         FROM indices_score s
-        JOIN units_unit u ON u.id = s.unit_id
+        {units_join}
         WHERE s.edition_id = %s
     ) base
 ),
@@ -371,7 +388,7 @@ FROM final"""  # noqa: S608
     return sql, params
 
 
-def _figures(plan: Plan, run_id: int, table: str) -> list[Statement]:
+def figures_statements(plan: Plan, run_id: int, table: str) -> list[Statement]:
     """Each component's figures across its peers (count, leader, mean, median, the leader's
     basis, its weight in the total when a gap on it is priced), and each region's (count, best,
     mean, the best's basis), from the rows just written: hash aggregates. The median is the mean
@@ -410,37 +427,3 @@ GROUP BY component_code, region_id"""  # noqa: S608
     if not plan.has_regions:
         return [(national, [*weights_params, plan.span])]
     return [(national, [*weights_params, plan.span]), (regional, [])]
-
-
-RESULTS_TABLE = RankResult._meta.db_table
-
-
-def results_statements(plan: Plan, run_id: int) -> list[Statement]:
-    """The statements that write the edition's rows and figures for the run, in order: rank the
-    scores and insert every result column, then aggregate the figures across peers from them.
-
-    On PostgreSQL the rows go into a fresh table without indexes, which is then attached as the
-    (run, edition) partition of the results: its indexes are built once, in bulk, by the attach
-    (five times cheaper than maintaining them row by row)."""
-    if not partitioned():
-        return [
-            _result_rows(plan, run_id, RESULTS_TABLE),
-            *_figures(plan, run_id, RESULTS_TABLE),
-        ]
-    part = partition_name(run_id, plan.edition_id)
-    run, edition = int(run_id), int(plan.edition_id)
-    return [
-        (f"DROP TABLE IF EXISTS {part}", []),
-        (
-            f"CREATE TABLE {part} (LIKE {RESULTS_TABLE} INCLUDING DEFAULTS INCLUDING CONSTRAINTS, "
-            f"CHECK (run_id = {run} AND edition_id = {edition}))",
-            [],
-        ),
-        _result_rows(plan, run_id, part),
-        *_figures(plan, run_id, part),
-        (
-            f"ALTER TABLE {RESULTS_TABLE} ATTACH PARTITION {part} "
-            f"FOR VALUES FROM ({run}, {edition}) TO ({run}, {edition + 1})",
-            [],
-        ),
-    ]

@@ -97,7 +97,13 @@ class Score(models.Model):
                 name="score_value_matches_state",
             ),
         ]
-        indexes = [models.Index(fields=["edition", "component"])]
+        indexes = [
+            models.Index(fields=["edition", "component"]),
+            # An edition's totals, without reading its component scores (the rebuild's plan).
+            models.Index(
+                fields=["edition"], condition=Q(component__isnull=True), name="score_totals"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.edition} · {self.component or 'total'}"

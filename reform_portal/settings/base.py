@@ -184,6 +184,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS["socket_connect_timeout"] = CELERY_BROKER_CONNEC
 # A rebuild whose heartbeat is older than this is taken over (its worker died). The heartbeat is
 # refreshed every sixth of it while a rebuild runs.
 ANALYTICS_STALE_SECONDS = env.int("ANALYTICS_STALE_SECONDS", default=90)
+# PostgreSQL: editions a rebuild builds at once, one connection (and one core) each.
+ANALYTICS_BUILDERS = env.int("ANALYTICS_BUILDERS", default=2)
 # How often beat sweeps for runs to send again: queued for a minute and never taken (the broker
 # was down), or running with a stale heartbeat (the worker died). A dead worker's run is taken
 # over within stale + sweep seconds (under two minutes on the defaults).

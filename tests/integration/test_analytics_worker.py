@@ -8,10 +8,11 @@ import pytest
 from django.db import connection
 
 from indices.analytics.queue import analysis_request
-from indices.analytics.runs import analysis_run_execute
+from indices.analytics.runs import analysis_rebuild, analysis_run_execute, builders
 from indices.models import AnalysisRun, EditionAnalysis, IndexEdition, RankResult, Score
 from indices.selectors_analytics import analysis_rows
 from indices.services.imports.service import scores_import
+from tests.golden import assert_same, published_editions
 
 pytestmark = pytest.mark.integration
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -109,3 +110,24 @@ def test_concurrent_rebuilds_of_one_edition_end_with_one_generation(transactiona
     assert results.values("run_id").distinct().count() == 1
     assert results.count() == Score.objects.filter(edition=edition).count()
     assert EditionAnalysis.objects.get(edition=edition).run_id == results.first().run_id
+
+
+def test_builders_in_parallel_write_what_the_pandas_engine_computes(
+    transactional_db, demo_data, settings
+):
+    """Outside a transaction on PostgreSQL, editions are built two at a time, each staged on its
+    own connection; an edition whose previous one is still being built reads the previous
+    figures from its scores. Every row equals the pandas engine's, as built one at a time."""
+    settings.ANALYTICS_BUILDERS = 2
+    assert builders() == 2
+    run = analysis_rebuild(edition_ids=None, trigger="admin")
+    editions = published_editions()
+    assert run.editions_built == len(editions) > 10
+    assert_same(run, editions)
+    # Only the served generation is left: no staged table outlives its switch.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_class WHERE relname LIKE 'indices_rankresult_r%%' "
+            "AND relkind = 'r' AND NOT relispartition"
+        )
+        assert cursor.fetchone()[0] == 0
