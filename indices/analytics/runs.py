@@ -15,6 +15,7 @@ lost or a dead worker left: the queued run in the database is the outbox.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 import threading
 import time
@@ -161,30 +162,44 @@ def builders() -> int:
     return max(1, int(getattr(settings, "ANALYTICS_BUILDERS", BUILDERS)))
 
 
-def _build_in_thread(edition_id: int, run: AnalysisRun, built: dict[int, int]) -> int:
+def _build_slice(
+    edition_ids: list[int], run: AnalysisRun, built: dict[int, int], stop: threading.Event
+) -> list[int]:
+    """One builder's editions, in order, on this thread's own connection: until one fails or
+    another builder's did (`stop`)."""
+    written = []
     try:
-        return _build_edition(edition_id, run, built)
+        for edition_id in edition_ids:
+            if stop.is_set():
+                break
+            try:
+                written.append(_build_edition(edition_id, run, built))
+            except BaseException:
+                stop.set()
+                raise
     finally:
-        connection.close()  # this thread's own connection
+        connection.close()
+    return written
 
 
 def _each_built(edition_ids: list[int], run: AnalysisRun, built: dict[int, int]) -> Iterator[int]:
-    """Build the editions, `builders()` at a time; the rows written for each, as each ends. An
-    edition whose previous one is still being built reads the previous figures from its scores
-    instead of from the rows this run wrote (the same figures)."""
+    """Build the editions, `builders()` at a time; the rows written for each. Each builder
+    takes a run of consecutive editions (in (index, year) order), so an edition's previous one
+    has mostly just been built by the same builder and its rows are read back; the first of a
+    builder's editions reads the previous figures from the scores instead (the same figures)."""
     workers = min(builders(), len(edition_ids))
     if workers <= 1:
         for edition_id in edition_ids:
             yield _build_edition(edition_id, run, built)
         return
+    # Ceiling bounds: the longer runs come first, as the first of all reads no previous rows.
+    bounds = [-(-n * len(edition_ids) // workers) for n in range(workers + 1)]
+    slices = [edition_ids[start:end] for start, end in itertools.pairwise(bounds)]
+    stop = threading.Event()
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"analysis-{run.pk}") as pool:
-        futures = [pool.submit(_build_in_thread, pk, run, built) for pk in edition_ids]
-        try:
-            for future in as_completed(futures):
-                yield future.result()
-        finally:
-            for future in futures:
-                future.cancel()  # after a failure, editions not yet started are not started
+        futures = [pool.submit(_build_slice, part, run, built, stop) for part in slices]
+        for future in as_completed(futures):
+            yield from future.result()
 
 
 def _claim_run(run_id: int) -> AnalysisRun | None:
