@@ -171,40 +171,40 @@ def _outputs(*, rank_only: bool, computed: bool, group_basis: str) -> dict[str, 
 
 
 def _previous_cte(plan: Plan, stored: str | None) -> Statement:
-    """The previous edition's real values and shown ranks, with their bases: read back from
-    `stored`, the table of the rows this run has just written for it, or computed from its
-    scores."""
+    """The previous edition's real values and shown ranks, with whether each is illustrative:
+    read back from `stored`, the table of the rows this run has just written for it (on
+    PostgreSQL their own partition, which holds nothing else), or computed from its scores."""
     if plan.previous_id is None:
         return (
             "previous AS (SELECT CAST(NULL AS INTEGER) AS punit, CAST(NULL AS VARCHAR(40)) "
             f"AS pcode, CAST(NULL AS {DOUBLE}) AS pvalue, CAST(NULL AS INTEGER) AS prank, "
-            "CAST(NULL AS VARCHAR(12)) AS pbasis, CAST(NULL AS VARCHAR(12)) AS prank_basis "
-            "WHERE 1 = 0)",
+            "CAST(NULL AS INTEGER) AS pill, CAST(NULL AS INTEGER) AS prank_ill WHERE 1 = 0)",
             [],
         )
     if stored is not None:
+        own = stored != RESULTS_TABLE
+        where = "state = 'value'" if own else "run_id = %s AND edition_id = %s AND state = 'value'"
         return (
             "previous AS (SELECT unit_id AS punit, component_code AS pcode, value AS pvalue, "  # noqa: S608
-            "display_rank AS prank, basis AS pbasis, rank_basis AS prank_basis "
-            f"FROM {stored} WHERE run_id = %s AND edition_id = %s AND state = 'value')",
-            [plan.previous_run_id, plan.previous_id],
+            f"display_rank AS prank, CASE WHEN basis = '{ILL}' THEN 1 ELSE 0 END AS pill, "
+            f"CASE WHEN rank_basis = '{ILL}' THEN 1 ELSE 0 END AS prank_ill "
+            f"FROM {stored} WHERE {where})",
+            [] if own else [plan.previous_run_id, plan.previous_id],
         )
     peers = (
         "OVER (PARTITION BY s.component_id ORDER BY s.value DESC "
         "ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)"
     )
+    # A rank is illustrative when its own value is, or (computed, not published) when any
+    # value it was ranked among is.
     computed = f"""SELECT s.unit_id AS punit, COALESCE(c.code, '') AS pcode,
         CAST(s.value AS {DOUBLE}) AS pvalue,
         CASE WHEN s.component_id IS NULL AND s.published_rank IS NOT NULL THEN s.published_rank
             ELSE RANK() {peers} END AS prank,
-        COALESCE(s.basis, '{PUB}') AS pbasis,
-        CASE WHEN s.component_id IS NULL AND s.published_rank IS NOT NULL THEN
-                CASE WHEN s.basis = '{ILL}' THEN '{ILL}' ELSE '{PUB}' END
-            WHEN s.basis = '{ILL}'
-                OR MAX(CASE WHEN s.basis = '{ILL}' THEN 1 ELSE 0 END) {peers} = 1 THEN '{ILL}'
-            WHEN s.basis = '{INT}'
-                AND MIN(CASE WHEN s.basis = '{INT}' THEN 1 ELSE 0 END) {peers} = 1 THEN '{INT}'
-            ELSE '{DER}' END AS prank_basis
+        CASE WHEN s.basis = '{ILL}' THEN 1 ELSE 0 END AS pill,
+        CASE WHEN s.basis = '{ILL}' THEN 1
+            WHEN s.component_id IS NULL AND s.published_rank IS NOT NULL THEN 0
+            ELSE MAX(CASE WHEN s.basis = '{ILL}' THEN 1 ELSE 0 END) {peers} END AS prank_ill
     FROM indices_score s
     LEFT JOIN indices_component c ON c.id = s.component_id
     WHERE s.edition_id = %s AND s.state = 'value'"""  # noqa: S608
@@ -219,12 +219,12 @@ def _changes(plan: Plan) -> str:
             f"CAST(NULL AS {DOUBLE}) AS score_change, CAST(NULL AS INTEGER) AS rank_change, "
             f"'{plan.change_note}' AS change_note"
         )
-    values_real = f"(basis <> '{ILL}' AND (pbasis IS NULL OR pbasis <> '{ILL}'))"
-    ranks_real = f"(rank_basis <> '{ILL}' AND (prank_basis IS NULL OR prank_basis <> '{ILL}'))"
+    values_real = f"(basis <> '{ILL}' AND COALESCE(pill, 0) = 0)"
+    ranks_real = f"(rank_basis <> '{ILL}' AND COALESCE(prank_ill, 0) = 0)"
     return (
         f"CASE WHEN {values_real} THEN value - pvalue END AS score_change, "
         f"CASE WHEN {ranks_real} THEN prank - display_rank END AS rank_change, "
-        f"CASE WHEN pbasis IS NOT NULL AND valued = 1 AND NOT ({values_real} AND {ranks_real}) "
+        f"CASE WHEN punit IS NOT NULL AND valued = 1 AND NOT ({values_real} AND {ranks_real}) "
         f"THEN '{ILL}' ELSE '' END AS change_note"
     )
 
