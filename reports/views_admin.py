@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reform_portal.permissions import require_perm
-from reports import services
+from reports import services_manage
 from reports.forms_admin import PlanForm, WindowForm
 from reports.models import Plan, ReportingWindow
 from reports.selectors_manage import plans_list, windows_list
@@ -52,7 +52,7 @@ def window_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            saved = services.window_save(
+            saved = services_manage.window_save(
                 window=window,
                 year=data["year"],
                 quarter=data["quarter"],
@@ -94,7 +94,7 @@ def plan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            saved = services.plan_save(
+            saved = services_manage.plan_save(
                 plan=plan,
                 name=data["name"],
                 decision=data["decision"],

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reports import services as report_services
+from reports import services_manage
 from reports.models import ReportingWindow
 from units.models import Unit
 
@@ -91,7 +92,7 @@ def test_window_save_refuses_to_move_a_window_with_reports(reference_units):
     )
     report_services.report_open(unit=Unit.objects.get(code="49.SKHDT"), window=window)
     with pytest.raises(report_services.ValidationError) as caught:
-        report_services.window_save(
+        services_manage.window_save(
             window=window,
             year=2027,
             quarter=3,
