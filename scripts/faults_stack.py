@@ -7,7 +7,7 @@ shared PostgreSQL (5432) and Redis (6379), which other work on the machine uses.
 - Portal: gunicorn serving the portal (sync workers, as deployed) with the environment given.
 
 Used by scripts/faults.py (which puts the whole `make faults` session on a private cluster) and
-by the scenarios in tests/integration/test_faults_services.py."""
+by the scenarios in tests/integration/faults/."""
 
 from __future__ import annotations
 
