@@ -8,13 +8,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from audit.services import AuditKind, audit_record
 from dashboards import selectors as dash
+from dashboards.opendata import opendata_filename, opendata_summary, opendata_zip
+from dashboards.selectors import page_exports
 from dashboards.visibility import unit_page_for_reader
 from indices.figures import all_basis_marks
 from indices.models import Index
 from indices.visibility import edition_for_reader
 from reform_portal.permissions import has_perm, require_perm
-from reports.exports import table_response
+from reports.exports import table_response, workbook_response
 from units.models import Unit
 from units.selectors import home_unit
 
@@ -114,3 +117,64 @@ def tile_map(request: HttpRequest) -> HttpResponse:
     return render(
         request, "dashboards/map.html", dash.map_page(index=index, edition=edition, by=by)
     )
+
+
+# Whole-page workbooks and open data ---------------------------------------------------------------
+
+
+def _page_workbook(book: page_exports.PageWorkbook) -> HttpResponse:
+    return workbook_response(title=book.title, sheets=book.sheets, filename=book.filename)
+
+
+@login_required
+def home_workbook(request: HttpRequest) -> HttpResponse:
+    """Every table of the home page in one workbook, for whoever may open the page."""
+    require_perm(request, "indices.view_dashboards")
+    unit = home_unit()
+    if unit is None:
+        raise Http404
+    return _page_workbook(page_exports.home_workbook(unit=unit))
+
+
+@login_required
+def index_workbook(request: HttpRequest, code: str) -> HttpResponse:
+    """Every table of an index page (the edition and region asked for) in one workbook, with the
+    page's own checks; an edition the page would not show as a province page is not found."""
+    require_perm(request, "indices.view_dashboards")
+    index = get_object_or_404(Index, code=code)
+    require_perm(request, "dashboards.view_index", index)
+    edition = edition_for_reader(user=request.user, index=index, year=request.GET.get("nam"))
+    unit = home_unit()
+    if edition.level != "province" or unit is None:
+        raise Http404
+    book = page_exports.index_workbook(
+        index=index, edition=edition, unit=unit, region_code=request.GET.get("vung", "")
+    )
+    return _page_workbook(book)
+
+
+@login_required
+def unit_workbook(request: HttpRequest, code: str) -> HttpResponse:
+    """Every table of a unit's page in one workbook, cut for the reader as the page is."""
+    require_perm(request, "units.view_directory")
+    unit = get_object_or_404(Unit.objects.select_related("region", "parent"), code=code)
+    require_perm(request, "units.view_unit", unit)
+    page = unit_page_for_reader(dash.unit_page(unit=unit), user=request.user)
+    return _page_workbook(page_exports.unit_workbook(unit=unit, page=page))
+
+
+@login_required
+def opendata(request: HttpRequest) -> HttpResponse:
+    """What the open-data package holds, and its download link: for every portal user."""
+    require_perm(request, "indices.view_dashboards")
+    return render(request, "dashboards/opendata.html", opendata_summary())
+
+
+@login_required
+def opendata_download(request: HttpRequest) -> HttpResponse:
+    require_perm(request, "indices.view_dashboards")
+    filename = opendata_filename()
+    response = HttpResponse(opendata_zip(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    audit_record(kind=AuditKind.EXPORT, description=filename)
+    return response

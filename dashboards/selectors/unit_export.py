@@ -1,0 +1,149 @@
+"""The unit page as a workbook: its scores by index and year, its ranks over the years, its
+strengths and weaknesses, and its targets, as the page's reader sees them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from dashboards.selectors.page_sheets import (
+    PageWorkbook,
+    basis_label,
+    fig,
+    sources_of,
+    target_label,
+)
+from indices.figures import state_label
+from indices.labels import localized_group, localized_name
+from indices.models import IndexEdition
+from reports.exports import SheetTable
+from units.models import Unit
+
+
+def unit_workbook(*, unit: Unit, page: dict[str, Any]) -> PageWorkbook:
+    """The unit page's tables, from the page as its reader sees it (`page`: the unit page's
+    selector cut by `dashboards.visibility.unit_page_for_reader`)."""
+    scores = []
+    editions = []
+    for series in page["score_series"]:
+        for cell in series.cells:
+            score = cell.score
+            editions.append(cell.edition)
+            value = score.value if score and score.state == "value" else None
+            scores.append(
+                {
+                    "index": series.index.short_name,
+                    "year": cell.year,
+                    "value": fig(value, cell.edition.decimals),
+                    "basis_label": basis_label(score.basis if score else "", value),
+                    "state": state_label(score.state)
+                    if score
+                    else str(cell.edition.get_status_display()),
+                    "rank": cell.rank,
+                    "rank_basis_label": basis_label(cell.rank_basis, cell.rank),
+                    "group": localized_group(cell.group),
+                    "group_basis_label": basis_label(cell.group_basis, cell.group or None),
+                }
+            )
+    profile = page["profile"]
+    ranks = [
+        {
+            "index": code,
+            "year": p["year"],
+            "rank": p["display_rank"],
+            "rank_basis_label": basis_label(p["rank_basis"], p["display_rank"]),
+            "value": fig(p["value"], p["decimals"]),
+            "basis_label": basis_label(p["basis"], p["value"]),
+        }
+        for code, points in profile["series"].items()
+        for p in points
+    ]
+    extremes = [
+        {
+            "kind": kind,
+            "index": s["index_name"],
+            "year": s["year"],
+            "component": localized_name(s["component"]),
+            "value": fig(s["value"], s["decimals"]),
+            "basis_label": basis_label(s["basis"], s["value"]),
+            "rank": s["rank_label"],
+            "rank_basis_label": basis_label(s["rank_basis"], s["rank_label"]),
+        }
+        for kind, items in (
+            (_("Mạnh nhất"), profile["strengths"]),
+            (_("Yếu nhất"), profile["weaknesses"]),
+        )
+        for s in items
+    ]
+    targets = [
+        {
+            "index": t.index.short_name,
+            "target": target_label(t),
+            "baseline_year": t.baseline_year,
+            "target_year": t.target_year,
+            "basis_label": basis_label("illustrative") if t.is_demo else "",
+        }
+        for t in page["targets"]
+    ]
+    source = sources_of(e for e in editions if e.status == IndexEdition.Status.PUBLISHED)
+    name = unit.name
+    index_col = ("index", _("Chỉ số"))
+    value_cols = [("value", _("Điểm")), ("basis_label", _("Cơ sở của điểm"))]
+    rank_cols = [("rank", _("Hạng")), ("rank_basis_label", _("Cơ sở của hạng"))]
+    sheets = [
+        SheetTable(
+            name=_("Điểm theo chỉ số và năm"),
+            title=_("%(unit)s: điểm số theo chỉ số và năm") % {"unit": name},
+            source=source,
+            columns=[
+                index_col,
+                ("year", _("Năm")),
+                *value_cols,
+                ("state", _("Trạng thái")),
+                *rank_cols,
+                ("group", _("Xếp loại")),
+                ("group_basis_label", _("Cơ sở của xếp loại")),
+            ],
+            rows=scores,
+        ),
+        SheetTable(
+            name=_("Thứ hạng qua các năm"),
+            title=_("%(unit)s: thứ hạng và thứ tự qua các năm") % {"unit": name},
+            source=source,
+            columns=[index_col, ("year", _("Năm")), *rank_cols, *value_cols],
+            rows=ranks,
+        ),
+        SheetTable(
+            name=_("Điểm mạnh và điểm yếu"),
+            title=_("%(unit)s: điểm mạnh và điểm yếu (kỳ gần nhất)") % {"unit": name},
+            source=source,
+            columns=[
+                ("kind", _("Loại")),
+                index_col,
+                ("year", _("Năm")),
+                ("component", _("Thành phần")),
+                *value_cols,
+                *rank_cols,
+            ],
+            rows=extremes,
+        ),
+        SheetTable(
+            name=_("Mục tiêu"),
+            title=_("%(unit)s: mục tiêu") % {"unit": name},
+            source=_("Kế hoạch cải cách hành chính của tỉnh"),
+            columns=[
+                index_col,
+                ("target", _("Mục tiêu")),
+                ("baseline_year", _("Năm cơ sở")),
+                ("target_year", _("Năm đích")),
+                ("basis_label", _("Cơ sở")),
+            ],
+            rows=targets,
+        ),
+    ]
+    return PageWorkbook(
+        title=_("Hồ sơ đơn vị: %(unit)s") % {"unit": name},
+        filename=f"don-vi-{unit.code}-ca-trang",
+        sheets=sheets,
+    )
