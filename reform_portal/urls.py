@@ -17,6 +17,7 @@ urlpatterns = [
     path("tien-do/", include("reports.urls")),
     path("quan-ly/", include("reports.urls_manage")),
     path("nhat-ky/", include("audit.urls")),
+    path("api/v1/", include("api.urls")),
     # After indices: the dashboards' `chi-so/<code>/` would otherwise shadow `chi-so/phan-tich/`.
     path("quan-tri/", admin.site.urls),
     path("", include("dashboards.urls")),

@@ -39,6 +39,10 @@ INSTALLED_APPS = [
     "reports",
     "dashboards",
     "audit",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from our origin (no CDN)
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -291,4 +295,54 @@ EVIDENCE_MAX_MB = env.int("EVIDENCE_MAX_MB", default=10)
 CELERY_BEAT_SCHEDULE["daily-progress-reminders"] = {
     "task": "reports.tasks.reminders_task",
     "schedule": crontab(hour=7, minute=30),
+}
+
+# The read API (/api/v1/): tokens or the signed-in session, each call limited per token (or
+# account) to API_RATE_LIMIT ("<n>/second|minute|hour|day"; empty = no limit) and recorded.
+API_RATE_LIMIT = env("API_RATE_LIMIT", default="120/minute")
+API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=50)
+API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=500)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.IsPortalReader"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.ApiPagination",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DATETIME_FORMAT": "iso-8601",
+    "DATE_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Reform Portal API",
+    "DESCRIPTION": (
+        "API chỉ đọc của Reform Portal: đơn vị hành chính, chỉ số, kỳ công bố, điểm số, kết quả "
+        "phân tích, mục tiêu và tiến độ. Mỗi số kèm cơ sở số liệu (published, derived, internal, "
+        "illustrative); số thập phân là chuỗi, làm tròn nửa lên theo kỳ công bố."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs page are for the portal's readers, as the data is.
+    "SERVE_PERMISSIONS": ["api.permissions.IsPortalReader"],
+    "SCHEMA_PATH_PREFIX": "/api/v1/",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "BasisEnum": "indices.models.Basis",
+        "LevelEnum": "indices.models.Level",
+        "UnitKindEnum": "units.models.Unit.Kind",
+        "SuccessionKindEnum": "units.models.Succession.Kind",
+        "ReportStatusEnum": "reports.models.QuarterlyReport.Status",
+        "TaskStatusEnum": "reports.models.TaskProgress.Status",
+        "TargetStatusEnum": "indices.models.TargetResult.Status",
+    },
 }

@@ -1,0 +1,91 @@
+"""The query's parameters, one serializer per set of endpoints: they validate (a 400 with a
+message a client can act on, never a 500) and describe the parameters in the schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+from rest_framework.request import Request
+
+from indices.models import Basis, Level
+from reports.models import QuarterlyReport
+from units.models import Unit
+
+from .selectors import Filters
+
+CODE = {"max_length": 40, "required": False, "allow_blank": True}
+
+
+class _Query(serializers.Serializer[Any]):
+    def filters(self) -> Filters:
+        data = {key: value for key, value in self.validated_data.items() if value not in ("", None)}
+        if "on" in data:
+            data["on_date"] = data.pop("on")
+        return Filters(**data)
+
+
+class UnitQuery(_Query):
+    level = serializers.ChoiceField(
+        choices=Level.choices, required=False, help_text=_("Cấp: province, department, …")
+    )
+    kind = serializers.ChoiceField(choices=Unit.Kind.choices, required=False)
+    region = serializers.CharField(**CODE, help_text=_("Mã vùng kinh tế - xã hội."))
+    on = serializers.DateField(
+        required=False, help_text=_("Chỉ các đơn vị có hiệu lực vào ngày này (YYYY-MM-DD).")
+    )
+
+
+class SuccessionQuery(_Query):
+    unit = serializers.CharField(**CODE, help_text=_("Mã đơn vị (cũ hoặc mới)."))
+
+
+class EditionQuery(_Query):
+    index = serializers.CharField(**CODE, help_text=_("Mã chỉ số, ví dụ PCI."))
+    year = serializers.IntegerField(required=False, min_value=1900, max_value=2100)
+    level = serializers.ChoiceField(choices=Level.choices, required=False)
+
+
+class ComponentQuery(EditionQuery):
+    component = serializers.CharField(**CODE, help_text=_("Mã thành phần."))
+
+
+class FigureQuery(EditionQuery):
+    unit = serializers.CharField(**CODE, help_text=_("Mã đơn vị, ví dụ 49."))
+    region = serializers.CharField(**CODE, help_text=_("Mã vùng kinh tế - xã hội."))
+    basis = serializers.ChoiceField(choices=Basis.choices, required=False)
+    component = serializers.CharField(
+        **CODE, help_text=_("Mã thành phần; “total” cho điểm tổng của chỉ số.")
+    )
+
+
+class TargetQuery(_Query):
+    index = serializers.CharField(**CODE, help_text=_("Mã chỉ số, ví dụ PCI."))
+    unit = serializers.CharField(**CODE, help_text=_("Mã đơn vị, ví dụ 49."))
+    year = serializers.IntegerField(
+        required=False,
+        min_value=1900,
+        max_value=2100,
+        help_text=_("Mục tiêu có thời kỳ chứa năm này."),
+    )
+
+
+class TargetStatusQuery(EditionQuery):
+    unit = serializers.CharField(**CODE, help_text=_("Mã đơn vị, ví dụ 49."))
+    basis = serializers.ChoiceField(choices=Basis.choices, required=False)
+
+
+class ProgressQuery(_Query):
+    unit = serializers.CharField(**CODE, help_text=_("Mã đơn vị báo cáo."))
+    year = serializers.IntegerField(required=False, min_value=1900, max_value=2100)
+    quarter = serializers.IntegerField(required=False, min_value=1, max_value=4)
+    status = serializers.ChoiceField(choices=QuarterlyReport.Status.choices, required=False)
+
+
+def filters_from(request: Request, query: type[_Query]) -> Filters:
+    """The request's filters, validated by `query` (ValidationError → 400)."""
+    params = {name: request.query_params.get(name) for name in query().fields}
+    serializer = query(data={k: v for k, v in params.items() if v is not None})
+    serializer.is_valid(raise_exception=True)
+    return serializer.filters()
