@@ -15,7 +15,29 @@ from units.models import Unit
 
 from .selectors import Filters
 
-CODE = {"max_length": 40, "required": False, "allow_blank": True}
+CODE = {
+    "max_length": 40,
+    "required": False,
+    "allow_blank": True,
+    "error_messages": {
+        "max_length": _("Mã dài quá {max_length} ký tự."),
+        "invalid": _("Mã không hợp lệ."),
+        "null_characters_not_allowed": _("Mã không được chứa ký tự NUL."),
+    },
+}
+YEAR = {
+    "required": False,
+    "min_value": 1900,
+    "max_value": 2100,
+    "error_messages": {
+        "invalid": _("Năm phải là một số nguyên, ví dụ 2024."),
+        "min_value": _("Năm phải từ {min_value} trở đi."),
+        "max_value": _("Năm phải đến {max_value} là cùng."),
+        "max_string_length": _("Giá trị quá dài."),
+    },
+}
+CHOICE_ERRORS = {"invalid_choice": _("“{input}” không phải là một lựa chọn hợp lệ.")}
+DATE_ERRORS = {"invalid": _("Ngày không hợp lệ: dùng dạng YYYY-MM-DD, ví dụ 2025-07-01.")}
 
 
 class _Query(serializers.Serializer[Any]):
@@ -28,12 +50,19 @@ class _Query(serializers.Serializer[Any]):
 
 class UnitQuery(_Query):
     level = serializers.ChoiceField(
-        choices=Level.choices, required=False, help_text=_("Cấp: province, department, …")
+        choices=Level.choices,
+        required=False,
+        error_messages=CHOICE_ERRORS,
+        help_text=_("Cấp: province, department, …"),
     )
-    kind = serializers.ChoiceField(choices=Unit.Kind.choices, required=False)
+    kind = serializers.ChoiceField(
+        choices=Unit.Kind.choices, required=False, error_messages=CHOICE_ERRORS
+    )
     region = serializers.CharField(**CODE, help_text=_("Mã vùng kinh tế - xã hội."))
     on = serializers.DateField(
-        required=False, help_text=_("Chỉ các đơn vị có hiệu lực vào ngày này (YYYY-MM-DD).")
+        required=False,
+        error_messages=DATE_ERRORS,
+        help_text=_("Chỉ các đơn vị có hiệu lực vào ngày này (YYYY-MM-DD)."),
     )
 
 
@@ -43,8 +72,10 @@ class SuccessionQuery(_Query):
 
 class EditionQuery(_Query):
     index = serializers.CharField(**CODE, help_text=_("Mã chỉ số, ví dụ PCI."))
-    year = serializers.IntegerField(required=False, min_value=1900, max_value=2100)
-    level = serializers.ChoiceField(choices=Level.choices, required=False)
+    year = serializers.IntegerField(**YEAR)
+    level = serializers.ChoiceField(
+        choices=Level.choices, required=False, error_messages=CHOICE_ERRORS
+    )
 
 
 class ComponentQuery(EditionQuery):
@@ -54,7 +85,9 @@ class ComponentQuery(EditionQuery):
 class FigureQuery(EditionQuery):
     unit = serializers.CharField(**CODE, help_text=_("Mã đơn vị, ví dụ 49."))
     region = serializers.CharField(**CODE, help_text=_("Mã vùng kinh tế - xã hội."))
-    basis = serializers.ChoiceField(choices=Basis.choices, required=False)
+    basis = serializers.ChoiceField(
+        choices=Basis.choices, required=False, error_messages=CHOICE_ERRORS
+    )
     component = serializers.CharField(
         **CODE, help_text=_("Mã thành phần; “total” cho điểm tổng của chỉ số.")
     )
@@ -63,24 +96,33 @@ class FigureQuery(EditionQuery):
 class TargetQuery(_Query):
     index = serializers.CharField(**CODE, help_text=_("Mã chỉ số, ví dụ PCI."))
     unit = serializers.CharField(**CODE, help_text=_("Mã đơn vị, ví dụ 49."))
-    year = serializers.IntegerField(
-        required=False,
-        min_value=1900,
-        max_value=2100,
-        help_text=_("Mục tiêu có thời kỳ chứa năm này."),
-    )
+    year = serializers.IntegerField(**YEAR, help_text=_("Mục tiêu có thời kỳ chứa năm này."))
 
 
 class TargetStatusQuery(EditionQuery):
     unit = serializers.CharField(**CODE, help_text=_("Mã đơn vị, ví dụ 49."))
-    basis = serializers.ChoiceField(choices=Basis.choices, required=False)
+    basis = serializers.ChoiceField(
+        choices=Basis.choices, required=False, error_messages=CHOICE_ERRORS
+    )
 
 
 class ProgressQuery(_Query):
     unit = serializers.CharField(**CODE, help_text=_("Mã đơn vị báo cáo."))
-    year = serializers.IntegerField(required=False, min_value=1900, max_value=2100)
-    quarter = serializers.IntegerField(required=False, min_value=1, max_value=4)
-    status = serializers.ChoiceField(choices=QuarterlyReport.Status.choices, required=False)
+    year = serializers.IntegerField(**YEAR)
+    quarter = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=4,
+        error_messages={
+            "invalid": _("Quý phải là 1, 2, 3 hoặc 4."),
+            "min_value": _("Quý phải là 1, 2, 3 hoặc 4."),
+            "max_value": _("Quý phải là 1, 2, 3 hoặc 4."),
+            "max_string_length": _("Giá trị quá dài."),
+        },
+    )
+    status = serializers.ChoiceField(
+        choices=QuarterlyReport.Status.choices, required=False, error_messages=CHOICE_ERRORS
+    )
 
 
 def filters_from(request: Request, query: type[_Query]) -> Filters:

@@ -21,6 +21,7 @@ def test_anonymous_caller_is_refused_with_401_and_a_bearer_challenge(reference_u
     response = APIClient().get(UNITS)
     assert response.status_code == 401
     assert response["WWW-Authenticate"].startswith("Bearer")
+    assert response.json()["detail"].startswith("Chưa xác thực")
 
 
 @pytest.mark.django_db
@@ -98,7 +99,9 @@ def test_every_call_is_recorded_with_account_token_and_status(official, client_f
 @override_settings(API_RATE_LIMIT="2/minute")
 def test_calls_beyond_the_rate_limit_are_refused_with_429(official, client_for):
     client = client_for(official)
-    assert [client.get(UNITS).status_code for _ in range(3)] == [200, 200, 429]
+    answers = [client.get(UNITS) for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert answers[-1].json()["detail"].startswith("Quá nhiều yêu cầu")
     # Another token of the same account has its own allowance.
     assert client_for(official).get(UNITS).status_code == 200
 
@@ -143,3 +146,19 @@ def test_admin_issues_a_token_shown_once_and_revokes_it(admin_user, official):
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
     assert api.get(UNITS).status_code == 401
+
+
+@pytest.mark.django_db
+def test_a_browser_asking_for_html_gets_json(official):
+    client = APIClient()
+    client.force_login(official)
+    response = client.get(UNITS, HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+
+
+@pytest.mark.django_db
+def test_writes_are_refused_in_vietnamese(official, client_for):
+    response = client_for(official).post(UNITS, {})
+    assert response.status_code == 405
+    assert response.json()["detail"] == "API chỉ cho phép đọc (GET)."

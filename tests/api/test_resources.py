@@ -86,6 +86,11 @@ def test_invalid_filters_are_a_400_with_a_message(api, reference_units):
         response = api.get(url, params)
         assert response.status_code == 400, (url, params)
         assert set(response.json()) <= set(params)
+    year = api.get("/api/v1/scores/", {"year": "abc"}).json()
+    assert year == {"year": ["Năm phải là một số nguyên, ví dụ 2024."]}
+    page = api.get("/api/v1/units/", {"page": "999999"})
+    assert page.status_code == 404
+    assert page.json()["detail"].startswith("Trang “999999” không có")
 
 
 def test_indices_list_and_detail(api, standing):
