@@ -64,7 +64,15 @@ RESULT_COLUMNS = [
         ),
     ),
     Column("value", gettext_noop("Điểm, làm tròn nửa lên theo số chữ số của kỳ"), POINTS),
-    Column("basis", gettext_noop("Cơ sở của điểm"), "", BASES),
+    Column(
+        "basis",
+        gettext_noop(
+            "Cơ sở của điểm; ở dòng không có điểm, cơ sở của trạng thái (một tỉnh ngoài nhóm "
+            "được công bố là số công bố)"
+        ),
+        "",
+        BASES,
+    ),
     Column("decimals", gettext_noop("Số chữ số thập phân cơ quan chủ trì dùng khi công bố")),
     Column("published_rank", gettext_noop("Thứ hạng do cơ quan chủ trì công bố"), RANK),
     Column(

@@ -10,8 +10,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from indices.figures import basis_mark, rounded
-from indices.labels import localized_group
+from indices.figures import basis_mark, figure, rounded
+from indices.labels import component_name, localized_group
 from indices.models import IndexEdition, TargetResult
 from reports.exports import SheetTable
 
@@ -36,21 +36,31 @@ def edition_source(edition: IndexEdition) -> str:
 
 
 def sources_of(editions: Iterable[IndexEdition]) -> str:
-    return "; ".join(edition_source(e) for e in editions) or _("Chưa có số liệu")
+    """The sources of several editions, one entry per publisher and source with their years:
+    "Bộ Nội vụ · … (PAR INDEX 2016, 2017, 2018); CECODES, … (PAPI 2024)"."""
+    years: dict[tuple[str, str], list[str]] = {}
+    for e in editions:
+        parts = [p for p in (e.index.publisher, e.source) if p]
+        years.setdefault((" · ".join(parts), e.index.short_name), []).append(str(e.year))
+    entries = [f"{who} ({name} {', '.join(ys)})" for (who, name), ys in years.items()]
+    return "; ".join(entries) or _("Chưa có số liệu")
 
 
 def fig(value: Any, decimals: int) -> Decimal | None:
     return rounded(value, decimals)
 
 
-def target_label(target: Any) -> str:
+def target_label(target: Any, decimals: int = 2) -> str:
+    """A target in words, as the pages word it ("điểm từ 45,00 trở lên")."""
     if target.kind == "score":
-        goal = _("điểm từ %(v)s trở lên") % {"v": target.target_value}
+        goal = _("điểm từ %(v)s trở lên") % {"v": figure(target.target_value, decimals)}
     elif target.kind == "rank":
         goal = _("vào top %(r)s") % {"r": target.target_rank}
     else:
         goal = _("nhóm %(g)s trở lên") % {"g": localized_group(target.target_group)}
-    return f"{target.component_code}: {goal}" if target.component_code else goal
+    if target.component_code:
+        return f"{component_name(target.index_id, target.component_code)}: {goal}"
+    return goal
 
 
 def status_label(status: str | None) -> str:
@@ -79,7 +89,7 @@ def target_rows(statuses: list[dict[str, Any]], decimals: int, **extra: Any) -> 
         rows.append(
             {
                 **extra,
-                "target": target_label(target),
+                "target": target_label(target, decimals),
                 "target_year": target.target_year,
                 "baseline": fig(t["baseline"], places),
                 "baseline_year": t["baseline_year"],

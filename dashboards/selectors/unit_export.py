@@ -15,7 +15,12 @@ from dashboards.selectors.page_sheets import (
     target_label,
 )
 from indices.figures import state_label
-from indices.labels import localized_group, localized_name
+from indices.labels import (
+    localized_group,
+    localized_name,
+    localized_short_name,
+    short_name_in_language,
+)
 from indices.models import IndexEdition
 from reports.exports import SheetTable
 from units.models import Unit
@@ -33,7 +38,7 @@ def unit_workbook(*, unit: Unit, page: dict[str, Any]) -> PageWorkbook:
             value = score.value if score and score.state == "value" else None
             scores.append(
                 {
-                    "index": series.index.short_name,
+                    "index": localized_short_name(series.index),
                     "year": cell.year,
                     "value": fig(value, cell.edition.decimals),
                     "basis_label": basis_label(score.basis if score else "", value),
@@ -47,9 +52,14 @@ def unit_workbook(*, unit: Unit, page: dict[str, Any]) -> PageWorkbook:
                 }
             )
     profile = page["profile"]
+    # The indices' short names in the reader's language, as the page's chart labels them.
+    names = {
+        code: short_name_in_language(short, name_en)
+        for code, (short, name_en) in profile.get("index_names", {}).items()
+    }
     ranks = [
         {
-            "index": code,
+            "index": names.get(code, code),
             "year": p["year"],
             "rank": p["display_rank"],
             "rank_basis_label": basis_label(p["rank_basis"], p["display_rank"]),
@@ -78,7 +88,7 @@ def unit_workbook(*, unit: Unit, page: dict[str, Any]) -> PageWorkbook:
     ]
     targets = [
         {
-            "index": t.index.short_name,
+            "index": localized_short_name(t.index),
             "target": target_label(t),
             "baseline_year": t.baseline_year,
             "target_year": t.target_year,
