@@ -36,6 +36,17 @@ YEAR = {
         "max_string_length": _("Giá trị quá dài."),
     },
 }
+QUARTER = {
+    "required": False,
+    "min_value": 1,
+    "max_value": 4,
+    "error_messages": {
+        "invalid": _("Quý phải là 1, 2, 3 hoặc 4."),
+        "min_value": _("Quý phải là 1, 2, 3 hoặc 4."),
+        "max_value": _("Quý phải là 1, 2, 3 hoặc 4."),
+        "max_string_length": _("Giá trị quá dài."),
+    },
+}
 CHOICE_ERRORS = {"invalid_choice": _("“{input}” không phải là một lựa chọn hợp lệ.")}
 DATE_ERRORS = {"invalid": _("Ngày không hợp lệ: dùng dạng YYYY-MM-DD, ví dụ 2025-07-01.")}
 
@@ -109,19 +120,16 @@ class TargetStatusQuery(EditionQuery):
 class ProgressQuery(_Query):
     unit = serializers.CharField(**CODE, help_text=_("Mã đơn vị báo cáo."))
     year = serializers.IntegerField(**YEAR)
-    quarter = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        max_value=4,
-        error_messages={
-            "invalid": _("Quý phải là 1, 2, 3 hoặc 4."),
-            "min_value": _("Quý phải là 1, 2, 3 hoặc 4."),
-            "max_value": _("Quý phải là 1, 2, 3 hoặc 4."),
-            "max_string_length": _("Giá trị quá dài."),
-        },
-    )
+    quarter = serializers.IntegerField(**QUARTER)
     status = serializers.ChoiceField(
         choices=QuarterlyReport.Status.choices, required=False, error_messages=CHOICE_ERRORS
+    )
+
+
+class WindowQuery(_Query):
+    year = serializers.IntegerField(**YEAR, help_text=_("Năm của kỳ báo cáo (cùng với quý)."))
+    quarter = serializers.IntegerField(
+        **QUARTER, help_text=_("Quý của kỳ báo cáo; không ghi năm và quý: kỳ hiện hành.")
     )
 
 

@@ -25,8 +25,8 @@ from indices.selectors import indices_list
 from indices.selectors_analytics import current_editions, current_results
 from indices.visibility import editions_visible
 from reform_portal.permissions import has_perm
-from reports.models import QuarterlyReport, TaskProgress
-from reports.selectors import SETTLED, report_detail
+from reports.models import QuarterlyReport, ReportingWindow, TaskProgress
+from reports.selectors import SETTLED, completeness, current_window, report_detail
 from units.models import Succession, Unit
 from units.rules import reads_all
 from units.selectors import DIRECTORY_LEVELS, units_directory
@@ -311,3 +311,24 @@ def progress_detail(*, report: QuarterlyReport) -> QuarterlyReport:
     report.indicators = indicators  # type: ignore[attr-defined]
     progress_with_state([report])
     return report
+
+
+@dataclass
+class Completeness:
+    window: ReportingWindow
+    units: list[dict[str, Any]]
+
+
+def completeness_for_reader(*, user: Any, filters: Filters) -> Completeness | None:
+    """Every unit that leads a task with its report's state for one quarter (the one asked
+    for, else the current one) and whether it is late: `reports.selectors.completeness`, for
+    the roles that read every unit's progress (`reports.view_overview`). None: no such quarter."""
+    if not has_perm(user, "reports.view_overview"):
+        raise PermissionError
+    if filters.year and filters.quarter:
+        window = ReportingWindow.objects.filter(year=filters.year, quarter=filters.quarter).first()
+    else:
+        window = current_window()
+    if window is None:
+        return None
+    return Completeness(window=window, units=completeness(window=window))

@@ -304,3 +304,21 @@ class IndicatorValueSerializer(serializers.Serializer[Any]):
 class ProgressDetailSerializer(ProgressSerializer):
     tasks = TaskProgressSerializer(many=True)
     indicators = IndicatorValueSerializer(many=True)
+
+
+class CompletenessRowSerializer(serializers.Serializer[Any]):
+    unit_code = serializers.CharField(source="unit.code")
+    unit_name = serializers.CharField(source="unit.name")
+    state = serializers.ChoiceField(
+        choices=[("not_started", _("Chưa bắt đầu")), *QuarterlyReport.Status.choices]
+    )
+    late = serializers.BooleanField()
+    percent_complete = serializers.IntegerField(source="percent")
+
+
+class CompletenessSerializer(serializers.Serializer[Any]):
+    year = serializers.IntegerField(source="window.year")
+    quarter = serializers.IntegerField(source="window.quarter")
+    opens_on = serializers.DateField(source="window.opens_on")
+    deadline = serializers.DateField(source="window.deadline")
+    units = CompletenessRowSerializer(many=True)

@@ -11,7 +11,8 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -227,6 +228,21 @@ class ProgressViewSet(ReadViewSet):
         readable = selectors.progress_for_reader(user=request.user, filters=selectors.Filters())
         report = selectors.progress_detail(report=readable.get(pk=report.pk))
         return Response(serializers.ProgressDetailSerializer(report).data)
+
+    @extend_schema(parameters=[q.WindowQuery], responses=serializers.CompletenessSerializer)
+    @action(detail=False, url_path="completeness")
+    def completeness(self, request: Request) -> Response:
+        """Every unit that leads a task, with its report's state for one quarter and whether
+        it is late (the roles that read every unit's progress)."""
+        try:
+            found = selectors.completeness_for_reader(
+                user=request.user, filters=q.filters_from(request, q.WindowQuery)
+            )
+        except PermissionError as error:
+            raise PermissionDenied from error
+        if found is None:
+            raise NotFound
+        return Response(serializers.CompletenessSerializer(found).data)
 
 
 class SchemaView(CallLogMixin, SpectacularAPIView):

@@ -72,3 +72,10 @@ def test_department_head_reads_only_targets_of_units_they_may_open(
     assert other.pk not in ids
     assert {t.pk for t in home_targets} <= ids  # the home province's are public
     assert api.get(f"/api/v1/targets/{other.pk}/").status_code == 404
+
+
+def test_department_head_cannot_read_every_units_completeness(
+    head_khdt, client_for, reports_two_units
+):
+    response = client_for(head_khdt).get("/api/v1/progress/completeness/")
+    assert response.status_code == 403

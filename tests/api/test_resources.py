@@ -250,3 +250,41 @@ def test_decimals_round_half_up_as_published_never_truncated(api, reference_unit
         ScoreFactory(edition=edition, unit=UnitFactory(), value=Decimal(value))
     page = api.get("/api/v1/scores/", {"index": "RND"}).json()
     assert sorted(s["value"] for s in results(page)) == ["6.3", "6.4", "7.0"]
+
+
+def test_completeness_of_a_quarter_lists_every_unit_leading_a_task(api, reports_two_units):
+    page = api.get("/api/v1/progress/completeness/", {"year": 2025, "quarter": 1}).json()
+    assert (page["year"], page["quarter"], page["deadline"]) == (2025, 1, "2025-04-15")
+    units = {u["unit_code"]: u for u in page["units"]}
+    assert units["49.SKHDT"]["state"] == "submitted"
+    assert units["49.SKHDT"]["late"] is False
+    assert units["49.STTTT"]["late"] is True
+    assert api.get("/api/v1/progress/completeness/").status_code == 200  # the current quarter
+    missing = api.get("/api/v1/progress/completeness/", {"year": 2019, "quarter": 2})
+    assert missing.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [
+        ("/api/v1/scores/", {"index": "PCI", "page_size": 200}),
+        ("/api/v1/units/", {"page_size": 200}),
+        ("/api/v1/components/", {"page_size": 200}),
+        ("/api/v1/targets/", {"page_size": 200}),
+        ("/api/v1/target-statuses/", {"page_size": 200}),
+    ],
+)
+def test_list_endpoints_read_a_bounded_number_of_queries(
+    api, standing, url, params, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(15):
+        response = api.get(url, params)
+    assert response.status_code == 200
+    assert response.json()["count"] > 0
+
+
+def test_progress_list_reads_a_bounded_number_of_queries(
+    api, reports_two_units, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(12):
+        assert api.get("/api/v1/progress/").json()["count"] == 2
