@@ -294,7 +294,8 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("indices:import_list")
 
 
-def import_restore_view(request: HttpRequest, pk: int) -> HttpResponse:
+def _restore(request: HttpRequest, pk: int) -> HttpResponse:
+    """The restore itself; `import_restore_action` checks who asks and how."""
     batch = get_object_or_404(ImportBatch, pk=pk)
     if batch.status != ImportBatch.Status.SUPERSEDED:
         raise PermissionDenied
@@ -315,7 +316,7 @@ def import_restore_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def import_restore_action(request: HttpRequest, pk: int) -> HttpResponse:
     _require_admin(request)
-    return import_restore_view(request, pk)
+    return _restore(request, pk)
 
 
 @login_required

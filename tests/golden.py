@@ -1,5 +1,5 @@
 """Comparing what the database engine wrote with what the pandas engine it replaced computes
-(`indices.analytics.compute_pandas`): every column a reader sees, of every row, and the target
+(`tests.reference_engine`): every column a reader sees, of every row, and the target
 statuses. Used by the golden tests and by the integration test of parallel builders."""
 
 from pathlib import Path
@@ -7,10 +7,10 @@ from typing import Any
 
 import pandas as pd
 
-from indices.analytics import compute_pandas
 from indices.analytics.peers import DERIVED_FIELDS, DERIVED_FLOATS, with_figures
 from indices.analytics.store import FLOAT_FIELDS, RESULT_FIELDS
 from indices.models import AnalysisRun, IndexEdition, RankResult, TargetResult
+from tests import reference_engine
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 STORED_UNIT = 1e-4
@@ -35,10 +35,10 @@ def _plain(value: Any) -> Any:
 
 
 def _expected(edition: IndexEdition, run_id: int) -> tuple[dict, list[dict]]:
-    frame, targets = compute_pandas.edition_results(edition)
+    frame, targets = reference_engine.edition_results(edition)
     if frame.empty:
         return {}, []
-    prepared = compute_pandas.results_prepared(frame, run_id)
+    prepared = reference_engine.results_prepared(frame, run_id)
     rows = {}
     for record in prepared.to_dict("records"):
         row = {name: _plain(record[name]) for name in READ_FIELDS}

@@ -160,8 +160,9 @@ def _unit_rows(
 
 
 def _set_priorities(rows: list[RankResult]) -> None:
-    """Priority: the largest cost first among the unit's weighted components, ties in component
-    order. What-if rank: 1 + the totals above the one the unit would reach."""
+    """Priority: the largest cost first among the unit's weighted components, ties by component
+    id (the order the components were created in, as in the reference engine). What-if rank:
+    1 + the totals above the one the unit would reach."""
     by_unit, totals = _unit_rows(rows)
     places: dict[tuple[int, int, int, int | None], int] = {}
     for (run_id, edition_id, unit_id), priced in by_unit.items():

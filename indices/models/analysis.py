@@ -98,8 +98,11 @@ class AnalyticsGeneration(models.Model):
 
 
 class RankResult(models.Model):
-    """Ranks, gaps, target status and priority of one unit on one component (or the total) of
-    one edition, as computed by one run. Readers use only the run the edition points at."""
+    """One unit's score on one component (or the total) of one edition, as ranked by one run:
+    its ranks, group, bases and change since the previous edition. Gaps, percentiles and
+    priorities are derived when the row is read, from the run's `ComponentFigures` and
+    `RegionFigures` (`indices.analytics.peers`); target status is `TargetResult`. Readers use
+    only the run the edition points at."""
 
     # Derived rows, millions of them, rebuilt from scores: no per-row foreign-key checks and no
     # single-column indexes (the composite ones below serve every read); Django still applies

@@ -1,6 +1,6 @@
 """Golden tests: the database engine (`indices.analytics.compute`: window functions, one statement
 per step) writes the same rows and target statuses as the pandas engine it replaced
-(`compute_pandas`), every column of every row, on the demo data and on the real PAPI and PCI
+(`tests.reference_engine`), every column of every row, on the demo data and on the real PAPI and PCI
 tables, on SQLite and PostgreSQL.
 
 Whole numbers, flags, bases and notes are equal. Figures are equal to the stored four decimals
