@@ -243,3 +243,19 @@ def test_workbooks_are_built_within_24_queries(
     client.force_login(official)
     with django_assert_max_num_queries(24):
         assert client.get(url).status_code == 200
+
+
+def test_a_unit_workbook_leaves_out_what_its_reader_may_not_read(
+    client, head_khdt, admin_user, internal_leagues
+):
+    # The department's internal scores are a draft until the province publishes them.
+    IndexEdition.objects.filter(index__kind="internal").update(published_internally=False)
+    url = reverse("dashboards:unit_workbook", args=["49.SKHDT"])
+
+    def internal_rows(user) -> list[dict]:
+        client.force_login(user)
+        rows = table(workbook(client.get(url))["Điểm theo chỉ số và năm"])
+        return [row for row in rows if row["Điểm"] is not None]
+
+    assert internal_rows(admin_user)  # admins read the drafts, on the page and in its workbook
+    assert internal_rows(head_khdt) == []
