@@ -142,7 +142,7 @@ def progress_save(
     for entry in entries:
         progress = rows.get(entry["id"])
         if progress is None:
-            raise ValidationError("Nhiệm vụ không thuộc báo cáo này.")
+            raise ValidationError(_("Nhiệm vụ không thuộc báo cáo này."))
         for field in (
             "status",
             "percent_complete",
@@ -156,7 +156,7 @@ def progress_save(
     indicators = {i.pk: i for i in Indicator.objects.filter(task__progress__report=report)}
     for indicator_id, value in values.items():
         if indicator_id not in indicators:
-            raise ValidationError("Chỉ tiêu không thuộc báo cáo này.")
+            raise ValidationError(_("Chỉ tiêu không thuộc báo cáo này."))
         if value is None:
             IndicatorValue.objects.filter(report=report, indicator_id=indicator_id).delete()
         else:
@@ -205,8 +205,8 @@ def report_problems(report: QuarterlyReport) -> list[str]:
 def _transition(report: QuarterlyReport, allowed: Collection[str], target: str) -> None:
     if report.status not in allowed:
         raise ValidationError(
-            f"Không thể chuyển báo cáo từ “{report.get_status_display()}” sang "
-            f"“{Status(target).label}”."
+            _("Không thể chuyển báo cáo từ “%(old)s” sang “%(new)s”.")
+            % {"old": report.get_status_display(), "new": Status(target).label}
         )
 
 
@@ -251,7 +251,7 @@ def report_approve(*, report: QuarterlyReport, user: Any) -> QuarterlyReport:
 def report_return(*, report: QuarterlyReport, user: Any, comment: str) -> QuarterlyReport:
     report = _review(report, user, Status.RETURNED)
     if not comment.strip():
-        raise ValidationError("Khi trả lại báo cáo cần ghi rõ nội dung cần bổ sung.")
+        raise ValidationError(_("Khi trả lại báo cáo cần ghi rõ nội dung cần bổ sung."))
     report.review_comment = comment.strip()
     # A returned report stays editable until it is resubmitted (report_is_open), even after
     # the quarter's deadline: no reopening date is needed.
