@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from audit.services import AuditKind, audit_record
 from dashboards import selectors as dash
+from dashboards.downloads import table_response, workbook_response
 from dashboards.opendata import opendata_filename, opendata_summary, opendata_zip
 from dashboards.selectors import page_exports
 from dashboards.visibility import unit_page_for_reader
@@ -17,7 +18,6 @@ from indices.figures import all_basis_marks
 from indices.models import Index
 from indices.visibility import edition_for_reader
 from reform_portal.permissions import has_perm, require_perm
-from reports.exports import table_response, workbook_response
 from units.models import Unit
 from units.selectors import home_unit
 

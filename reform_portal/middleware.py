@@ -1,16 +1,15 @@
-"""Vietnamese first: the language comes from the user's choice (cookie), never from the
-browser's Accept-Language, so a government PC with an English browser still opens in Vietnamese."""
+"""The project's own middleware. Vietnamese first: the language comes from the user's choice
+(cookie), never from the browser's Accept-Language, so a government PC with an English browser
+still opens in Vietnamese. A NUL in a query or form is refused at the door. (The notice that a
+rebuild could not be queued is `indices.middleware`'s: the project imports none of its apps.)"""
 
 from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.http.response import HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
-
-from indices.analytics.queue import QUEUE_DOWN_MESSAGE, dispatch_report
 
 
 class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
@@ -28,21 +27,6 @@ class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
         # what runs next on it (another request's early code, a test) never inherits English.
         response = super().process_response(request, response)
         translation.deactivate()
-        return response
-
-
-class AnalysisDispatchMiddleware:
-    """Tell the person whose request committed data that its rebuild could not be queued (the
-    broker is down): the data is saved and the run waits in the database for the sweep."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        with dispatch_report() as report:
-            response = self.get_response(request)
-        if report.queue_down:
-            messages.warning(request, QUEUE_DOWN_MESSAGE, fail_silently=True)
         return response
 
 

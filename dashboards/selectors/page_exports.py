@@ -1,7 +1,7 @@
 """Whole-page workbooks: every table of the home page, an index page or a unit page, one sheet
 each, built from the page's own selectors so that each figure equals the one on the page
 (rounded at its edition's precision, a number in its cell) with its basis in words beside it.
-`reports.exports.workbook_response` writes them (title, source, frozen header, formats)."""
+`dashboards.downloads.workbook_response` writes them (title, source, frozen header, formats)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from dashboards.downloads import SheetTable
 from dashboards.selectors.exports import league_table
 from dashboards.selectors.home import home_page
 from dashboards.selectors.index import index_page
@@ -26,7 +27,6 @@ from dashboards.selectors.unit_export import unit_workbook
 from indices.figures import Coverage, rank_text, state_label
 from indices.labels import localized_group, localized_name
 from indices.models import Index, IndexEdition
-from reports.exports import SheetTable
 from units.models import Unit
 
 __all__ = ["PageWorkbook", "home_workbook", "index_workbook", "unit_workbook"]

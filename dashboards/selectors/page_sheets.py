@@ -10,10 +10,10 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from dashboards.downloads import SheetTable
 from indices.figures import basis_mark, figure, rounded
 from indices.labels import component_name, localized_group
 from indices.models import IndexEdition, TargetResult
-from reports.exports import SheetTable
 
 
 @dataclass(frozen=True)

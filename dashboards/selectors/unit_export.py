@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from dashboards.downloads import SheetTable
 from dashboards.selectors.page_sheets import (
     PageWorkbook,
     basis_label,
@@ -22,7 +23,6 @@ from indices.labels import (
     short_name_in_language,
 )
 from indices.models import IndexEdition
-from reports.exports import SheetTable
 from units.models import Unit
 
 

@@ -57,7 +57,7 @@ MIDDLEWARE = [
     "audit.context.AuditRequestMiddleware",
     "reform_portal.session_expiry.SessionActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "reform_portal.middleware.AnalysisDispatchMiddleware",
+    "indices.middleware.AnalysisDispatchMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from reports.exports import HEADER_ROW
+from dashboards.downloads import HEADER_ROW
 from tests.browser.conftest import login
 from tests.factories import MembershipFactory, UserFactory
 from units.models import Membership

@@ -12,8 +12,8 @@ from django.db.models import Max
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from dashboards.downloads import table_response
 from indices.models import IndexEdition, Score
-from reports.exports import table_response
 from tests import standings
 from tests.dashboards.pages import (
     LABELS,

@@ -11,8 +11,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from audit.models import AuditEvent
+from dashboards.downloads import HEADER_ROW, sheet_name
 from indices.models import Component, IndexEdition
-from reports.exports import HEADER_ROW, sheet_name
 from tests.dashboards.pages import LABELS, half_up
 from tests.leagues import HOME
 from units.models import Unit

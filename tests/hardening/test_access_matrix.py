@@ -219,6 +219,34 @@ EXPECTED: dict[str, tuple[str, tuple[int, int, int, int, int]]] = {
     "dashboards:map": ("get", (200, 200, 200, 200, 302)),
     "dashboards:index": ("get", (302, 302, 302, 302, 302)),  # PAR_DEPT: to the internal league
     "dashboards:unit": ("get", (200, 200, 200, 403, 302)),  # unit B's page
+    # Whole-page workbooks: the same readers as their pages; the open-data zip: every role.
+    "dashboards:home_workbook": ("get", (200, 200, 200, 200, 302)),
+    "dashboards:index_workbook": ("get", (200, 200, 200, 200, 302)),  # PCI
+    "dashboards:unit_workbook": ("get", (200, 200, 200, 403, 302)),  # unit B's page
+    "dashboards:opendata": ("get", (200, 200, 200, 200, 302)),
+    "dashboards:opendata_download": ("get", (200, 200, 200, 200, 302)),
+    # The read API (/api/v1/): every portal role reads, each what its rules allow; anonymous
+    # callers get a 401 with a Bearer challenge (no login redirect for a machine client).
+    "api:schema": ("get", (200, 200, 200, 200, 401)),
+    "api:docs": ("get", (200, 200, 200, 200, 401)),
+    "api:unit-list": ("get", (200, 200, 200, 200, 401)),
+    "api:unit-detail": ("get", (200, 200, 200, 403, 401)),  # unit B
+    "api:succession-list": ("get", (200, 200, 200, 200, 401)),
+    "api:index-list": ("get", (200, 200, 200, 200, 401)),
+    "api:index-detail": ("get", (200, 200, 200, 200, 401)),
+    "api:edition-list": ("get", (200, 200, 200, 200, 401)),
+    "api:edition-detail": ("get", (200, 200, 403, 403, 401)),  # PAR_DEPT's draft
+    "api:component-list": ("get", (200, 200, 200, 200, 401)),
+    "api:score-list": ("get", (200, 200, 200, 200, 401)),
+    "api:result-list": ("get", (200, 200, 200, 200, 401)),
+    "api:target-list": ("get", (200, 200, 200, 200, 401)),
+    "api:target-detail": ("get", (200, 200, 200, 200, 401)),  # the province's, public
+    "api:target-status-list": ("get", (200, 200, 200, 200, 401)),
+    "api:progress-list": ("get", (200, 200, 200, 200, 401)),
+    "api:progress-detail": ("get", (200, 200, 200, 403, 401)),  # unit B's report
+    "api:progress-completeness": ("get", (200, 200, 200, 403, 401)),  # every unit's quarter
+    # The API's call log is written by the portal only.
+    "admin:api_apicall_add": ("get", (403, 302, 302, 302, 302)),
     "admin:index": ("get", (200, 302, 302, 302, 302)),
     "admin:login": ("get", (302, 200, 200, 200, 200)),
     "admin:logout": ("post", (302, 302, 302, 302, 302)),
@@ -311,6 +339,13 @@ def _url(name: str, world: World) -> str:
         ],
         "dashboards:index": ["PAR_DEPT"],
         "dashboards:unit": [world.unit_b.code],
+        "dashboards:index_workbook": ["PCI"],
+        "dashboards:unit_workbook": [world.unit_b.code],
+        "api:unit-detail": [world.unit_b.code],
+        "api:index-detail": ["PCI"],
+        "api:edition-detail": [world.draft.pk],
+        "api:target-detail": [world.target.pk],
+        "api:progress-detail": [world.report_b.pk],
     }
     return reverse(name, args=arguments.get(name, []))
 

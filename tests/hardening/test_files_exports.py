@@ -13,10 +13,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from dashboards.downloads import table_response
 from indices.analytics.runs import analysis_rebuild
 from indices.models import RatingBand, RatingScheme, Score, Target
 from indices.services.imports.workbook_templates import edition_template_xlsx
-from reports.exports import table_response
 from tabular.export import neutralise
 from tests.factories import ComponentFactory, EditionFactory, IndexFactory, UnitFactory
 from units.models import Unit
