@@ -4,7 +4,9 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     DJANGO_SETTINGS_MODULE=reform_portal.settings.production
 
+# pango and DejaVu: WeasyPrint renders the generated reports' PDFs offline, Vietnamese included.
 RUN apt-get update && apt-get install -y --no-install-recommends gettext curl \
+        libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --create-home --uid 1000 portal
 

@@ -61,7 +61,7 @@ faults: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy units indices reports dashboards api tabular reform_portal audit
+	$(VENV)/bin/mypy units indices reports dashboards api briefings tabular reform_portal audit
 	$(MANAGE) makemigrations --check --dry-run
 
 format: $(STAMP)

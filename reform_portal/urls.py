@@ -18,6 +18,7 @@ urlpatterns = [
     path("quan-ly/", include("reports.urls_manage")),
     path("nhat-ky/", include("audit.urls")),
     path("api/v1/", include("api.urls")),
+    path("bao-cao-cua-toi/", include("briefings.urls")),
     # After indices: the dashboards' `chi-so/<code>/` would otherwise shadow `chi-so/phan-tich/`.
     path("quan-tri/", admin.site.urls),
     path("", include("dashboards.urls")),

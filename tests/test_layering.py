@@ -23,6 +23,8 @@ ALLOWED: dict[str, set[str]] = {
     "dashboards": {"tabular", "units", "indices", "reports", "audit"},
     # The read API, the top layer: nothing imports it.
     "api": {"tabular", "units", "indices", "reports", "dashboards", "audit"},
+    # Generated reports, beside the API at the top: nothing imports them.
+    "briefings": {"tabular", "units", "indices", "reports", "dashboards", "audit"},
 }
 
 

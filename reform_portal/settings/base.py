@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's files, served from our origin (no CDN)
     "api",
+    "briefings",
 ]
 
 MIDDLEWARE = [
@@ -344,3 +345,14 @@ SPECTACULAR_SETTINGS = {
         "TargetStatusEnum": "indices.models.TargetResult.Status",
     },
 }
+
+# Generated reports (briefings/): kept BRIEFING_KEEP_DAYS days in "Báo cáo của tôi", then purged
+# nightly. Every PDF and every quarterly progress report is built by a Celery task; the index and
+# internal league workbooks (a few sheets) are built on request.
+BRIEFING_KEEP_DAYS = env.int("BRIEFING_KEEP_DAYS", default=30)
+CELERY_BEAT_SCHEDULE["briefings-purge"] = {
+    "task": "briefings.tasks.briefings_purge_task",
+    "schedule": crontab(hour=3, minute=15),
+}
+# WeasyPrint logs each layout step at INFO: keep its warnings only.
+LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}
