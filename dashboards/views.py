@@ -18,7 +18,7 @@ from indices.figures import all_basis_marks
 from indices.models import Index
 from indices.visibility import edition_for_reader
 from reform_portal.permissions import has_perm, require_perm
-from units.models import Unit
+from units.models import Region, Unit
 from units.selectors import home_unit
 
 DOWNLOADS = ("csv", "xlsx")
@@ -26,6 +26,15 @@ DOWNLOADS = ("csv", "xlsx")
 
 def _download(table: dash.Table, fmt: str) -> HttpResponse:
     return table_response(columns=table.columns, rows=table.rows, filename=table.filename, fmt=fmt)
+
+
+def _region_code(request: HttpRequest) -> str:
+    """The region a league is filtered by (`?vung=`): empty for the whole country; a code that
+    names no region is a page that does not exist."""
+    code = request.GET.get("vung", "")
+    if code and not Region.objects.filter(code=code).exists():
+        raise Http404
+    return code
 
 
 @login_required
@@ -52,7 +61,7 @@ def index_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     unit = home_unit()
     if edition.level != "province" or unit is None:
         return redirect(f"{reverse('dashboards:internal')}?chi_so={index.code}&nam={edition.year}")
-    region = request.GET.get("vung", "")
+    region = _region_code(request)
     fmt = request.GET.get("tai", "")
     if fmt in DOWNLOADS:
         table = dash.league_table(index=index, edition=edition, unit=unit, region_code=region)
@@ -148,7 +157,7 @@ def index_workbook(request: HttpRequest, code: str) -> HttpResponse:
     if edition.level != "province" or unit is None:
         raise Http404
     book = page_exports.index_workbook(
-        index=index, edition=edition, unit=unit, region_code=request.GET.get("vung", "")
+        index=index, edition=edition, unit=unit, region_code=_region_code(request)
     )
     return _page_workbook(book)
 

@@ -52,8 +52,9 @@ def index_page(
         )
         return trend, components
 
-    # Built (and validated by plotly) once per generation, not on every request.
-    trend, components = cached(f"index-figures:{edition.pk}:{unit.pk}:{region_code}", figures)
+    # Built (and validated by plotly) once per generation, not on every request; the region
+    # filters only the league, so the figures are one per edition and unit.
+    trend, components = cached(f"index-figures:{edition.pk}:{unit.pk}", figures)
     # A rank target's baseline with what it is out of ("hạng 13/63"), as on the home card.
     series = [(e, None) for e in data["editions"]]
     targets = [

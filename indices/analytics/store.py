@@ -38,7 +38,7 @@ TEXT_FIELDS = frozenset(f.attname for f in _FIELDS if isinstance(f, models.CharF
 STORED_DECIMALS = 4
 
 
-class EditionResults(Protocol):
+class SwitchableResults(Protocol):
     """An edition's computed results, written for a run inside the switch transaction."""
 
     def stage(self, run_id: int) -> None: ...
@@ -95,7 +95,7 @@ def _discard(edition_id: int, run_id: int) -> None:
 
 
 def generation_switch(
-    edition: IndexEdition, run: AnalysisRun, version: int, results: EditionResults
+    edition: IndexEdition, run: AnalysisRun, version: int, results: SwitchableResults
 ) -> int:
     """Compute this run's rows, then point readers at them in one short transaction; the
     previous generation is removed after the switch, in the same transaction. Returns the rows

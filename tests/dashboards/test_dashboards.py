@@ -136,6 +136,16 @@ def test_region_filter_is_in_the_url(client, official):
     assert len(response.context["league"]) == 5
 
 
+@pytest.mark.usefixtures("pci_2021")
+def test_a_region_that_does_not_exist_is_not_found(client, official):
+    client.force_login(official)
+    page = reverse("dashboards:index", args=["PCI"]) + "?nam=2021&vung="
+    assert client.get(page + "XX").status_code == 404
+    workbook = reverse("dashboards:index_workbook", args=["PCI"]) + "?nam=2021&vung=XX"
+    assert client.get(workbook).status_code == 404
+    assert client.get(page + "TN").status_code == 200
+
+
 def test_formula_injection_is_neutralised():
     assert neutralise('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
     assert neutralise("+cmd|' /C calc'!A0") == "'+cmd|' /C calc'!A0"
