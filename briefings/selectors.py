@@ -87,3 +87,38 @@ def report_of(*, user: Any, pk: int) -> GeneratedReport:
     if report is None:
         raise Http404
     return report
+
+
+def choices_for(*, user: Any) -> dict[str, Any]:
+    """What the reader may ask a report of, for the page that lists them: each national index
+    with its province-level published years, the internal years, and the quarters (for those
+    who read every unit's progress)."""
+    national = []
+    for index in Index.objects.filter(kind=Index.Kind.NATIONAL).order_by("order", "code"):
+        years = list(
+            index.editions.filter(
+                status=IndexEdition.Status.PUBLISHED,
+                level="province",
+                analysis__run__isnull=False,
+            )
+            .order_by("-year")
+            .values_list("year", flat=True)
+            .distinct()
+        )
+        if years:
+            national.append({"index": index, "years": years})
+    internal_years: list[int] = []
+    if has_perm(user, "indices.view_internal"):
+        visible = editions_visible(
+            user=user,
+            editions=IndexEdition.objects.filter(
+                index__kind=Index.Kind.INTERNAL, status=IndexEdition.Status.PUBLISHED
+            ),
+        )
+        internal_years = sorted(set(visible.values_list("year", flat=True)), reverse=True)
+    windows = (
+        list(ReportingWindow.objects.order_by("-year", "-quarter"))
+        if has_perm(user, "reports.view_overview")
+        else []
+    )
+    return {"national": national, "internal_years": internal_years, "windows": windows}

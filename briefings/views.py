@@ -44,6 +44,10 @@ def create(request: HttpRequest) -> HttpResponse:
     to its page (its file is there at once when small, or when the worker is done)."""
     require_perm(request, "indices.view_dashboards")
     data = request.POST if request.method == "POST" else request.GET
+    if request.method != "POST" and "loai" not in data:
+        # No page named what to report on: offer what this reader may ask for.
+        choices = selectors.choices_for(user=request.user)
+        return render(request, "briefings/choose.html", choices)
     kind, parameters, title = _scope(request, data)
     form = BriefingForm(
         request.POST if request.method == "POST" else None,

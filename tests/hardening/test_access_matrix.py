@@ -24,6 +24,7 @@ from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from briefings.models import GeneratedReport
 from indices.analytics.runs import analysis_rebuild
 from indices.models import ImportBatch, IndexEdition, Score, Target
 from indices.services.imports.service import import_stage
@@ -245,6 +246,13 @@ EXPECTED: dict[str, tuple[str, tuple[int, int, int, int, int]]] = {
     "api:progress-list": ("get", (200, 200, 200, 200, 401)),
     "api:progress-detail": ("get", (200, 200, 200, 403, 401)),  # unit B's report
     "api:progress-completeness": ("get", (200, 200, 200, 403, 401)),  # every unit's quarter
+    # Generated reports: every portal role asks for what its pages show; a report is only ever
+    # its requester's (here the head of B's: not found for everyone else).
+    "briefings:list": ("get", (200, 200, 200, 200, 302)),
+    "briefings:create": ("get", (200, 200, 200, 200, 302)),  # the chooser
+    "briefings:detail": ("get", (404, 404, 404, 404, 302)),
+    "briefings:status": ("get", (404, 404, 404, 404, 302)),
+    "briefings:download": ("get", (404, 404, 404, 404, 302)),
     # The API's call log is written by the portal only.
     "admin:api_apicall_add": ("get", (403, 302, 302, 302, 302)),
     "admin:index": ("get", (200, 302, 302, 302, 302)),
@@ -307,6 +315,12 @@ def _url(name: str, world: World) -> str:
     """The pattern's URL, on unit B's objects where it takes one."""
     progress = world.report_b.progress.get()
     head_b = get_user_model().objects.get(username="m-head-b").pk
+    briefing_b = GeneratedReport.objects.get_or_create(
+        user_id=head_b,
+        kind="index",
+        fmt="xlsx",
+        defaults={"expires": timezone.now() + dt.timedelta(days=30)},
+    )[0].pk
     arguments: dict[str, list[Any]] = {
         "units:contact": [world.unit_b.code],
         "indices:import_preview": [world.batch.pk],
@@ -346,6 +360,9 @@ def _url(name: str, world: World) -> str:
         "api:edition-detail": [world.draft.pk],
         "api:target-detail": [world.target.pk],
         "api:progress-detail": [world.report_b.pk],
+        "briefings:detail": [briefing_b],
+        "briefings:status": [briefing_b],
+        "briefings:download": [briefing_b],
     }
     return reverse(name, args=arguments.get(name, []))
 
