@@ -354,5 +354,3 @@ CELERY_BEAT_SCHEDULE["briefings-purge"] = {
     "task": "briefings.tasks.briefings_purge_task",
     "schedule": crontab(hour=3, minute=15),
 }
-# WeasyPrint logs each layout step at INFO: keep its warnings only.
-LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}
