@@ -18,7 +18,7 @@ from dashboards.selectors.exports import internal_table
 from dashboards.selectors.index import index_page
 from dashboards.selectors.page_exports import index_workbook
 from dashboards.selectors.page_sheets import basis_label, edition_source
-from indices.figures import figure, rank_text, state_label
+from indices.figures import figure, rank_text, rounded, state_label
 from indices.labels import localized_name
 from indices.models import Basis, Index, IndexEdition
 from reports.models import ReportingWindow
@@ -72,7 +72,18 @@ def index_briefing(
     progress(30)
     book = index_workbook(index=index, edition=edition, unit=unit, region_code=region_code)
     progress(60)
-    facts, targets, trend, components, priorities, league = book.sheets
+    by_name = {sheet.name: sheet for sheet in book.sheets}
+    facts, targets, trend, components, priorities, league = (
+        by_name[_(name)]
+        for name in (
+            "Điểm và khoảng cách",
+            "Mục tiêu",
+            "Qua các năm",
+            "Thành phần",
+            "Ưu tiên cải thiện",
+            "Bảng xếp hạng",
+        )
+    )
     d = edition.decimals
     name = f"{localized_name(index)} {edition.year}"
     home = page["home_row"] or {}
@@ -94,19 +105,22 @@ def index_briefing(
             )
     for status in targets.rows:
         highlights.append((_("Mục tiêu: %(t)s") % {"t": status["target"]}, status["status"]))
-    breaks = {str(p["year"]) for p in page["series"] if p["change_note"] == "break"}
-    years = [str(row["year"]) for row in trend.rows]
+    series = page["series"]
+    breaks = {str(p["year"]) for p in series if p["change_note"] == "break"}
+    years = [str(p["year"]) for p in series]
+    # The trend sheet's rows are the page's series, one per edition, in the same order.
+    scores = [rounded(p["value"], p["decimals"]) for p in series]
     trend_charts = [
         Chart(
             kind="line",
             title=_("Điểm qua các năm"),
             labels=years,
-            series=[(_("Điểm"), _values(trend.rows, "value"))],
+            series=[(_("Điểm"), scores)],
             decimals=d,
             breaks=breaks,
         )
     ]
-    ranks = [Decimal(row["rank"]) if row.get("rank") else None for row in trend.rows]
+    ranks = [Decimal(p["display_rank"]) if p["display_rank"] else None for p in series]
     if any(r is not None for r in ranks):
         trend_charts.append(
             Chart(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -40,7 +41,7 @@ class GeneratedReport(models.Model):
     file = models.FileField(_("tệp"), upload_to="briefings/%Y/%m/", blank=True)
     filename = models.CharField(_("tên tệp"), max_length=200, blank=True)
     error = models.TextField(_("lỗi"), blank=True)
-    created = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    created = models.DateTimeField(_("tạo lúc"), default=timezone.now)
     finished = models.DateTimeField(_("xong lúc"), null=True, blank=True)
     expires = models.DateTimeField(_("hết hạn"))
 

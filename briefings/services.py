@@ -60,6 +60,7 @@ def report_request(
         parameters=parameters,
         title=title[:300],
         language=language,
+        created=now,
         expires=now + dt.timedelta(days=keep_days()),
     )
     if runs_in_background(kind=kind, fmt=fmt) and dispatch is not None:
