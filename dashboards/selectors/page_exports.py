@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from dashboards.downloads import SheetTable
 from dashboards.selectors.exports import league_table
@@ -20,11 +21,14 @@ from dashboards.selectors.page_sheets import (
     columns,
     edition_source,
     fig,
+    rank_cells,
+    rank_columns,
+    score_state,
     sources_of,
     target_rows,
 )
 from dashboards.selectors.unit_export import unit_workbook
-from indices.figures import Coverage, rank_text, state_label
+from indices.figures import Coverage, rank_text
 from indices.labels import localized_group, localized_name
 from indices.models import Index, IndexEdition
 from units.models import Unit
@@ -57,7 +61,11 @@ def index_workbook(
         facts = [
             fact(_("Điểm"), fig(home["value"], d), home["basis"]),
             fact(rank_word, rank_text(home, cov, words=False), home["rank_basis"]),
-            fact(_("Trạng thái"), state_label(home["state"]), ""),
+            fact(
+                _("Trạng thái"),
+                score_state(home["state"], ranked=home["display_rank"] is not None) or None,
+                "",
+            ),
             fact(_("Dẫn đầu"), fig(home["leader_value"], d), home["leader_basis"]),
             fact(_("Cách dẫn đầu"), fig(home["gap_to_leader"], d), home["gap_basis"]),
             fact(_("Trung bình"), fig(home["mean_value"], d), home["analysis_basis"]),
@@ -72,19 +80,19 @@ def index_workbook(
             ),
             fact(
                 _("%(rank)s trong vùng") % {"rank": rank_word},
-                f"{home['region_rank']}/{home['region_count']}" if home["region_rank"] else None,
+                _region_rank(home, cov),
                 home["analysis_basis"],
             ),
             fact(_("Thay đổi điểm"), fig(home["score_change"], d), home["change_basis"]),
         ]
+    coverages = {e.pk: e.coverage for e in page["editions"]}
     trend = [
         {
             "year": p["year"],
             "value": fig(p["value"], p["decimals"]),
             "basis_label": basis_label(p["basis"], p["value"]),
-            "state": state_label(p["state"]),
-            "rank": p["display_rank"],
-            "rank_basis_label": basis_label(p["rank_basis"], p["display_rank"]),
+            "state": score_state(p["state"], ranked=p["display_rank"] is not None),
+            **rank_cells(p, coverages.get(p["edition_id"], cov)),
             "note": _("Đổi phương pháp: không nối với năm trước")
             if p["change_note"] == "break"
             else "",
@@ -127,7 +135,20 @@ def index_workbook(
         for c in page["priorities"]
     ]
     league = league_table(index=index, edition=edition, unit=unit, region_code=region_code)
+    # The status in the page's words: nothing beside a score, why there is none otherwise.
+    league_rows = [
+        {
+            **row,
+            "state_label": score_state(
+                row.get("state"), ranked=row.get("display_rank") is not None
+            ),
+        }
+        for row in league.rows
+    ]
     unit_name = unit.display_name
+    region = next((r for r in page["regions"] if r.code == region_code), None)
+    # A league cut to a region says so in its title and in its file's name.
+    where = _(" · vùng %(region)s") % {"region": localized_name(region)} if region else ""
     sheets = [
         SheetTable(
             name=_("Điểm và khoảng cách"),
@@ -135,7 +156,11 @@ def index_workbook(
             % {"name": name, "rank": rank_word.lower(), "unit": unit_name},
             source=source,
             columns=columns(
-                [("label", "Chỉ tiêu"), ("value", "Giá trị"), ("basis_label", "Cơ sở")]
+                [
+                    ("label", gettext_noop("Chỉ tiêu")),
+                    ("value", gettext_noop("Giá trị")),
+                    ("basis_label", gettext_noop("Cơ sở")),
+                ]
             ),
             rows=facts,
             note=cov.warning(),
@@ -145,7 +170,7 @@ def index_workbook(
             title=_("%(name)s: mục tiêu của %(unit)s") % {"name": name, "unit": unit_name},
             source=source,
             columns=columns(TARGET_COLUMNS),
-            rows=target_rows(page["targets"], d),
+            rows=target_rows(page["targets"], d, coverage=cov, row=home or None),
         ),
         SheetTable(
             name=_("Qua các năm"),
@@ -157,8 +182,7 @@ def index_workbook(
                 ("value", _("Điểm")),
                 ("basis_label", _("Cơ sở của điểm")),
                 ("state", _("Trạng thái")),
-                ("rank", rank_word),
-                ("rank_basis_label", _("Cơ sở của hạng")),
+                *rank_columns(rank_word),
                 ("note", _("Ghi chú")),
             ],
             rows=trend,
@@ -204,18 +228,28 @@ def index_workbook(
         ),
         SheetTable(
             name=_("Bảng xếp hạng"),
-            title=_("%(name)s: bảng xếp hạng") % {"name": name},
+            title=_("%(name)s: bảng xếp hạng") % {"name": name} + where,
             source=source,
             columns=league.columns,
-            rows=league.rows,
+            rows=league_rows,
             note=cov.warning(),
         ),
     ]
     return PageWorkbook(
-        title=_("%(name)s: %(unit)s") % {"name": name, "unit": unit_name},
-        filename=f"{index.code}-{edition.year}-ca-trang",
+        title=_("%(name)s: %(unit)s") % {"name": name, "unit": unit_name} + where,
+        filename=f"{index.code}-{edition.year}-ca-trang"
+        + (f"-vung-{region.code}" if region else ""),
         sheets=sheets,
     )
+
+
+def _region_rank(home: dict[str, Any], cov: Coverage) -> str | None:
+    """ "9/9", or "9/9 tỉnh được công bố" when the edition publishes only a top group, as the
+    page says it."""
+    if not home["region_rank"]:
+        return None
+    text = f"{home['region_rank']}/{home['region_count']}"
+    return f"{text} {_('tỉnh được công bố')}" if cov.top_n else text
 
 
 def _editions(index: Index, years: list[int]) -> list[IndexEdition]:
@@ -254,9 +288,8 @@ def home_workbook(*, unit: Unit) -> PageWorkbook:
                     "year": card["year"],
                     "value": fig(row["value"], row["decimals"]),
                     "basis_label": basis_label(row["basis"], row["value"]),
-                    "state": state_label(row["state"]),
-                    "rank": rank_text(row, info.coverage, words=False),
-                    "rank_basis_label": basis_label(row["rank_basis"], row["display_rank"]),
+                    "state": score_state(row["state"], ranked=row["display_rank"] is not None),
+                    **rank_cells(row, info.coverage),
                     "group": localized_group(row["group"]),
                     "group_basis_label": basis_label(row["group_basis"], row["group"] or None),
                     "score_change": fig(change.get("score_change"), row["decimals"]),
@@ -275,12 +308,16 @@ def home_workbook(*, unit: Unit) -> PageWorkbook:
                     "year": h["info"].year,
                     "value": fig(r["value"], r["decimals"]),
                     "basis_label": basis_label(r["basis"], r["value"]),
-                    "rank": rank_text(r, h["info"].coverage, words=False),
-                    "rank_basis_label": basis_label(r["rank_basis"], r["display_rank"]),
+                    **rank_cells(r, h["info"].coverage),
                 }
             )
-        places = row["decimals"] if row else 2
-        targets.extend(target_rows(card["targets"], places, index=index_name))
+        if info:
+            places = row["decimals"] if row else 2
+            targets.extend(
+                target_rows(
+                    card["targets"], places, coverage=info.coverage, row=row, index=index_name
+                )
+            )
         for w in card["weak"]:
             weak.append(
                 {
@@ -312,7 +349,7 @@ def home_workbook(*, unit: Unit) -> PageWorkbook:
     name = unit.name
     index_col = ("index", _("Chỉ số"))
     value_cols = [("value", _("Điểm")), ("basis_label", _("Cơ sở của điểm"))]
-    rank_cols = [("rank", _("Hạng")), ("rank_basis_label", _("Cơ sở của hạng"))]
+    rank_cols = rank_columns()
     sheets = [
         SheetTable(
             name=_("Các chỉ số"),
@@ -328,7 +365,7 @@ def home_workbook(*, unit: Unit) -> PageWorkbook:
                 ("group_basis_label", _("Cơ sở của xếp loại")),
                 ("score_change", _("Thay đổi điểm")),
                 ("change_basis_label", _("Cơ sở của thay đổi")),
-                ("rank_move", _("Thay đổi hạng")),
+                ("rank_move", _("Thay đổi hạng hoặc thứ tự")),
                 ("previous_year", _("So với năm")),
             ],
             rows=standing,

@@ -12,23 +12,28 @@ from dashboards.selectors.page_sheets import (
     PageWorkbook,
     basis_label,
     fig,
+    measure_label,
+    rank_cells,
+    rank_columns,
+    score_state,
     sources_of,
-    target_label,
+    target_text,
 )
-from indices.figures import state_label
 from indices.labels import (
     localized_group,
     localized_name,
     localized_short_name,
     short_name_in_language,
 )
-from indices.models import IndexEdition
+from indices.models import Basis, IndexEdition
+from indices.selectors_analytics import current_editions
 from units.models import Unit
 
 
 def unit_workbook(*, unit: Unit, page: dict[str, Any]) -> PageWorkbook:
     """The unit page's tables, from the page as its reader sees it (`page`: the unit page's
     selector cut by `dashboards.visibility.unit_page_for_reader`)."""
+    coverages = {e.pk: e.coverage for e in current_editions()}
     scores = []
     editions = []
     for series in page["score_series"]:
@@ -36,16 +41,22 @@ def unit_workbook(*, unit: Unit, page: dict[str, Any]) -> PageWorkbook:
             score = cell.score
             editions.append(cell.edition)
             value = score.value if score and score.state == "value" else None
+            coverage = coverages[cell.edition.pk]
+            # The publisher's own rank (as published, even beside an illustrative score).
+            published = {
+                "display_rank": cell.rank,
+                "peer_count": coverage.covered,
+                "rank_basis": Basis.PUBLISHED,
+                "state": score.state if score else None,
+            }
             scores.append(
                 {
                     "index": localized_short_name(series.index),
                     "year": cell.year,
                     "value": fig(value, cell.edition.decimals),
                     "basis_label": basis_label(score.basis if score else "", value),
-                    "state": state_label(score.state)
-                    if score
-                    else str(cell.edition.get_status_display()),
-                    "rank": cell.rank,
+                    "state": score_state(score.state if score else None, ranked=bool(cell.rank)),
+                    **rank_cells(published, coverage),
                     "rank_basis_label": basis_label(cell.rank_basis, cell.rank),
                     "group": localized_group(cell.group),
                     "group_basis_label": basis_label(cell.group_basis, cell.group or None),
@@ -61,13 +72,13 @@ def unit_workbook(*, unit: Unit, page: dict[str, Any]) -> PageWorkbook:
         {
             "index": names.get(code, code),
             "year": p["year"],
-            "rank": p["display_rank"],
-            "rank_basis_label": basis_label(p["rank_basis"], p["display_rank"]),
+            **rank_cells(p, coverages[p["edition_id"]]),
             "value": fig(p["value"], p["decimals"]),
             "basis_label": basis_label(p["basis"], p["value"]),
         }
         for code, points in profile["series"].items()
         for p in points
+        if p["edition_id"] in coverages
     ]
     extremes = [
         {
@@ -89,7 +100,8 @@ def unit_workbook(*, unit: Unit, page: dict[str, Any]) -> PageWorkbook:
     targets = [
         {
             "index": localized_short_name(t.index),
-            "target": target_label(t),
+            "target": target_text(t),
+            "measure": measure_label(t, t.index.publishes_ranks),
             "baseline_year": t.baseline_year,
             "target_year": t.target_year,
             "basis_label": basis_label("illustrative") if t.is_demo else "",
@@ -100,7 +112,7 @@ def unit_workbook(*, unit: Unit, page: dict[str, Any]) -> PageWorkbook:
     name = unit.name
     index_col = ("index", _("Chỉ số"))
     value_cols = [("value", _("Điểm")), ("basis_label", _("Cơ sở của điểm"))]
-    rank_cols = [("rank", _("Hạng")), ("rank_basis_label", _("Cơ sở của hạng"))]
+    rank_cols = rank_columns()
     sheets = [
         SheetTable(
             name=_("Điểm theo chỉ số và năm"),
@@ -134,7 +146,9 @@ def unit_workbook(*, unit: Unit, page: dict[str, Any]) -> PageWorkbook:
                 ("year", _("Năm")),
                 ("component", _("Thành phần")),
                 *value_cols,
-                *rank_cols,
+                # The page's words, with what the rank is out of: "thứ tự 20/61 (tính theo điểm)".
+                ("rank", _("Hạng / thứ tự")),
+                ("rank_basis_label", _("Cơ sở của hạng")),
             ],
             rows=extremes,
         ),
@@ -145,6 +159,7 @@ def unit_workbook(*, unit: Unit, page: dict[str, Any]) -> PageWorkbook:
             columns=[
                 index_col,
                 ("target", _("Mục tiêu")),
+                ("measure", _("Đo bằng")),
                 ("baseline_year", _("Năm cơ sở")),
                 ("target_year", _("Năm đích")),
                 ("basis_label", _("Cơ sở")),

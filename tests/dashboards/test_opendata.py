@@ -19,7 +19,14 @@ from units.models import Unit
 
 URL = reverse("dashboards:opendata_download")
 FILES = {"ket_qua.csv", "nguon.csv", "tu_dien_du_lieu.csv"}
+README = "README.txt"
 BASES = set(Basis.values)
+
+
+def readme(client) -> str:
+    with zipfile.ZipFile(io.BytesIO(client.get(URL).content)) as archive:
+        assert archive.namelist()[0] == README  # the first thing a reader opens
+        return archive.read(README).decode("utf-8-sig")
 
 
 def package(client) -> dict[str, list[dict[str, str]]]:
@@ -29,8 +36,8 @@ def package(client) -> dict[str, list[dict[str, str]]]:
     assert response["Content-Disposition"].startswith('attachment; filename="du-lieu-mo-')
     files = {}
     with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
-        assert set(archive.namelist()) == FILES
-        for name in archive.namelist():
+        assert set(archive.namelist()) == FILES | {README}
+        for name in sorted(FILES):
             raw = archive.read(name)
             assert raw.startswith("\ufeff".encode()), name  # Excel reads the UTF-8
             files[name] = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
@@ -144,3 +151,33 @@ def test_the_demo_package_holds_every_national_index_and_stays_small(client, off
         index__kind="national", status="published", analysis__run__isnull=False
     )
     assert len(editions) == national.count()
+
+
+def test_the_package_opens_with_a_readme_that_counts_its_illustrative_rows(
+    client, official, pci_2021
+):
+    client.force_login(official)
+    response = client.get(URL)
+    # No internal generation number in the file's name: it meant nothing to a reader.
+    assert response["Content-Disposition"] == (
+        'attachment; filename="du-lieu-mo-chi-so-quoc-gia.zip"'
+    )
+    results = package(client)["ket_qua.csv"]
+    text = readme(client)
+    illustrative = sum(1 for row in results if row["basis"] == "illustrative")
+    assert 0 < illustrative < len(results)
+    share = f"{illustrative / len(results) * 100:.1f}"
+    # Vietnamese first, then English, each saying what the files are.
+    assert text.index("DỮ LIỆU MỞ") < text.index("OPEN DATA")
+    for name in FILES:
+        assert f"- {name}:" in text
+    assert f"{illustrative} trên {len(results)} dòng ({share.replace('.', ',')}%)" in text
+    assert f"{illustrative} of {len(results)} rows ({share}%)" in text
+    assert "KHÔNG phải số do cơ\nquan chủ trì công bố" in text.replace("\r\n", "\n")
+    assert "are NOT\nfigures published" in text.replace("\r\n", "\n")
+    assert f"  - PCI 2021: {illustrative}" in text
+    # The CSV conventions, and how to open the files in a Vietnamese Excel.
+    assert "UTF-8 có BOM; phân cách bằng dấu phẩy (,); số thập phân dùng dấu chấm (.)" in text
+    assert 'UTF-8 with a BOM; comma (,) separator; "." decimal point' in text
+    assert "Data > From Text/CSV" in text
+    assert "65001: Unicode (UTF-8)" in text

@@ -4,7 +4,9 @@ basis beside them, a title and a source on every sheet, frozen headers, formula-
 the page's own permissions."""
 
 import io
+import subprocess
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -259,3 +261,236 @@ def test_a_unit_workbook_leaves_out_what_its_reader_may_not_read(
 
     assert internal_rows(admin_user)  # admins read the drafts, on the page and in its workbook
     assert internal_rows(head_khdt) == []
+
+
+# What the staffer preparing a leader's meeting reads ----------------------------------------------
+
+HOME_URL = reverse("dashboards:home_workbook")
+PCI_2024 = reverse("dashboards:index_workbook", args=["PCI"]) + "?nam=2024"
+PCI_2024_REGION = PCI_2024 + "&vung=BTBDHMT"
+PAPI_2022 = reverse("dashboards:index_workbook", args=["PAPI"]) + "?nam=2022"
+UNIT_URL = reverse("dashboards:unit_workbook", args=[HOME])
+WARNING = "Có số liệu minh họa, không phải số công bố: xem cột Cơ sở."
+BANNER = "Số liệu minh họa · không trích dẫn"
+ORDER = "Thứ tự (tính theo điểm; chỉ số này không xếp hạng chính thức)"
+
+
+def by_target(sheet) -> dict[str, dict]:
+    return {row["Mục tiêu"].removesuffix(" (mục tiêu minh họa)"): row for row in table(sheet)}
+
+
+@pytest.mark.usefixtures("province_standing")
+def test_target_sheets_word_groups_ranks_and_met_targets_as_the_pages_do(client, official):
+    client.force_login(official)
+    sheet = workbook(client.get(HOME_URL))["Lộ trình mục tiêu"]
+    header = [cell.value for cell in sheet[HEADER_ROW]]
+    assert header[header.index("Mục tiêu") :] == [
+        "Mục tiêu",
+        "Năm đích",
+        "Đo bằng",
+        "Mốc cơ sở",
+        "Năm cơ sở",
+        "Hiện tại",
+        "Tình trạng",
+        "Còn cách",
+        "Vượt mục tiêu",
+        "Cơ sở",
+    ]
+    targets = by_target(sheet)
+    # A group target shows the group, no score and no gap.
+    group = targets["nhóm B trở lên"]
+    assert (group["Đo bằng"], group["Hiện tại"]) == ("nhóm", "Nhóm B")
+    assert group["Mốc cơ sở"] is None
+    assert group["Còn cách"] is None
+    assert group["Vượt mục tiêu"] is None
+    # A rank target's places say what they are out of, as the home page's path does.
+    rank = targets["vào top 10"]
+    assert rank["Đo bằng"] == "hạng"
+    assert rank["Mốc cơ sở"] == "13/63"
+    assert rank["Hiện tại"] == "27/30 tỉnh được công bố"
+    assert rank["Còn cách"] == 17
+    # Once met, no "still to go": the margin has its own column.
+    met = targets["điểm từ 85,00 trở lên"]
+    assert met["Tình trạng"] == "Đã đạt"
+    assert met["Còn cách"] is None
+    assert met["Vượt mục tiêu"] == 0
+    assert met["Hiện tại"] == 85
+    # A score still to reach: the points still to go, at the edition's precision.
+    papi = targets["điểm từ 45,00 trở lên"]
+    assert (papi["Đo bằng"], papi["Còn cách"], papi["Vượt mục tiêu"]) == ("điểm", 4, None)
+    # The index page's sheet words them alike.
+    index_targets = by_target(workbook(client.get(PCI_2024))["Mục tiêu"])
+    assert index_targets["vào top 10"]["Hiện tại"] == "27/30 tỉnh được công bố"
+    assert index_targets["vào top 10"]["Mốc cơ sở"] == "13/63"
+    unit_targets = by_target(workbook(client.get(UNIT_URL))["Mục tiêu"])
+    assert unit_targets["nhóm B trở lên"]["Đo bằng"] == "nhóm"
+    assert unit_targets["vào top 10"]["Đo bằng"] == "hạng"
+
+
+@pytest.mark.usefixtures("province_standing")
+def test_a_sheet_with_illustrative_figures_says_so_and_credits_them_to_nobody(client, official):
+    client.force_login(official)
+    book = workbook(client.get(PCI_2024))
+    vcci = "Nguồn: Liên đoàn Thương mại và Công nghiệp Việt Nam (VCCI)"
+    for sheet in book.worksheets[1:]:
+        bases = {row[key] for row in table(sheet) for key in row if key and "Cơ sở" in str(key)} - {
+            None
+        }
+        if "Minh họa" in bases:
+            assert sheet["A3"].value.startswith(WARNING), sheet.title
+            assert sheet.oddHeader.center.text == BANNER, sheet.title  # on every printed page
+        if bases == {"Minh họa"}:  # every figure illustrative: none is VCCI's
+            assert not sheet["A2"].value.startswith(vcci), sheet.title
+            assert sheet["A2"].value.startswith("Nguồn: số minh họa do cổng tạo ra, không phải")
+    facts = book["Điểm và khoảng cách"]
+    assert facts["A2"].value.startswith(vcci)
+    assert "trừ các số có cơ sở “Minh họa”" in facts["A2"].value
+    about = book.worksheets[0]
+    assert about["A3"].value.startswith(f"{BANNER}. {WARNING}")
+    assert about.oddHeader.center.text == BANNER
+    sources = {row[0]: row[1] for row in about.iter_rows(min_row=5, values_only=True) if row[0]}
+    assert sources[book["Mục tiêu"]["A1"].value] == book["Mục tiêu"]["A2"].value
+    # The illustrative targets are not the province's plan's.
+    unit_targets = workbook(client.get(UNIT_URL))["Mục tiêu"]
+    assert unit_targets["A3"].value == WARNING
+    assert unit_targets["A2"].value == (
+        "Nguồn: số minh họa do cổng tạo ra, không phải số của Kế hoạch cải cách hành chính "
+        "của tỉnh; không trích dẫn."
+    )
+    # A sheet of published and derived figures only carries no warning.
+    papi = workbook(client.get(PAPI_2022))["Điểm và khoảng cách"]
+    assert papi["A2"].value == "Nguồn: CECODES, VFF-CRT, RTA và UNDP · papi.org.vn (PAPI 2022)"
+    assert papi["A3"].value is None
+    assert not papi.oddHeader.center.text
+
+
+@pytest.mark.usefixtures("province_standing")
+def test_every_rank_says_what_it_is_out_of_and_papi_is_an_order(client, official):
+    client.force_login(official)
+    unit = workbook(client.get(UNIT_URL))
+    scores = {(r["Chỉ số"], r["Năm"]): r for r in table(unit["Điểm theo chỉ số và năm"])}
+    assert scores["PCI", 2024]["Hạng / thứ tự"] == 27
+    assert scores["PCI", 2024]["Trên tổng số"] == "30 tỉnh được công bố"
+    assert scores["PCI", 2021]["Trên tổng số"] == "63 tỉnh"
+    assert scores["PCI", 2023]["Trên tổng số"] == "ngoài top 30"
+    ranks = {(r["Chỉ số"], r["Năm"]): r for r in table(unit["Thứ hạng qua các năm"])}
+    assert (ranks["PCI", 2024]["Hạng / thứ tự"], ranks["PCI", 2024]["Trên tổng số"]) == (
+        27,
+        "30 tỉnh được công bố",
+    )
+    assert ranks["PCI", 2024]["Hạng hay thứ tự"] == "Hạng"
+    # PAPI publishes no rank: the portal's order, in the pages' words.
+    assert ranks["PAPI", 2024]["Hạng hay thứ tự"] == ORDER
+    assert ranks["PAPI", 2024]["Trên tổng số"] == "61 tỉnh có số liệu"
+    home = {r["Chỉ số"]: r for r in table(workbook(client.get(HOME_URL))["Các chỉ số"])}
+    assert (home["PAPI"]["Hạng / thứ tự"], home["PAPI"]["Hạng hay thứ tự"]) == (55, ORDER)
+    assert home["PCI"]["Trên tổng số"] == "30 tỉnh được công bố"
+    index = workbook(client.get(PCI_2024))
+    trend = {r["Năm"]: r for r in table(index["Qua các năm"])}
+    assert (trend[2024]["Hạng"], trend[2024]["Trên tổng số"]) == (27, "30 tỉnh được công bố")
+    assert (trend[2021]["Hạng"], trend[2021]["Trên tổng số"]) == (19, "63 tỉnh")
+    facts = {r["Chỉ tiêu"]: r["Giá trị"] for r in table(index["Điểm và khoảng cách"])}
+    assert facts["Hạng trong vùng"].endswith("/5 tỉnh được công bố")
+    papi = workbook(client.get(PAPI_2022))
+    header = [cell.value for cell in papi["Qua các năm"][HEADER_ROW]]
+    assert "Thứ tự" in header
+    assert "Hạng" not in header
+    assert {r["Trên tổng số"] for r in table(papi["Qua các năm"])} == {"61 tỉnh có số liệu"}
+
+
+@pytest.mark.usefixtures("province_standing")
+def test_a_status_says_why_a_score_is_missing_and_nothing_beside_a_score(client, official):
+    client.force_login(official)
+    unit = workbook(client.get(UNIT_URL))
+    rows = table(unit["Điểm theo chỉ số và năm"])
+    for row in rows:
+        if row["Điểm"] is not None:
+            assert row["Trạng thái"] is None, row
+        else:
+            assert row["Trạng thái"] in {"—", "Không công bố", "Không công bố điểm"}, row
+    assert {r["Trạng thái"] for r in rows if r["Chỉ số"] == "DTI" and r["Điểm"] is None} == {"—"}
+    league = workbook(client.get(PCI_2024))["Bảng xếp hạng"]
+    states = {row["Trạng thái"] for row in table(league)}
+    assert "Có giá trị" not in states
+    for book in (unit, workbook(client.get(HOME_URL))):
+        for sheet in book.worksheets:
+            texts = {c for row in sheet.iter_rows(values_only=True) for c in row}
+            assert not {"Có giá trị", "Đã công bố"} & texts, sheet.title
+
+
+@pytest.mark.usefixtures("province_standing")
+def test_a_region_filtered_workbook_says_so_in_its_title_and_name(client, official):
+    client.force_login(official)
+    response = client.get(PCI_2024_REGION)
+    assert response["Content-Disposition"] == (
+        'attachment; filename="PCI-2024-ca-trang-vung-BTBDHMT.xlsx"'
+    )
+    book = workbook(response)
+    region = "vùng Bắc Trung Bộ và Duyên hải miền Trung"
+    assert book.worksheets[0]["A1"].value.endswith(region)
+    assert book.properties.title.endswith(region)
+    assert book["Bảng xếp hạng"]["A1"].value.endswith(region)
+    assert region not in workbook(client.get(PCI_2024)).worksheets[0]["A1"].value
+
+
+@pytest.mark.usefixtures("province_standing")
+def test_every_sheet_prints_landscape_one_page_wide_with_its_header_on_every_page(client, official):
+    client.force_login(official)
+    for url in (HOME_URL, PCI_2024, UNIT_URL):
+        book = workbook(client.get(url))
+        assert book.properties.creator == "Reform Portal"
+        assert book.properties.title == book.worksheets[0]["A1"].value
+        for sheet in book.worksheets:
+            assert sheet.page_setup.orientation == "landscape", sheet.title
+            assert sheet.page_setup.fitToWidth == 1
+            assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        for sheet in book.worksheets[1:]:
+            assert sheet.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
+            assert sheet["A2"].alignment.wrap_text
+            for cell in sheet[HEADER_ROW]:
+                width = sheet.column_dimensions[cell.column_letter].width
+                assert width >= min(len(str(cell.value)), 45), (sheet.title, cell.value)
+    # A column as wide as its longest value (capped), not as its header.
+    league = workbook(client.get(PCI_2024))["Bảng xếp hạng"]
+    assert league.column_dimensions["A"].width >= len("30/30 tỉnh được công bố")
+
+
+def test_the_workbooks_headers_are_marked_for_translation(tmp_path):
+    """Labels defined as plain strings and translated when written were never extracted."""
+    out = tmp_path / "found.po"
+    sources = [
+        "dashboards/selectors/page_sheets.py",
+        "dashboards/selectors/page_exports.py",
+        "dashboards/selectors/unit_export.py",
+        "dashboards/downloads.py",
+    ]
+    subprocess.run(
+        [
+            "xgettext",
+            "--language=Python",
+            "--from-code=UTF-8",
+            "--keyword=_",
+            "--keyword=gettext_noop",
+            f"--output={out}",
+            *sources,
+        ],
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    extracted = out.read_text(encoding="utf-8")
+    for label in ("Chỉ tiêu", "Mốc cơ sở", "Hiện tại", "Giá trị", "Đo bằng", "Vượt mục tiêu"):
+        assert f'msgid "{label}"' in extracted, label
+
+
+@pytest.mark.usefixtures("province_standing")
+def test_an_english_reader_gets_english_target_headers(client, official):
+    client.force_login(official)
+    client.cookies["django_language"] = "en"
+    book = workbook(client.get(PCI_2024))
+    sheet = next(s for s in book.worksheets if s.title == "Target")
+    header = [cell.value for cell in sheet[HEADER_ROW]]
+    # Words the English catalogue holds; the new ones follow once /tmp/po_fix.po is merged.
+    assert {"Target", "Target year", "Baseline year", "Status", "Still short by", "Basis"} <= set(
+        header
+    )
+    assert not {"Mục tiêu", "Năm đích", "Tình trạng", "Còn cách"} & set(header)
