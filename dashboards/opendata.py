@@ -1,6 +1,7 @@
 """The open-data bulk download: the national indices' scores and analyses for every published
 edition, from the current analytics generation, as one .zip of CSV files with a data dictionary
-and each edition's sources.
+and each edition's sources, opened by a README (Vietnamese, then English) that says what the files
+are, how many rows are illustrative, and how to open the CSVs in a Vietnamese Excel.
 
 The CSVs follow the portal's table downloads (`tabular.export.table_csv`): UTF-8 with a BOM so
 that Excel reads Vietnamese, a "." decimal point (machine-readable; the dictionary says so),

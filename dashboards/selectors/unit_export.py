@@ -25,7 +25,7 @@ from indices.labels import (
     localized_short_name,
     short_name_in_language,
 )
-from indices.models import Basis, IndexEdition
+from indices.models import IndexEdition
 from indices.selectors_analytics import current_editions
 from units.models import Unit
 
@@ -42,11 +42,12 @@ def unit_workbook(*, unit: Unit, page: dict[str, Any]) -> PageWorkbook:
             editions.append(cell.edition)
             value = score.value if score and score.state == "value" else None
             coverage = coverages[cell.edition.pk]
-            # The publisher's own rank (as published, even beside an illustrative score).
-            published = {
+            # The rank of the score's row, out of the units the edition covers (all that the
+            # publisher ranks when the rank is theirs), as the unit's rank chart says it.
+            rank_row = {
                 "display_rank": cell.rank,
                 "peer_count": coverage.covered,
-                "rank_basis": Basis.PUBLISHED,
+                "rank_basis": cell.rank_basis,
                 "state": score.state if score else None,
             }
             scores.append(
@@ -56,8 +57,7 @@ def unit_workbook(*, unit: Unit, page: dict[str, Any]) -> PageWorkbook:
                     "value": fig(value, cell.edition.decimals),
                     "basis_label": basis_label(score.basis if score else "", value),
                     "state": score_state(score.state if score else None, ranked=bool(cell.rank)),
-                    **rank_cells(published, coverage),
-                    "rank_basis_label": basis_label(cell.rank_basis, cell.rank),
+                    **rank_cells(rank_row, coverage),
                     "group": localized_group(cell.group),
                     "group_basis_label": basis_label(cell.group_basis, cell.group or None),
                 }
