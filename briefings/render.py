@@ -12,6 +12,7 @@ from urllib.parse import unquote
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from weasyprint import HTML
@@ -86,6 +87,13 @@ def _table(section: Any) -> dict[str, Any]:
     return {"headers": headers, "rows": rows, "wide": len(columns) > 8}
 
 
+def css_string(text: str) -> SafeString:
+    """Text for a CSS string in the page's <style> (the running header): quotes and
+    backslashes escaped, no line breaks, and no "<" that could close the element."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ")
+    return mark_safe(" ".join(escaped.split()))  # noqa: S308 - escaped for CSS just above
+
+
 def pdf_html(briefing: Briefing) -> str:
     sections = [
         {
@@ -102,6 +110,7 @@ def pdf_html(briefing: Briefing) -> str:
         "briefings/pdf.html",
         {
             "briefing": briefing,
+            "running_title": css_string(briefing.title),
             "sections": sections,
             "marks": all_basis_marks(),
             "created": localtime().strftime("%d/%m/%Y %H:%M"),

@@ -11,7 +11,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from audit.services import AuditKind, audit_record
@@ -118,5 +117,5 @@ def download(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
         return render(request, "briefings/detail.html", {"report": report}, status=409)
     audit_record(kind=AuditKind.EXPORT, obj=report, description=report.filename)
     return FileResponse(
-        report.file.open("rb"), as_attachment=True, filename=report.filename or _("bao-cao")
+        report.file.open("rb"), as_attachment=True, filename=report.filename or "bao-cao"
     )

@@ -120,7 +120,7 @@ def _long_briefing(rows: int) -> Briefing:
     )
     chart = Chart(kind="line", title="Xu hướng", labels=["2020", "2021"], series=[("Điểm", [])])
     return Briefing(
-        title="Bản tin thử",
+        title='Bản tin "thử" </style>',
         subtitle="",
         filename="thu",
         highlights=[],
@@ -132,6 +132,8 @@ def test_a_long_tables_header_is_repeated_on_every_page():
     data = pdf_bytes(_long_briefing(200))
     pages = pdf_pages(data)
     assert len(pages) == 5  # pinned: 200 rows at this layout
+    # The title, quotes and all, in the heading and in every page's running header.
+    assert all(text.count('Bản tin "thử" </style>') >= 1 for text in pages)
     table_pages = [p for p in pages if "Đơn vị 1" in p or "Đơn vị 199" in p or "Đơn vị 100" in p]
     assert len(table_pages) >= 3
     for number, text in enumerate(pages, start=1):

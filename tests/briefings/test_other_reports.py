@@ -6,7 +6,10 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from briefings.models import GeneratedReport
@@ -146,3 +149,15 @@ def test_reports_expire_after_thirty_days(client, ask, official, internal_league
     client.get(reverse("briefings:list"))  # purges on reading
     assert not GeneratedReport.objects.filter(pk=report.pk).exists()
     assert not storage.exists(name)
+
+
+def test_a_report_is_written_in_the_readers_language(client, ask, official, internal_leagues):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(official)
+    report = ask(client, loai="internal", nam="2021", dinh_dang="xlsx")
+    assert report.language == "en"
+    book = load_workbook(io.BytesIO(download(client, report)))
+    with translation.override("en"):
+        about = gettext("Giới thiệu")
+    assert about != "Giới thiệu"
+    assert book.sheetnames[0] == about
