@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.response import Response
@@ -28,6 +29,9 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         exc.detail = exceptions.ErrorDetail(
             _("Tài khoản này không được xem nội dung này."), code=exc.default_code
         )
+    elif isinstance(exc, Http404):
+        # Django's message names the model ("No QuarterlyReport matches the given query.").
+        exc = exceptions.NotFound(_("Không có đối tượng này, hoặc tài khoản không được xem nó."))
     elif isinstance(exc, exceptions.MethodNotAllowed):
         exc.detail = exceptions.ErrorDetail(_("API chỉ cho phép đọc (GET)."), code=exc.default_code)
     return exception_handler(exc, context)

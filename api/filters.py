@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.request import Request
 
-from indices.models import Basis, Level
+from indices.models import Basis, Index, Level
 from reports.models import QuarterlyReport
 from units.models import Unit
 
@@ -52,6 +52,21 @@ DATE_ERRORS = {"invalid": _("Ngày không hợp lệ: dùng dạng YYYY-MM-DD, v
 
 
 class _Query(serializers.Serializer[Any]):
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """A code that names nothing is a mistake to report, not an empty answer."""
+        unknown = {}
+        index = attrs.get("index")
+        if index and not Index.objects.filter(code=index).exists():
+            unknown["index"] = _(
+                "Không có chỉ số mã “%(code)s” (mã phân biệt hoa thường, ví dụ PCI)."
+            ) % {"code": index}
+        unit = attrs.get("unit")
+        if unit and not Unit.objects.filter(code=unit).exists():
+            unknown["unit"] = _("Không có đơn vị mã “%(code)s”.") % {"code": unit}
+        if unknown:
+            raise serializers.ValidationError(unknown)
+        return attrs
+
     def filters(self) -> Filters:
         data = {key: value for key, value in self.validated_data.items() if value not in ("", None)}
         if "on" in data:
@@ -133,9 +148,24 @@ class WindowQuery(_Query):
     )
 
 
+# Parameters every list takes besides its filters: pages, and DRF's response format.
+COMMON_PARAMETERS = frozenset({"page", "page_size", "format"})
+
+
 def filters_from(request: Request, query: type[_Query]) -> Filters:
-    """The request's filters, validated by `query` (ValidationError → 400)."""
-    params = {name: request.query_params.get(name) for name in query().fields}
+    """The request's filters, validated by `query` (ValidationError → 400). A parameter the
+    endpoint does not know (a misspelled `yaer`) is refused, not ignored."""
+    fields = query().fields
+    unknown = sorted(set(request.query_params) - set(fields) - COMMON_PARAMETERS)
+    if unknown:
+        raise serializers.ValidationError(
+            {
+                name: _("Tham số không có ở điểm truy cập này; các tham số: %(known)s.")
+                % {"known": ", ".join(sorted({*fields, *COMMON_PARAMETERS}))}
+                for name in unknown
+            }
+        )
+    params = {name: request.query_params.get(name) for name in fields}
     serializer = query(data={k: v for k, v in params.items() if v is not None})
     serializer.is_valid(raise_exception=True)
     return serializer.filters()

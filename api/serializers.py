@@ -258,7 +258,9 @@ class TargetStatusSerializer(serializers.Serializer[Any]):
     baseline_year = serializers.IntegerField(allow_null=True)
     baseline = FigureField(decimals=_status_decimals)
     rebaselined = serializers.BooleanField()
-    points_needed = FigureField(decimals=_status_decimals)
+    # The score that reaches the target (a rank target's too): points, at the edition's
+    # precision.
+    points_needed = FigureField(decimals=lambda obj: int(obj.edition.decimals))
     basis = BasisField()
 
 
@@ -293,12 +295,16 @@ class TaskProgressSerializer(serializers.Serializer[Any]):
     aims = serializers.ListField(child=serializers.CharField())
 
 
+INDICATOR_DECIMALS = 2
+
+
 class IndicatorValueSerializer(serializers.Serializer[Any]):
     indicator_id = serializers.IntegerField()
     name = serializers.CharField()
     unit_of_measure = serializers.CharField()
-    value = serializers.DecimalField(max_digits=14, decimal_places=4, allow_null=True)
-    target = serializers.DecimalField(max_digits=14, decimal_places=4, allow_null=True)
+    # Two decimals, as the report pages show them.
+    value = FigureField(decimals=lambda _obj: INDICATOR_DECIMALS, allow_null=True)
+    target = FigureField(decimals=lambda _obj: INDICATOR_DECIMALS, allow_null=True)
 
 
 class ProgressDetailSerializer(ProgressSerializer):

@@ -20,5 +20,6 @@ router.register("progress", views.ProgressViewSet, basename="progress")
 urlpatterns = [
     path("schema/", views.SchemaView.as_view(), name="schema"),
     path("docs/", views.DocsView.as_view(url_name="api:schema"), name="docs"),
+    path("", views.RootView.as_view(), name="root"),
     path("", include(router.urls)),
 ]

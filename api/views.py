@@ -15,6 +15,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.views import APIView
 
 from indices.models import IndexEdition, Target
 from indices.selectors_analytics import with_figures
@@ -30,7 +32,8 @@ from .services import api_call_record
 
 
 class CallLogMixin:
-    """Every call recorded with its account, token, status and duration, refused ones too."""
+    # Every call recorded with its account, token, status and duration, refused ones too. (A
+    # comment, not a docstring: the schema would describe every endpoint with it.)
 
     def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         self._started = time.monotonic()
@@ -101,6 +104,8 @@ class SuccessionViewSet(ReadViewSet):
 
 
 class IndexViewSet(ReadViewSet):
+    """The indices in the catalogue the reader may read, with their publishers."""
+
     lookup_field = "code"
     lookup_value_regex = "[^/]+"
     serializer_class = serializers.IndexSerializer
@@ -136,6 +141,8 @@ class EditionViewSet(ReadViewSet):
 
 
 class ComponentViewSet(ReadViewSet):
+    """Each edition's components (sub-indices and criteria) with their weights."""
+
     query = q.ComponentQuery
     serializer_class = serializers.ComponentSerializer
 
@@ -174,6 +181,8 @@ class ResultViewSet(ReadViewSet):
 
 
 class TargetViewSet(ReadViewSet):
+    """The province's targets on the indices, with their milestones and baselines."""
+
     query = q.TargetQuery
     lookup_value_regex = "[0-9]{1,18}"
     serializer_class = serializers.TargetSerializer
@@ -243,6 +252,34 @@ class ProgressViewSet(ReadViewSet):
         if found is None:
             raise NotFound
         return Response(serializers.CompletenessSerializer(found).data)
+
+
+ENDPOINTS = [
+    "unit",
+    "succession",
+    "index",
+    "edition",
+    "component",
+    "score",
+    "result",
+    "target",
+    "target-status",
+    "progress",
+]
+
+
+class RootView(CallLogMixin, APIView):
+    """Where to start: the documentation, the schema and every list endpoint."""
+
+    @extend_schema(exclude=True)
+    def get(self, request: Request) -> Response:
+        links = {
+            "docs": reverse("api:docs", request=request),
+            "schema": reverse("api:schema", request=request),
+        }
+        for name in ENDPOINTS:
+            links[name.replace("-", "_")] = reverse(f"api:{name}-list", request=request)
+        return Response(links)
 
 
 class SchemaView(CallLogMixin, SpectacularAPIView):

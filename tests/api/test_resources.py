@@ -231,8 +231,8 @@ def test_progress_list_and_detail_for_a_reader_of_everything(api, reports_two_un
     detail = api.get(f"/api/v1/progress/{khdt['id']}/").json()
     assert detail["tasks"][0]["status"] == "done"
     assert detail["tasks"][0]["aims"] == ["PCI"]
-    assert detail["indicators"][0]["value"] == "12.5000"
-    assert detail["indicators"][0]["target"] == "10.0000"
+    assert detail["indicators"][0]["value"] == "12.50"  # two decimals, as the report page
+    assert detail["indicators"][0]["target"] == "10.00"
 
 
 def test_results_list_reads_a_bounded_number_of_queries(
@@ -288,3 +288,29 @@ def test_progress_list_reads_a_bounded_number_of_queries(
 ):
     with django_assert_max_num_queries(12):
         assert api.get("/api/v1/progress/").json()["count"] == 2
+
+
+def test_a_misspelled_parameter_or_an_unknown_code_is_refused(api, standing):
+    misspelled = api.get("/api/v1/scores/", {"yaer": 2021})
+    assert misspelled.status_code == 400
+    assert "yaer" in misspelled.json()
+    unknown = api.get("/api/v1/scores/", {"index": "pci"})
+    assert unknown.status_code == 400
+    assert "pci" in unknown.json()["index"][0]
+    assert api.get("/api/v1/scores/", {"unit": "99999"}).status_code == 400
+    assert api.get("/api/v1/scores/", {"index": "PCI", "page": 1}).status_code == 200
+
+
+def test_a_missing_object_is_answered_in_vietnamese(api, standing):
+    response = api.get("/api/v1/progress/999999/")
+    assert response.status_code == 404
+    assert "QuarterlyReport" not in response.json()["detail"]
+    assert response.json()["detail"].startswith("Không có đối tượng này")
+
+
+def test_the_root_points_to_the_docs_and_every_list(api, standing):
+    links = api.get("/api/v1/").json()
+    assert links["docs"].endswith("/api/v1/docs/")
+    assert links["schema"].endswith("/api/v1/schema/")
+    assert links["result"].endswith("/api/v1/results/")
+    assert api.get(links["target_status"]).status_code == 200

@@ -228,6 +228,7 @@ EXPECTED: dict[str, tuple[str, tuple[int, int, int, int, int]]] = {
     "dashboards:opendata_download": ("get", (200, 200, 200, 200, 302)),
     # The read API (/api/v1/): every portal role reads, each what its rules allow; anonymous
     # callers get a 401 with a Bearer challenge (no login redirect for a machine client).
+    "api:root": ("get", (200, 200, 200, 200, 401)),
     "api:schema": ("get", (200, 200, 200, 200, 401)),
     "api:docs": ("get", (200, 200, 200, 200, 401)),
     "api:unit-list": ("get", (200, 200, 200, 200, 401)),
