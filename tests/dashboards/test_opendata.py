@@ -175,7 +175,7 @@ def test_the_package_opens_with_a_readme_that_counts_its_illustrative_rows(
     assert f"{illustrative} of {len(results)} rows ({share}%)" in text
     assert "KHÔNG phải số do cơ\nquan chủ trì công bố" in text.replace("\r\n", "\n")
     assert "are NOT\nfigures published" in text.replace("\r\n", "\n")
-    assert f"  - PCI 2021: {illustrative}" in text
+    assert f"  - PCI 2021: {illustrative} / {len(results)} ({share.replace('.', ',')}%)" in text
     # The CSV conventions, and how to open the files in a Vietnamese Excel.
     assert "UTF-8 có BOM; phân cách bằng dấu phẩy (,); số thập phân dùng dấu chấm (.)" in text
     assert 'UTF-8 with a BOM; comma (,) separator; "." decimal point' in text
