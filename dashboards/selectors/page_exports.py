@@ -61,10 +61,11 @@ def index_workbook(
         facts = [
             fact(_("Điểm"), fig(home["value"], d), home["basis"]),
             fact(rank_word, rank_text(home, cov, words=False), home["rank_basis"]),
-            fact(
-                _("Trạng thái"),
-                score_state(home["state"], ranked=home["display_rank"] is not None) or None,
-                "",
+            # Why there is no score, when there is none (nothing to say beside a score).
+            *(
+                [fact(_("Trạng thái"), missing, "")]
+                if (missing := score_state(home["state"], ranked=home["display_rank"] is not None))
+                else []
             ),
             fact(_("Dẫn đầu"), fig(home["leader_value"], d), home["leader_basis"]),
             fact(_("Cách dẫn đầu"), fig(home["gap_to_leader"], d), home["gap_basis"]),

@@ -389,6 +389,7 @@ def test_every_rank_says_what_it_is_out_of_and_papi_is_an_order(client, official
     assert (trend[2021]["Hạng"], trend[2021]["Trên tổng số"]) == (19, "63 tỉnh")
     facts = {r["Chỉ tiêu"]: r["Giá trị"] for r in table(index["Điểm và khoảng cách"])}
     assert facts["Hạng trong vùng"].endswith("/5 tỉnh được công bố")
+    assert "Trạng thái" not in facts  # a score is there: no "Có giá trị" beside it
     papi = workbook(client.get(PAPI_2022))
     header = [cell.value for cell in papi["Qua các năm"][HEADER_ROW]]
     assert "Thứ tự" in header
