@@ -23,6 +23,7 @@ DOCUMENT_CODE = re.compile(r"[\dA-ZĐ/&.\-–]+")
 # Links a crawl never follows: they change state, download or leave the portal.
 SKIP = re.compile(
     r"dang-xuat|/quan-tri/|tai=|mau=|\.xlsx|\.csv|/minh-chung/|/i18n/|/tai-ve/|mau-nhap"
+    r"|/tai-ca-trang/|/tai/$|/api/"
 )
 
 # The visible text outside content in its own language (lang="vi" marks typed content).
