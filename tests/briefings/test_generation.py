@@ -6,6 +6,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -14,7 +15,7 @@ from briefings.charts import Chart
 from briefings.content import Briefing, Section
 from briefings.models import GeneratedReport
 from briefings.render import FetchRefused, local_url_fetcher, pdf_bytes
-from briefings.tasks import briefing_dispatch, briefing_generate_task
+from briefings.tasks import briefing_dispatch, briefing_generate_task, briefings_purge_task
 from dashboards.downloads import SheetTable
 from indices.models import IndexEdition
 from tests.briefings.helpers import pdf_pages
@@ -145,3 +146,23 @@ def test_a_long_tables_header_is_repeated_on_every_page():
     assert {(round(p.mediabox.width), round(p.mediabox.height)) for p in reader.pages} == {
         (595, 842)
     }
+
+
+def test_the_nightly_purge_task_calls_the_purge(official, internal_leagues):
+    report = _request(official, fmt="xlsx")
+    GeneratedReport.objects.filter(pk=report.pk).update(
+        expires=timezone.now() - dt.timedelta(seconds=1)
+    )
+    assert briefings_purge_task.apply().get() == 1
+    assert not GeneratedReport.objects.exists()
+
+
+def test_the_list_reads_in_a_fixed_number_of_queries(
+    client, official, internal_leagues, django_assert_max_num_queries
+):
+    for _n in range(5):
+        _request(official, fmt="xlsx")
+    client.force_login(official)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("briefings:list"))
+    assert response.content.decode().count("Xếp hạng nội bộ năm 2021") == 5
