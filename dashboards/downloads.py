@@ -2,7 +2,10 @@
 from: each download carries at least one basis column (the callers put one beside each figure
 column) and the .xlsx a second sheet that explains the bases. A whole page comes as one workbook
 (`workbook_response`): an about sheet, then one sheet per table with its title, source and frozen
-header. The writing is formula-safe through `tabular.export.neutralise`, the only neutraliser."""
+header; a sheet holding illustrative figures says so above its header and on every printed page,
+and its source line never credits them to the publisher. Every sheet prints landscape, one page
+wide, its header row repeated. The writing is formula-safe through `tabular.export.neutralise`,
+the only neutraliser."""
 
 from __future__ import annotations
 
