@@ -94,7 +94,7 @@ def index_briefing(
         highlights = [
             (_("Điểm"), f"{figure(home['value'], d)} ({mark})"),
             (
-                _("Vị trí"),
+                _("Vị thế"),
                 f"{rank_text(home, cov)} ({basis_label(home['rank_basis'], home['display_rank'])})",
             ),
             (_("Trạng thái"), state_label(home["state"])),
