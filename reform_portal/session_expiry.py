@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
@@ -35,7 +36,10 @@ class SessionActivityMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if getattr(user, "is_authenticated", False) and hasattr(request, "session"):
+        # Only a session that signed in is marked: a call authenticated otherwise (an API
+        # token) must not open a session of its own on every request.
+        signed_in = hasattr(request, "session") and SESSION_KEY in request.session
+        if getattr(user, "is_authenticated", False) and signed_in:
             marked = request.session.get(ACTIVITY_KEY)
             now = int(time.time())
             if not isinstance(marked, int) or now - marked >= settings.SESSION_REFRESH_SECONDS:

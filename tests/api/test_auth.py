@@ -4,6 +4,7 @@ every call recorded; calls limited per token."""
 import io
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.urls import reverse
@@ -162,3 +163,12 @@ def test_writes_are_refused_in_vietnamese(official, client_for):
     response = client_for(official).post(UNITS, {})
     assert response.status_code == 405
     assert response.json()["detail"] == "API chỉ cho phép đọc (GET)."
+
+
+def test_a_token_call_opens_no_session(official, client_for):
+    api = client_for(official)
+    before = Session.objects.count()
+    response = api.get("/api/v1/indices/")
+    assert response.status_code == 200
+    assert "sessionid" not in response.cookies
+    assert Session.objects.count() == before
