@@ -324,7 +324,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "API chỉ đọc của Reform Portal: đơn vị hành chính, chỉ số, kỳ công bố, điểm số, kết quả "
         "phân tích, mục tiêu và tiến độ. Mỗi số kèm cơ sở số liệu (published, derived, internal, "
-        "illustrative); số thập phân là chuỗi, làm tròn nửa lên theo kỳ công bố."
+        "illustrative); số thập phân là chuỗi, làm tròn nửa lên theo kỳ công bố.\n\n"
+        "Xác thực: gửi tiêu đề `Authorization: Bearer <mã>`. Mã do quản trị viên cấp (trang "
+        "quản trị /quan-tri/, mục Mã truy cập API, hoặc lệnh `python manage.py create_api_token "
+        "TÊN_ĐĂNG_NHẬP --name TÊN_HỆ_THỐNG`) và thu hồi ở cùng trang; mã đọc đúng những gì tài "
+        "khoản của nó được xem. Giới hạn: API_RATE_LIMIT lần gọi mỗi mã (mặc định 120/phút; "
+        "quá giới hạn: 429 kèm Retry-After); trang 50 dòng, page_size tối đa 500. Tham số lạ "
+        "hoặc mã chỉ số, mã đơn vị không có: 400 kèm lý do."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
