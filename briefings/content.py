@@ -97,8 +97,9 @@ def index_briefing(
                 _("Vị thế"),
                 f"{rank_text(home, cov)} ({basis_label(home['rank_basis'], home['display_rank'])})",
             ),
-            (_("Trạng thái"), state_label(home["state"])),
         ]
+        if home["state"] != "value":  # a missing score says why; a score needs no status
+            highlights.append((_("Trạng thái"), state_label(home["state"])))
         if home.get("score_change") is not None:
             highlights.append(
                 (_("Thay đổi điểm so với kỳ trước"), figure(home["score_change"], d, signed=True))
