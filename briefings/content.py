@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from briefings.charts import Chart
@@ -23,10 +24,17 @@ from indices.labels import localized_name
 from indices.models import Basis, Index, IndexEdition
 from reports.models import ReportingWindow
 from reports.selectors import completeness, indicator_series, task_progress_table
+from reports.services import indicator_misses
 from units.models import Unit
 
 # Called with a share of the work done (0–100) while a long report is built.
 Progress = Callable[[int], None]
+
+
+def language_suffix() -> str:
+    """ "-en" in the name of a report written in English, so that it does not replace the
+    Vietnamese one among the reader's downloads."""
+    return "" if get_language() in (None, "vi") else f"-{get_language()}"
 
 
 def _no_progress(percent: int) -> None:
@@ -100,6 +108,10 @@ def index_briefing(
         ]
         if home["state"] != "value":  # a missing score says why; a score needs no status
             highlights.append((_("Trạng thái"), state_label(home["state"])))
+        if home.get("rank_change"):
+            moved = home["rank_change"]
+            word = _("tăng %(n)s bậc") if moved > 0 else _("giảm %(n)s bậc")
+            highlights.append((_("Thay đổi hạng so với kỳ trước"), word % {"n": abs(moved)}))
         if home.get("score_change") is not None:
             highlights.append(
                 (_("Thay đổi điểm so với kỳ trước"), figure(home["score_change"], d, signed=True))
@@ -191,7 +203,7 @@ def index_briefing(
         title=_("Bản tin %(name)s") % {"name": name},
         subtitle=_("%(unit)s · nguồn: %(source)s")
         % {"unit": unit_name, "source": edition_source(edition)},
-        filename=f"ban-tin-{index.code}-{edition.year}",
+        filename=f"ban-tin-{index.code}-{edition.year}{language_suffix()}",
         highlights=highlights,
         sections=sections,
     )
@@ -276,7 +288,7 @@ def internal_briefing(
     return Briefing(
         title=_("Báo cáo xếp hạng nội bộ năm %(year)s") % {"year": year},
         subtitle=_("Sở, ban, ngành và cấp huyện"),
-        filename=f"xep-hang-noi-bo-{year}",
+        filename=f"xep-hang-noi-bo-{year}{language_suffix()}",
         highlights=[(localized_name(e.index), str(e.year)) for e in editions],
         sections=sections,
     )
@@ -326,13 +338,17 @@ def progress_briefing(*, window: ReportingWindow, progress: Progress = _no_progr
             met = (
                 ""
                 if value is None or target is None
-                else (_("Đạt") if value >= target else _("Chưa đạt"))
+                else _("Chưa đạt")
+                if indicator_misses(s["indicator"], Decimal(str(value)), Decimal(str(target)))
+                else _("Đạt")
             )
             indicators.append(
                 {
                     "unit": r["unit"].name,
                     "task": s["task"].code,
-                    "indicator": s["indicator"].name,
+                    "indicator": f"{s['indicator'].name} ({s['indicator'].unit_of_measure})"
+                    if s["indicator"].unit_of_measure
+                    else s["indicator"].name,
                     "value": None if value is None else Decimal(str(value)),
                     "target": None if target is None else Decimal(str(target)),
                     "met": met,
@@ -417,7 +433,7 @@ def progress_briefing(*, window: ReportingWindow, progress: Progress = _no_progr
     return Briefing(
         title=_("Báo cáo tiến độ %(window)s") % {"window": window},
         subtitle=_("Kế hoạch cải cách hành chính 2021–2025"),
-        filename=f"tien-do-q{window.quarter}-{window.year}",
+        filename=f"tien-do-q{window.quarter}-{window.year}{language_suffix()}",
         highlights=[
             (_("Đơn vị đã gửi báo cáo"), f"{done}/{len(rows)}"),
             (_("Đơn vị trễ hạn"), str(len(late_rows))),

@@ -20,7 +20,7 @@ from weasyprint.urls import URLFetcher
 
 from briefings.charts import chart_svg
 from briefings.content import Briefing
-from dashboards.downloads import is_basis_column, workbook_response
+from dashboards.downloads import is_basis_column, source_line, workbook_response
 from indices.figures import all_basis_marks, figure
 
 
@@ -69,7 +69,14 @@ def _table(section: Any) -> dict[str, Any]:
     TT, NB, MH) in a narrow column; `pdf_keys` trims a wide table."""
     marks = {m.label: m.mark for m in all_basis_marks()}
     keys = section.pdf_keys or [key for key, _label in section.table.columns]
-    columns = [(k, label) for k, label in section.table.columns if k in keys]
+    # A basis column goes with the figure column before it: kept only if that one is.
+    columns = []
+    previous_kept = False
+    for k, label in section.table.columns:
+        kept = k in keys and (not is_basis_column(k) or previous_kept)
+        if kept:
+            columns.append((k, label))
+        previous_kept = kept
     headers = [
         {"label": _("CS") if is_basis_column(k) else label, "basis": is_basis_column(k)}
         for k, label in columns
@@ -98,7 +105,8 @@ def pdf_html(briefing: Briefing) -> str:
     sections = [
         {
             "title": s.table.title,
-            "source": s.table.source,
+            # Illustrative figures are never credited to the publisher (as in the workbook).
+            "source": source_line(s.table),
             "note": s.table.note,
             "intro": s.intro,
             "charts": [{"title": c.title, "svg": chart_svg(c)} for c in s.charts],

@@ -116,7 +116,9 @@ def quarterly_target(indicator: Indicator, window: ReportingWindow) -> Decimal |
     return target
 
 
-def _misses(indicator: Indicator, value: Decimal, target: Decimal | None) -> bool:
+def indicator_misses(indicator: Indicator, value: Decimal, target: Decimal | None) -> bool:
+    """Whether a value misses its target, in the indicator's direction (a time or a cost: lower
+    is better)."""
     if target is None:
         return False
     return value < target if indicator.direction == Indicator.Direction.HIGHER else value > target
@@ -192,7 +194,7 @@ def report_problems(report: QuarterlyReport) -> list[str]:
             elif (
                 value is not None
                 and target is not None
-                and _misses(indicator, value, target)
+                and indicator_misses(indicator, value, target)
                 and not explained
             ):
                 problems.append(

@@ -18,6 +18,7 @@ from indices.models import IndexEdition
 from reports import services as report_services
 from reports.models import IndicatorValue, TaskProgress
 from reports.selectors import completeness
+from reports.services import indicator_misses
 from tests.briefings.helpers import download, pdf_pages, sheet_rows
 from tests.dashboards.pages import half_up
 from tests.factories import (
@@ -65,7 +66,9 @@ def quarter(reference_units):
     khdt, tttt = Unit.objects.get(code="49.SKHDT"), Unit.objects.get(code="49.STTTT")
     task = TaskFactory(plan=plan, code="1", title="=1+1 cải cách thủ tục", responsible=khdt)
     TaskFactory(plan=plan, code="2", title="Chuyển đổi số", responsible=tttt)
-    indicator = IndicatorFactory(task=task, name="Hồ sơ trực tuyến")
+    indicator = IndicatorFactory(
+        task=task, name="Hồ sơ trực tuyến", unit_of_measure="%", direction="higher"
+    )
     IndicatorTargetFactory(indicator=indicator, year=2025, quarter=1, value=Decimal(80))
     report = report_services.report_open(unit=khdt, window=window)
     TaskProgress.objects.filter(report=report).update(status="in_progress", percent_complete=40)
@@ -161,3 +164,11 @@ def test_a_report_is_written_in_the_readers_language(client, ask, official, inte
         about = gettext("Giới thiệu")
     assert about != "Giới thiệu"
     assert book.sheetnames[0] == about
+
+
+def test_a_lower_is_better_indicator_above_its_target_is_not_met():
+    days = IndicatorFactory.build(direction="lower")
+    assert indicator_misses(days, Decimal("20"), Decimal("10"))  # 20 days against 10: missed
+    assert not indicator_misses(days, Decimal("8"), Decimal("10"))
+    share = IndicatorFactory.build(direction="higher")
+    assert indicator_misses(share, Decimal("72.5"), Decimal("80"))
