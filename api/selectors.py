@@ -118,22 +118,37 @@ def components_for_reader(*, user: Any, filters: Filters) -> QuerySet[Component]
     return components.order_by("edition__index__order", "edition__year", "order", "code", "pk")
 
 
+def _figure_filtered(
+    rows: QuerySet[Any], filters: Filters, *, region: str, total: Q, component: str
+) -> QuerySet[Any]:
+    """Scores or results cut by unit, region, basis and component ("total": the index's total),
+    each model naming its own region and component fields."""
+    if filters.unit:
+        rows = rows.filter(unit__code=filters.unit)
+    if filters.region:
+        rows = rows.filter(**{region: filters.region})
+    if filters.basis:
+        rows = rows.filter(basis=filters.basis)
+    if filters.component == "total":
+        rows = rows.filter(total)
+    elif filters.component:
+        rows = rows.filter(**{component: filters.component})
+    return rows
+
+
 def scores_for_reader(*, user: Any, filters: Filters) -> QuerySet[Score]:
     """Published (and internal, and illustrative) scores of the editions `user` may read."""
     editions = editions_for_reader(user=user, filters=filters)
     scores = Score.objects.filter(edition__in=editions).select_related(
         "unit__region", "edition__index", "component"
     )
-    if filters.unit:
-        scores = scores.filter(unit__code=filters.unit)
-    if filters.region:
-        scores = scores.filter(unit__region__code=filters.region)
-    if filters.basis:
-        scores = scores.filter(basis=filters.basis)
-    if filters.component == "total":
-        scores = scores.filter(component__isnull=True)
-    elif filters.component:
-        scores = scores.filter(component__code=filters.component)
+    scores = _figure_filtered(
+        scores,
+        filters,
+        region="unit__region__code",
+        total=Q(component__isnull=True),
+        component="component__code",
+    )
     return scores.order_by(
         "edition__index__order",
         "edition__year",
@@ -159,16 +174,13 @@ def results_for_reader(*, user: Any, filters: Filters) -> QuerySet[RankResult]:
     results = current_results(RankResult.objects.all(), editions).select_related(
         "unit", "region", "edition__index", "peers", "region_peers"
     )
-    if filters.unit:
-        results = results.filter(unit__code=filters.unit)
-    if filters.region:
-        results = results.filter(region__code=filters.region)
-    if filters.basis:
-        results = results.filter(basis=filters.basis)
-    if filters.component == "total":
-        results = results.filter(component_code="")
-    elif filters.component:
-        results = results.filter(component_code=filters.component)
+    results = _figure_filtered(
+        results,
+        filters,
+        region="region__code",
+        total=Q(component_code=""),
+        component="component_code",
+    )
     return results.order_by(
         "edition__index__order",
         "edition__year",
