@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from indices.models import Index
+from indices.models import Index, Period
 from units.models import Unit
 
 
@@ -23,6 +23,14 @@ class Plan(models.Model):
     year_start = models.PositiveSmallIntegerField(_("từ năm"), default=2021)
     year_end = models.PositiveSmallIntegerField(_("đến năm"), default=2025)
     is_demo = models.BooleanField(_("dữ liệu minh họa"), default=False)
+    period = models.ForeignKey(
+        Period,
+        verbose_name=_("giai đoạn"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="plans",
+    )
 
     class Meta:
         verbose_name = _("kế hoạch")
@@ -44,6 +52,16 @@ class Task(models.Model):
     )
     start_date = models.DateField(_("bắt đầu"))
     due_date = models.DateField(_("hạn hoàn thành"))
+    carried_from = models.ForeignKey(
+        "self",
+        verbose_name=_("chuyển tiếp từ"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="carried_to",
+    )
+    closed_on = models.DateField(_("khép lại ngày"), null=True, blank=True)
+    closing_note = models.TextField(_("ghi chú khi khép lại"), blank=True)
 
     history = HistoricalRecords()
 
@@ -60,6 +78,42 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}. {self.title}"
+
+
+class TaskHandover(models.Model):
+    """A task passed from a unit that ended (merged, renamed) to its successor. The task keeps its
+    history; the reports filed before stay with the unit that filed them."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="handovers")
+    from_unit = models.ForeignKey(
+        Unit, verbose_name=_("từ đơn vị"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_unit = models.ForeignKey(
+        Unit, verbose_name=_("sang đơn vị"), on_delete=models.PROTECT, related_name="+"
+    )
+    date = models.DateField(_("ngày chuyển giao"))
+    succession = models.ForeignKey(
+        "units.Succession",
+        verbose_name=_("thay đổi đơn vị"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["task", "date", "pk"]
+        verbose_name = _("chuyển giao nhiệm vụ")
+        verbose_name_plural = _("chuyển giao nhiệm vụ")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "from_unit", "to_unit", "date"], name="handover_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task.code}: {self.from_unit} → {self.to_unit} ({self.date:%d/%m/%Y})"
 
 
 class TaskAim(models.Model):

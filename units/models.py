@@ -201,3 +201,63 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"
+
+
+class ProformaSetting(models.Model):
+    """How a successor's pro-forma line for the years before it existed is estimated from its
+    predecessors' published figures: their mean (the DTI's method for merged provinces), a mean
+    weighted by figures the admin enters (population, enterprises), or not at all. A pro-forma
+    figure is always derived, never published."""
+
+    class Method(models.TextChoices):
+        MEAN = "mean", _("Trung bình cộng các tỉnh cũ")
+        WEIGHTED = "weighted", _("Trung bình có trọng số")
+        NONE = "none", _("Không ước tính")
+
+    successor = models.OneToOneField(
+        Unit, verbose_name=_("đơn vị mới"), on_delete=models.CASCADE, related_name="proforma"
+    )
+    method = models.CharField(
+        _("phương pháp"), max_length=10, choices=Method.choices, default=Method.MEAN
+    )
+    weight_label = models.CharField(
+        _("trọng số theo"),
+        max_length=200,
+        blank=True,
+        help_text=_("Ví dụ: Dân số trung bình 2024 (nghìn người), Số doanh nghiệp đang hoạt động."),
+    )
+    source = models.CharField(_("nguồn trọng số"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("cách ước tính chuỗi số trước hợp nhất")
+        verbose_name_plural = _("cách ước tính chuỗi số trước hợp nhất")
+
+    def __str__(self) -> str:
+        return f"{self.successor} · {self.get_method_display()}"
+
+
+class ProformaWeight(models.Model):
+    """One predecessor's weight in its successor's weighted pro-forma mean."""
+
+    setting = models.ForeignKey(ProformaSetting, on_delete=models.CASCADE, related_name="weights")
+    predecessor = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị cũ"), on_delete=models.CASCADE, related_name="+"
+    )
+    weight = models.DecimalField(_("trọng số"), max_digits=14, decimal_places=2)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("trọng số đơn vị cũ")
+        verbose_name_plural = _("trọng số đơn vị cũ")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["setting", "predecessor"], name="proforma_weight_unique"
+            ),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="proforma_weight_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor}: {self.weight}"

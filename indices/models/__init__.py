@@ -24,7 +24,7 @@ from indices.models.catalogue import (
     basis_combine,
 )
 from indices.models.scores import ImportBatch, Score
-from indices.models.targets import Target, TargetMilestone
+from indices.models.targets import Period, Target, TargetMilestone
 
 __all__ = [
     "LEVEL_UNIT_KINDS",
@@ -38,6 +38,7 @@ __all__ = [
     "Index",
     "IndexEdition",
     "Level",
+    "Period",
     "RankResult",
     "RatingBand",
     "RatingScheme",

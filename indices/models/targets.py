@@ -11,6 +11,45 @@ from indices.models.catalogue import Component, Index
 from units.models import Unit
 
 
+class Period(models.Model):
+    """A province's planning period (2021–2025, 2026–2030). Its targets and plans belong to it;
+    a period started from the previous one carries over or closes, with a note, what the previous
+    one left unfinished (`previous`, `Target.carried_from`, `Task.carried_from`)."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("tỉnh, thành phố"), on_delete=models.PROTECT, related_name="periods"
+    )
+    start_year = models.PositiveSmallIntegerField(_("từ năm"))
+    end_year = models.PositiveSmallIntegerField(_("đến năm"))
+    previous = models.ForeignKey(
+        "self",
+        verbose_name=_("giai đoạn trước"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="next_periods",
+    )
+    note = models.TextField(_("ghi chú khi mở giai đoạn"), blank=True)
+    started_at = models.DateTimeField(_("mở lúc"), null=True, blank=True)
+    is_demo = models.BooleanField(_("dữ liệu minh họa"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["unit", "start_year"]
+        verbose_name = _("giai đoạn")
+        verbose_name_plural = _("giai đoạn")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "start_year"], name="period_unique_start"),
+            models.CheckConstraint(
+                condition=Q(start_year__lte=models.F("end_year")), name="period_years"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start_year}–{self.end_year}"
+
+
 class Target(models.Model):
     class Kind(models.TextChoices):
         SCORE = "score", _("Điểm số (≥)")
@@ -42,6 +81,24 @@ class Target(models.Model):
     source = models.CharField(_("văn bản giao chỉ tiêu"), max_length=300, blank=True)
     note = models.CharField(_("ghi chú"), max_length=300, blank=True)
     is_demo = models.BooleanField(_("dữ liệu minh họa"), default=False)
+    period = models.ForeignKey(
+        Period,
+        verbose_name=_("giai đoạn"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="targets",
+    )
+    carried_from = models.ForeignKey(
+        "self",
+        verbose_name=_("chuyển tiếp từ"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="carried_to",
+    )
+    closed_on = models.DateField(_("khép lại ngày"), null=True, blank=True)
+    closing_note = models.TextField(_("ghi chú khi khép lại"), blank=True)
 
     history = HistoricalRecords()
 
