@@ -1,5 +1,6 @@
 """Demo plan and reports: Quảng Nam's 2021–2025 reform scheme (illustrative tasks and
-indicators), reporting windows, and reports in every state of the workflow."""
+indicators, assigned to the departments of the time), reporting windows, reports in every state
+of the workflow, and the tasks handed over through the 2025 restructurings."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from reports.models import (
     TaskProgress,
 )
 from reports.services import quarter_bounds, report_open
+from reports.services_successions import tasks_hand_over
 from units.models import Unit
 
 TASKS = [
@@ -96,9 +98,17 @@ TASKS = [
 
 
 def _windows(today: dt.date) -> list[ReportingWindow]:
+    """2024 Q3 and Q4 (filed by the departments of the time), 2025 Q1 and Q2 (by Quảng Nam's
+    departments after the 1/3/2025 restructuring) and this quarter (by the new Đà Nẵng's)."""
     windows = []
     current_quarter = (today.month - 1) // 3 + 1
-    for year, quarter in ((2025, 1), (2025, 2), (today.year, current_quarter)):
+    for year, quarter in (
+        (2024, 3),
+        (2024, 4),
+        (2025, 1),
+        (2025, 2),
+        (today.year, current_quarter),
+    ):
         _start, end = quarter_bounds(year, quarter)
         window, _created = ReportingWindow.objects.get_or_create(
             year=year,
@@ -112,31 +122,59 @@ def _windows(today: dt.date) -> list[ReportingWindow]:
     return windows
 
 
+# Which unit files for which quarter, and in what state: a quarter's report is filed by the unit
+# that existed at the quarter's end, so the tasks of Sở KH&ĐT and Sở TT&TT are reported by them
+# in 2024, by Sở Tài chính and Sở KH&CN of Quảng Nam in 2025 (after 1/3/2025), and by the new Đà
+# Nẵng's departments this quarter. unit → (first quarter's state, second quarter's state).
+STATES_2024 = {
+    "49.STTTT": ("approved", "approved"),
+    "49.SKHDT": ("approved", "approved"),
+    "49.STNMT": ("approved", "approved"),
+    "49.STP": ("approved", "submitted"),
+    "502": ("approved", "approved"),
+}
+STATES_2025 = {
+    "49.SKHCN": ("approved", "returned"),
+    "49.STC": ("approved", "submitted"),
+    "49.SNNMT": ("approved", "draft"),
+    "49.STP": ("submitted", None),
+    "502": ("approved", "approved"),
+}
+STATES_NOW = {"48-2025.STC": "draft", "48-2025.SKHCN": "draft"}
+RESTRUCTURED = dt.date(2025, 3, 1)
+
+
 @transaction.atomic
 def progress_demo_load(*, today: dt.date | None = None) -> int:
-    """Idempotent: nothing is added when the demo plan exists."""
+    """Idempotent: nothing is added when the demo plan exists. The tasks are handed over to the
+    successors of their units as the demo's quarters go by (tasks_hand_over)."""
     if Plan.objects.filter(is_demo=True).exists():
         return 0
     today = today or timezone.localdate()
     _demo_plan_create(today)
-    q1, q2, _current = _windows(today)
-    user_model = get_user_model()
-    reviewer = user_model.objects.filter(username="thamdinh").first()
-    states = {  # unit → (Q1 state, Q2 state)
-        "49.STTTT": ("approved", "returned"),
-        "49.SKHDT": ("approved", "submitted"),
-        "49.STNMT": ("approved", "draft"),
-        "49.STP": ("submitted", None),
-        "502": ("approved", "approved"),
-    }
+    q3_2024, q4_2024, q1, q2, current = _windows(today)
+    reviewer = get_user_model().objects.filter(username="thamdinh").first()
+    count = _demo_reports(STATES_2024, (q3_2024, q4_2024), reviewer)
+    tasks_hand_over(on=RESTRUCTURED)
+    count += _demo_reports(STATES_2025, (q1, q2), reviewer)
+    tasks_hand_over(on=today)
+    count += _demo_reports(
+        {code: (state,) for code, state in STATES_NOW.items()}, (current,), reviewer
+    )
+    return count
+
+
+def _demo_reports(
+    states: dict[str, tuple[str | None, ...]], windows: tuple[ReportingWindow, ...], reviewer: Any
+) -> int:
     count = 0
-    for unit_code, pair in states.items():
+    for unit_code, row in states.items():
         unit = Unit.objects.get(code=unit_code)
-        for window, state in zip((q1, q2), pair, strict=True):
+        for window, state in zip(windows, row, strict=True):
             if state is None:
                 continue
             report = report_open(unit=unit, window=window)
-            _demo_progress_fill(report, first_quarter=window == q1)
+            _demo_progress_fill(report, first_quarter=window == windows[0])
             _demo_report_settle(report, window=window, state=state, reviewer=reviewer)
             count += 1
     return count
@@ -176,7 +214,7 @@ def _demo_plan_create(today: dt.date) -> Plan:
                 direction=direction,
                 baseline=Decimal(base),
             )
-            for year in (2025, today.year):
+            for year in sorted({2024, 2025, today.year}):
                 for quarter in (1, 2, 3, 4):
                     IndicatorTarget.objects.get_or_create(
                         indicator=item,

@@ -25,7 +25,7 @@ from reports.models import (
     TaskProgress,
 )
 from units.models import Unit
-from units.selectors import home_unit
+from units.selectors import home_unit, lineage, predecessors_of
 
 # A report in one of these states is not late, whatever the date.
 SETTLED = {QuarterlyReport.Status.SUBMITTED, QuarterlyReport.Status.APPROVED}
@@ -46,9 +46,32 @@ def current_window(*, today: dt.date | None = None) -> ReportingWindow | None:
     )
 
 
+def _reporting_units(windows: list[ReportingWindow]) -> dict[int, list[Unit]]:
+    """By window: the home province's units (of its lineage: Quảng Nam and the new Đà Nẵng)
+    that report for it: those that led a task (now or before a handover) and existed on the
+    quarter's last day, and those that filed a report for it."""
+    home = home_unit()
+    tasks = Task.objects.all()
+    if home is not None:
+        tasks = tasks.filter(plan__province__in=lineage(home))
+    leading = Q(tasks__in=tasks) | Q(pk__in=tasks.values("handovers__from_unit"))
+    units = list(Unit.objects.filter(leading).distinct().order_by("kind", "name"))
+    filed = set(
+        QuarterlyReport.objects.filter(window__in=windows).values_list("window_id", "unit_id")
+    )
+    found: dict[int, list[Unit]] = {}
+    for window in windows:
+        end = dt.date(window.year + (window.quarter == 4), window.quarter % 4 * 3 + 1, 1)
+        last_day = end - dt.timedelta(days=1)
+        found[window.pk] = [
+            u for u in units if u.is_valid_on(last_day) or (window.pk, u.pk) in filed
+        ]
+    return found
+
+
 def completeness(*, window: ReportingWindow) -> list[dict[str, Any]]:
     """Every unit that leads a task: its report state for the quarter and whether it is late."""
-    units = Unit.objects.filter(tasks__isnull=False).distinct().order_by("kind", "name")
+    units = _reporting_units([window])[window.pk]
     reports = {
         r.unit_id: r
         for r in QuarterlyReport.objects.filter(window=window).annotate(
@@ -91,7 +114,7 @@ def overdue_reports(*, limit: int = 10) -> list[OverdueReport]:
     windows = list(ReportingWindow.objects.filter(deadline__lt=today).order_by("-deadline")[:2])
     if not windows:
         return []
-    units = list(Unit.objects.filter(tasks__isnull=False).distinct().order_by("kind", "name"))
+    units_by_window = _reporting_units(windows)
     done = set(
         QuarterlyReport.objects.filter(window__in=windows, status__in=SETTLED).values_list(
             "unit_id", "window_id"
@@ -100,7 +123,7 @@ def overdue_reports(*, limit: int = 10) -> list[OverdueReport]:
     lines = [
         OverdueReport(unit=unit, window=window)
         for window in windows
-        for unit in units
+        for unit in units_by_window[window.pk]
         if (unit.pk, window.pk) not in done
     ]
     return lines[:limit]
@@ -147,6 +170,7 @@ def report_detail(*, report: QuarterlyReport) -> dict[str, Any]:
         report.progress.select_related("task").prefetch_related(
             "evidence",
             "task__aims__index",
+            "task__handovers__from_unit",
             Prefetch(
                 "task__indicators__targets",
                 queryset=IndicatorTarget.objects.filter(year=report.window.year),
@@ -313,6 +337,7 @@ def task_progress_table(*, window: ReportingWindow) -> list[dict[str, Any]]:
     rows = (
         TaskProgress.objects.filter(report__window=window)
         .select_related("task", "report__unit")
+        .prefetch_related("task__handovers__from_unit")
         .order_by("task__code")
     )
     return [
@@ -378,3 +403,18 @@ def _code_order(code: str) -> tuple[tuple[int, int, str], ...]:
 
 def windows() -> list[ReportingWindow]:
     return list(ReportingWindow.objects.annotate(n=Count("reports")).order_by("-year", "-quarter"))
+
+
+def predecessor_reports(*, unit: Unit) -> list[dict[str, Any]]:
+    """The reports filed by the units that went into this one (transitively), each under its
+    own unit's name, newest quarter first: read-only history for the successor's head."""
+    earlier = predecessors_of(unit)
+    reports: defaultdict[int, list[QuarterlyReport]] = defaultdict(list)
+    for report in (
+        QuarterlyReport.objects.filter(unit__in=earlier)
+        .select_related("window")
+        .annotate(avg_percent=Avg("progress__percent_complete"))
+        .order_by("-window__year", "-window__quarter")
+    ):
+        reports[report.unit_id].append(report)
+    return [{"unit": u, "reports": reports[u.pk]} for u in earlier if reports[u.pk]]

@@ -35,6 +35,7 @@ from reports.models import (
     evidence_path,
 )
 from reports.selectors import SETTLED, completeness
+from reports.services_successions import unit_files_quarter_check
 from units.models import Membership, Unit
 
 logger = logging.getLogger(__name__)
@@ -92,9 +93,16 @@ def _tasks_for(unit: Unit, window: ReportingWindow) -> Iterable[Task]:
     return Task.objects.filter(responsible=unit, start_date__lte=end).order_by("code")
 
 
+def _filer_check(unit: Unit, window: ReportingWindow) -> None:
+    _start, end = quarter_bounds(window.year, window.quarter)
+    unit_files_quarter_check(unit=unit, window=window, end=end)
+
+
 @transaction.atomic
 def report_open(*, unit: Unit, window: ReportingWindow) -> QuarterlyReport:
-    """The unit's report for the quarter, created with one progress row per task it leads."""
+    """The unit's report for the quarter, created with one progress row per task it leads.
+    Refused for a unit that did not exist on the quarter's last day (its successor files)."""
+    _filer_check(unit, window)
     report, _created = QuarterlyReport.objects.get_or_create(unit=unit, window=window)
     existing = set(report.progress.values_list("task_id", flat=True))
     TaskProgress.objects.bulk_create(
@@ -216,6 +224,7 @@ def _transition(report: QuarterlyReport, allowed: Collection[str], target: str) 
 def report_submit(*, report: QuarterlyReport, user: Any) -> QuarterlyReport:
     report = QuarterlyReport.objects.select_for_update().get(pk=report.pk)
     _transition(report, EDITABLE, Status.SUBMITTED)
+    _filer_check(report.unit, report.window)
     if not report_is_open(report):
         raise ValidationError(
             _("Báo cáo đã khóa: %(reason)s Hãy gửi đề nghị mở lại.")

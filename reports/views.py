@@ -56,6 +56,7 @@ def progress_home(request: HttpRequest) -> HttpResponse:
     if membership and membership.role == "department_head":
         context["own"] = selectors.head_home(unit=membership.unit)
         context["own_unit"] = membership.unit
+        context["earlier"] = selectors.predecessor_reports(unit=membership.unit)
     if has_perm(request.user, "reports.decide_reopen"):
         context["reopen_requests"] = selectors.reopen_requests_pending()
     if has_perm(request.user, "reports.import_plan"):
@@ -74,7 +75,12 @@ def report_start(request: HttpRequest, window_pk: int) -> HttpResponse:
     if not membership or membership.role != "department_head":
         raise PermissionDenied
     window = get_object_or_404(ReportingWindow, pk=window_pk)
-    report = services.report_open(unit=membership.unit, window=window)
+    try:
+        report = services.report_open(unit=membership.unit, window=window)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("reports:home")
     return redirect("reports:report", pk=report.pk)
 
 
@@ -375,10 +381,7 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 def unit_progress(request: HttpRequest, code: str) -> HttpResponse:
     unit = get_object_or_404(Unit, code=code)
-    membership = getattr(request.user, "membership", None)
-    own = membership and membership.role == "department_head" and membership.unit_id == unit.pk
-    if not (own or has_perm(request.user, "reports.view_overview")):
-        raise PermissionDenied
+    require_perm(request, "reports.view_unit_progress", unit)
     series = selectors.indicator_series(unit=unit)
     figures = []
     for number, item in enumerate(series):

@@ -294,3 +294,52 @@ def directory_milestones() -> list[Milestone]:
     worth reading the directory on."""
     dates = Succession.objects.order_by("date").values_list("date", flat=True).distinct()
     return [Milestone(date=d, day_before=d - dt.timedelta(days=1)) for d in dates]
+
+
+# --- Lineage: a unit with the units it came from and went into (successions) ----------------
+
+
+def _linked(units: list[Unit], *, backward: bool, forward: bool) -> list[Unit]:
+    """The units reached from `units` through successions (one query per step), in the order
+    found; the starting units are not included."""
+    seen = {unit.pk for unit in units}
+    found: list[Unit] = []
+    frontier = set(seen)
+    while frontier:
+        condition = Q(pk__in=[])
+        if backward:
+            condition |= Q(successor_id__in=frontier)
+        if forward:
+            condition |= Q(predecessor_id__in=frontier, successor__isnull=False)
+        links = Succession.objects.filter(condition).select_related("predecessor", "successor")
+        frontier = set()
+        for link in links.order_by("date", "predecessor__code"):
+            for unit in (link.predecessor, link.successor):
+                if unit is not None and unit.pk not in seen:
+                    seen.add(unit.pk)
+                    found.append(unit)
+                    frontier.add(unit.pk)
+    return found
+
+
+def lineage(unit: Unit) -> list[Unit]:
+    """The unit with every predecessor and successor, transitively (Quảng Nam → Đà Nẵng (from
+    2025) → the old Đà Nẵng): the units whose records are one province's or one department's
+    history."""
+    return [unit, *_linked([unit], backward=True, forward=True)]
+
+
+def predecessors_of(unit: Unit) -> list[Unit]:
+    """Every unit that went into this one, transitively (49.SKHDT → 49.STC → 48-2025.STC: both
+    are predecessors of 48-2025.STC), oldest succession first. Renames onto itself are not."""
+    return _linked([unit], backward=True, forward=False)
+
+
+def units_filing_for(unit: Unit, day: dt.date) -> list[Unit]:
+    """The units of the unit's lineage valid on `day`, when the unit itself was not: its
+    successors for a day after it ended, its predecessors for a day before it began."""
+    if unit.is_valid_on(day):
+        return [unit]
+    later = unit.valid_to is not None and unit.valid_to < day
+    linked = _linked([unit], backward=not later, forward=later)
+    return [u for u in linked if u.is_valid_on(day)]

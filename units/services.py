@@ -122,6 +122,44 @@ def _departments_load(*, data_dir: Path, province: Unit) -> int:
             date=dt.date.fromisoformat(row["date"]),
             legal_basis=row["legal_basis"],
         )
+    return departments + _successor_departments_load(data_dir=data_dir)
+
+
+SUCCESSOR_DEPARTMENTS_BASIS = (
+    "NQ 202/2025/QH15 ngày 12/6/2025; quyết định của UBND thành phố Đà Nẵng về các cơ quan "
+    "chuyên môn (2025)"
+)
+
+
+def _successor_departments_load(*, data_dir: Path) -> int:
+    """The new Đà Nẵng's departments (from 1/7/2025) and the merge of each Quảng Nam department
+    that still existed on 30/6/2025 into its counterpart. Quảng Nam's departments keep their
+    scores and reports; the successions let tasks and history follow them."""
+    city = Unit.objects.get(code="48-2025")
+    departments = 0
+    for row in read_data_csv(data_dir / "da_nang_departments_2025.csv"):
+        unit = _unit_upsert(
+            code=row["code"],
+            gso_code="",
+            name=row["name"],
+            name_en=row["name_en"],
+            short_name=row["short_name"],
+            kind=row["kind"],
+            parent=city,
+            region=None,
+            valid_from=_optional_date(row["valid_from"]),
+            valid_to=_optional_date(row["valid_to"]),
+            source="Danh mục mặc định của Reform Portal",
+        )
+        departments += 1
+        for code in filter(None, row["predecessor_codes"].split(";")):
+            _succession(
+                predecessor=Unit.objects.get(code=code),
+                successor=unit,
+                kind=Succession.Kind.MERGE,
+                date=MERGER_DATE,
+                legal_basis=SUCCESSOR_DEPARTMENTS_BASIS,
+            )
     return departments
 
 
@@ -277,9 +315,11 @@ def units_load_reference(*, data_dir: Path = DATA_DIR) -> LoadSummary:
 DEMO_ACCOUNTS: list[tuple[str, str, str | None, str]] = [
     ("admin", Membership.Role.ADMIN, None, "Quản trị hệ thống"),
     ("lanhdao", Membership.Role.OFFICIAL, None, "Lãnh đạo UBND tỉnh"),
-    ("thamdinh", Membership.Role.REVIEWER, "49.SNV", "Chuyên viên thẩm định Sở Nội vụ"),
-    ("truongso_khdt", Membership.Role.DEPARTMENT_HEAD, "49.SKHDT", "Giám đốc Sở KH&ĐT"),
-    ("truongso_tttt", Membership.Role.DEPARTMENT_HEAD, "49.STTTT", "Giám đốc Sở TT&TT"),
+    # Today's departments (the new Đà Nẵng's, from 1/7/2025): their heads also read the
+    # reports of the departments that went into theirs (Sở KH&ĐT, Sở TT&TT of Quảng Nam).
+    ("thamdinh", Membership.Role.REVIEWER, "48-2025.SNV", "Chuyên viên thẩm định Sở Nội vụ"),
+    ("truongso_stc", Membership.Role.DEPARTMENT_HEAD, "48-2025.STC", "Giám đốc Sở Tài chính"),
+    ("truongso_skhcn", Membership.Role.DEPARTMENT_HEAD, "48-2025.SKHCN", "Giám đốc Sở KH&CN"),
 ]
 
 

@@ -10,3 +10,5 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("load_units", stdout=self.stdout)
         call_command("load_index_definitions", stdout=self.stdout)
+        # Tasks of units that ended pass to their successors once the successions are loaded.
+        call_command("hand_over_tasks", stdout=self.stdout)
