@@ -61,6 +61,16 @@ class TargetForm(forms.Form):
     )
     baseline_rank = forms.IntegerField(label=_("Thứ hạng cơ sở"), required=False, min_value=1)
     target_year = forms.IntegerField(label=_("Năm đạt mục tiêu"), min_value=2000, max_value=2100)
+    period_start = forms.IntegerField(
+        label=_("Giai đoạn từ năm"), min_value=2000, max_value=2100, initial=2021
+    )
+    period_end = forms.IntegerField(
+        label=_("Giai đoạn đến năm"),
+        min_value=2000,
+        max_value=2100,
+        initial=2025,
+        help_text=_("Mục tiêu thuộc giai đoạn kế hoạch của đơn vị (ví dụ 2026–2030)."),
+    )
     milestones = forms.CharField(
         label=_("Mốc theo năm"),
         required=False,
@@ -95,6 +105,11 @@ class TargetForm(forms.Form):
             self.add_error("target_rank", _("Mục tiêu thứ hạng cần thứ hạng."))
         if kind == Target.Kind.GROUP and not data.get("target_group"):
             self.add_error("target_group", _("Mục tiêu xếp loại cần tên nhóm."))
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and start > end:
+            self.add_error(
+                "period_end", _("Năm kết thúc giai đoạn phải sau hoặc bằng năm bắt đầu.")
+            )
         return data
 
 

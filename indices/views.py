@@ -70,6 +70,8 @@ def _target_initial(target: Target) -> dict[str, object]:
         "baseline_value": target.baseline_value,
         "baseline_rank": target.baseline_rank,
         "target_year": target.target_year,
+        "period_start": target.period_start,
+        "period_end": target.period_end,
         "milestones": milestones,
         "source": target.source,
         "note": target.note,
@@ -80,7 +82,11 @@ def _target_initial(target: Target) -> dict[str, object]:
 def target_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     require_perm(request, "indices.edit_targets")
     target = get_object_or_404(Target, pk=pk) if pk else None
-    initial = _target_initial(target) if target else {"baseline_year": 2020, "target_year": 2025}
+    initial = (
+        _target_initial(target)
+        if target
+        else {"baseline_year": 2020, "target_year": 2025, "period_start": 2021, "period_end": 2025}
+    )
     if not target and request.GET.get("index"):
         initial["index"] = Index.objects.filter(code=request.GET["index"]).first()
         initial["unit"] = home_unit()
@@ -101,6 +107,8 @@ def target_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 baseline_value=data["baseline_value"],
                 baseline_rank=data["baseline_rank"],
                 target_year=data["target_year"],
+                period_start=data["period_start"],
+                period_end=data["period_end"],
                 milestones=data["milestones"],
                 source=data["source"],
                 note=data["note"],

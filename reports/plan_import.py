@@ -15,6 +15,7 @@ from openpyxl.styles import Font
 
 from indices.models import Index
 from reports.models import Indicator, IndicatorTarget, Plan, Task, TaskAim
+from reports.services_manage import plan_period
 from tabular.cells import parse_cell, raw_text
 from tabular.headers import normalize_header
 from tabular.problems import Problem, WithProblems
@@ -271,6 +272,9 @@ def plan_import(*, plan: Plan, data: bytes, filename: str, commit: bool) -> Plan
     result = plan_parse(plan=plan, data=data, filename=filename)
     if result.errors or not commit:
         return result
+    if plan.period_id is None:  # a plan saved before periods: it belongs to its years' period
+        plan.period = plan_period(plan)
+        plan.save(update_fields=["period"])
     for row in result.rows:
         task, created = Task.objects.update_or_create(
             plan=plan,

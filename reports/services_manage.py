@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from indices.models import Period
+from indices.services.period_records import period_ensure
 from reports.models import Plan, ReportingWindow
 from units.models import Unit
 
@@ -59,7 +61,8 @@ def plan_save(
     province: Unit | None = None,
 ) -> Plan:
     """Create a plan (for `province`) or change an existing plan's name, decision and years;
-    its tasks come from the plan workbook (`plan_import`)."""
+    its tasks come from the plan workbook (`plan_import`). The plan belongs to its province's
+    period for its years, created when missing."""
     if year_start > year_end:
         raise ValidationError({"year_end": _("Năm kết thúc phải sau hoặc bằng năm bắt đầu.")})
     if plan is None:
@@ -69,5 +72,18 @@ def plan_save(
     plan.name = " ".join(name.split())
     plan.decision = decision.strip()
     plan.year_start, plan.year_end = year_start, year_end
+    plan.period = plan_period(plan)
     plan.save()
     return plan
+
+
+def plan_period(plan: Plan) -> Period:
+    """The period of the plan's province starting in the plan's first year, created for the
+    plan's years when missing (a plan may end before its period does)."""
+    found = Period.objects.filter(unit=plan.province, start_year=plan.year_start).first()
+    return found or period_ensure(
+        unit=plan.province,
+        start_year=plan.year_start,
+        end_year=plan.year_end,
+        is_demo=plan.is_demo,
+    )

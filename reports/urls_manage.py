@@ -5,6 +5,7 @@ never imports `reports`."""
 from django.urls import path
 
 from reports import views_admin as reports_views
+from reports import views_periods
 from units import views_admin as units_views
 
 app_name = "manage"
@@ -17,6 +18,7 @@ urlpatterns = [
     path("ke-hoach/", reports_views.plan_list, name="plan_list"),
     path("ke-hoach/them/", reports_views.plan_edit, name="plan_create"),
     path("ke-hoach/<int:pk>/", reports_views.plan_edit, name="plan_edit"),
+    path("giai-doan-moi/", views_periods.period_start, name="period_start"),
     path("nguoi-dung/", units_views.user_list, name="user_list"),
     path("nguoi-dung/them/", units_views.user_create, name="user_create"),
     path("nguoi-dung/<int:pk>/", units_views.user_edit, name="user_edit"),

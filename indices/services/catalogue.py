@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from audit.services import AuditKind, audit_record
 from indices.analytics.queue import analysis_request, editions_touch
@@ -24,6 +25,7 @@ from indices.models import (
     Target,
     TargetMilestone,
 )
+from indices.services.period_records import period_ensure, period_years
 from units.models import Unit
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -235,12 +237,29 @@ def target_save(
     note: str = "",
     is_demo: bool = False,
     target: Target | None = None,
+    period_start: int | None = None,
+    period_end: int | None = None,
 ) -> Target:
     """Create or change a target; every change is kept in its history (who, when, old, new).
     The editions of the index it was and is set on are rebuilt after commit, an illustrative
-    target's too: dashboards must never show a target's status against its old value."""
+    target's too: dashboards must never show a target's status against its old value.
+
+    The target belongs to the unit's period for `period_start`–`period_end` (created when
+    missing); without them, to its own period, else to the five-year period of `target_year`
+    (2021–2025, 2026–2030)."""
     if target_year < baseline_year:
         raise ValidationError("Năm đạt mục tiêu phải sau năm cơ sở.")
+    if period_start is None or period_end is None:
+        if target is not None and target.unit_id == unit.pk:
+            period_start, period_end = target.period_start, target.period_end
+        else:
+            period_start, period_end = period_years(target_year)
+    if target_year > period_end:
+        raise ValidationError(
+            _("Năm đạt mục tiêu (%(year)s) nằm ngoài giai đoạn %(start)s–%(end)s.")
+            % {"year": target_year, "start": period_start, "end": period_end}
+        )
+    period = period_ensure(unit=unit, start_year=period_start, end_year=period_end, is_demo=is_demo)
     previous_index_id = target.index_id if target else None
     target = target or Target(unit=unit, index=index, kind=kind, component_code=component_code)
     target.unit, target.index, target.kind = unit, index, kind
@@ -251,6 +270,8 @@ def target_save(
     target.baseline_year, target.baseline_value = baseline_year, baseline_value
     target.baseline_rank, target.target_year = baseline_rank, target_year
     target.source, target.note, target.is_demo = source, note, is_demo
+    target.period = period
+    target.period_start, target.period_end = period.start_year, period.end_year
     target.full_clean()
     target.save()
     audit_record(kind=AuditKind.TARGET_CHANGE, obj=target, description="Lưu mục tiêu")
