@@ -99,7 +99,8 @@ def targets_ending(
     *, targets: list[Target], until_year: int | None = None
 ) -> dict[int, TargetEnding]:
     """Per target: its status in the latest edition (up to its period's end, or `until_year`)
-    with a result in the generation readers see. No result, or no data, is "not assessed"."""
+    with a result in the generation readers see: achieved, missed (a figure short of the
+    goal), or not assessed (no result, or no figure)."""
     editions = current_editions()
     by_pk = {e.pk: e for e in editions}
     rows = current_results(
@@ -121,9 +122,11 @@ def targets_ending(
             result[target.pk] = TargetEnding(target, NOT_ASSESSED, "", None, None, None, None, None)
             continue
         info, row = found
+        # At a period's end only the goal counts: a figure short of it is missed, even where
+        # the status along the way could not be judged (no baseline, a re-baselined year).
         if row.status == TargetResult.Status.ACHIEVED:
             status = ACHIEVED
-        elif row.status in {TargetResult.Status.NO_DATA, TargetResult.Status.NEW_BASELINE}:
+        elif row.current is None:
             status = NOT_ASSESSED
         else:
             status = MISSED
