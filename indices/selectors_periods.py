@@ -112,8 +112,13 @@ def targets_ending(
         info = by_pk.get(row.edition_id)
         if info is None or info.run_id != row.run_id or info.year > ends[row.target_id]:
             continue
+        # The latest year with a figure: a unit that ended before its period did (Quảng Nam
+        # on 1/7/2025) has no row in the last editions, and that is not how its period ended.
         held = latest.get(row.target_id)
-        if held is None or held[0].year < info.year:
+        if held is None or (row.current is not None, info.year) > (
+            held[1].current is not None,
+            held[0].year,
+        ):
             latest[row.target_id] = (info, row)
     result = {}
     for target in targets:
