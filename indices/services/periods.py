@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
@@ -235,7 +236,7 @@ def _apply_targets(ctx: RolloverContext, items: list[PendingItem]) -> None:
             period_start=ctx.period.start_year,
             period_end=ctx.period.end_year,
             baseline_year=ending.year if ending is not None and ending.year else old.target_year,
-            baseline_value=None if is_rank or base is None else round(base, 4),
+            baseline_value=None if is_rank or base is None else Decimal(f"{base:.4f}"),
             baseline_rank=int(base) if is_rank and base is not None else None,
             target_year=ctx.period.end_year,
             source=old.source,
