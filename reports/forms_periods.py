@@ -20,8 +20,15 @@ def field_name(prefix: str, key: str) -> str:
     return f"{prefix}_{key.replace(':', '_')}"
 
 
+class PeriodChoiceField(forms.ModelChoiceField):
+    """A period by its unit and years: "Tỉnh Quảng Nam · 2021–2025"."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.unit.name} · {obj}"
+
+
 class PeriodStartForm(forms.Form):
-    previous = forms.ModelChoiceField(
+    previous = PeriodChoiceField(
         label=_("Giai đoạn trước"),
         queryset=Period.objects.filter(next_periods__isnull=True).select_related("unit"),
     )
@@ -42,7 +49,6 @@ class PeriodStartForm(forms.Form):
 
     def __init__(self, *args: Any, items: list[PendingItem], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["previous"].label_from_instance = lambda p: f"{p.unit.name} · {p}"
         self.items = items
         for item in items:
             self.fields[field_name("decision", item.key)] = forms.ChoiceField(
