@@ -62,14 +62,17 @@ class TargetForm(forms.Form):
     baseline_rank = forms.IntegerField(label=_("Thứ hạng cơ sở"), required=False, min_value=1)
     target_year = forms.IntegerField(label=_("Năm đạt mục tiêu"), min_value=2000, max_value=2100)
     period_start = forms.IntegerField(
-        label=_("Giai đoạn từ năm"), min_value=2000, max_value=2100, initial=2021
+        label=_("Giai đoạn từ năm"), required=False, min_value=2000, max_value=2100
     )
     period_end = forms.IntegerField(
         label=_("Giai đoạn đến năm"),
+        required=False,
         min_value=2000,
         max_value=2100,
-        initial=2025,
-        help_text=_("Mục tiêu thuộc giai đoạn kế hoạch của đơn vị (ví dụ 2026–2030)."),
+        help_text=_(
+            "Mục tiêu thuộc giai đoạn kế hoạch của đơn vị (ví dụ 2026–2030); để trống thì theo "
+            "giai đoạn năm năm chứa năm đạt mục tiêu."
+        ),
     )
     milestones = forms.CharField(
         label=_("Mốc theo năm"),
@@ -106,7 +109,9 @@ class TargetForm(forms.Form):
         if kind == Target.Kind.GROUP and not data.get("target_group"):
             self.add_error("target_group", _("Mục tiêu xếp loại cần tên nhóm."))
         start, end = data.get("period_start"), data.get("period_end")
-        if start and end and start > end:
+        if (start is None) != (end is None):
+            self.add_error("period_end", _("Nhập cả năm đầu và năm cuối của giai đoạn."))
+        elif start and end and start > end:
             self.add_error(
                 "period_end", _("Năm kết thúc giai đoạn phải sau hoặc bằng năm bắt đầu.")
             )

@@ -82,11 +82,7 @@ def _target_initial(target: Target) -> dict[str, object]:
 def target_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     require_perm(request, "indices.edit_targets")
     target = get_object_or_404(Target, pk=pk) if pk else None
-    initial = (
-        _target_initial(target)
-        if target
-        else {"baseline_year": 2020, "target_year": 2025, "period_start": 2021, "period_end": 2025}
-    )
+    initial = _target_initial(target) if target else {"baseline_year": 2020, "target_year": 2025}
     if not target and request.GET.get("index"):
         initial["index"] = Index.objects.filter(code=request.GET["index"]).first()
         initial["unit"] = home_unit()
