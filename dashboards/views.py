@@ -51,14 +51,16 @@ def index_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     require_perm(request, "indices.view_dashboards")
     index = get_object_or_404(Index, code=code)
     require_perm(request, "dashboards.view_index", index)
+    unit = home_unit()
     try:
-        edition = edition_for_reader(user=request.user, index=index, year=request.GET.get("nam"))
+        edition = edition_for_reader(
+            user=request.user, index=index, year=request.GET.get("nam"), unit=unit
+        )
     except Http404:
         if request.GET.get("nam"):
             raise
         # Not an error: the index is in the catalogue but nothing of it is published yet.
         return render(request, "dashboards/index_empty.html", {"index": index})
-    unit = home_unit()
     if edition.level != "province" or unit is None:
         return redirect(f"{reverse('dashboards:internal')}?chi_so={index.code}&nam={edition.year}")
     region = _region_code(request)
@@ -152,8 +154,10 @@ def index_workbook(request: HttpRequest, code: str) -> HttpResponse:
     require_perm(request, "indices.view_dashboards")
     index = get_object_or_404(Index, code=code)
     require_perm(request, "dashboards.view_index", index)
-    edition = edition_for_reader(user=request.user, index=index, year=request.GET.get("nam"))
     unit = home_unit()
+    edition = edition_for_reader(
+        user=request.user, index=index, year=request.GET.get("nam"), unit=unit
+    )
     if edition.level != "province" or unit is None:
         raise Http404
     book = page_exports.index_workbook(

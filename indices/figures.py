@@ -202,6 +202,27 @@ def rank_text(row: dict, coverage: Coverage, *, words: bool = True) -> str:
     return _("hạng %(rank)s") % {"rank": text} if words else text
 
 
+def rank_base(row: dict, coverage: Coverage) -> int | None:
+    """What a rank is out of, as `rank_text` says it: the provinces ranked (63, then 34), the
+    publisher's field for a top-N edition, or the units with a figure for a computed order."""
+    if row.get("display_rank") is None:
+        return None
+    peer_count = int(row.get("peer_count") or 0)
+    if coverage.top_n or row.get("rank_basis") == Basis.PUBLISHED:
+        return max(coverage.expected, peer_count)
+    return peer_count or None
+
+
+def top_share(row: dict, coverage: Coverage) -> int | None:
+    """The rank as a share of what it is out of, in whole percent ("top 18%" for 6/34): the one
+    way to set a rank out of 63 beside a rank out of 34. Rounded half up, as it is printed."""
+    base = rank_base(row, coverage)
+    if not base:
+        return None
+    share = Decimal(int(row["display_rank"]) * 100) / Decimal(base)
+    return int(share.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
 # Downloads ---------------------------------------------------------------------------------------
 
 FIGURE_KEYS = (
@@ -230,6 +251,8 @@ def change_label(row: dict) -> str:
         return _("Không so sánh: một trong hai kỳ là số minh họa")
     if note == "no_previous":
         return _("Chưa có kỳ trước")
+    if note == "field":
+        return _("Thứ hạng không so sánh: kỳ trước xếp hạng trên số tỉnh khác (63 → 34)")
     return ""
 
 

@@ -33,9 +33,15 @@ def index_detail(request: HttpRequest, code: str) -> HttpResponse:
         selected = next((e for e in editions if str(e.year) == year), None)
         if year and selected is None:
             raise Http404
+        # The latest published edition with scores, as the dashboards open on.
+        published = [e for e in reversed(editions) if e.status == IndexEdition.Status.PUBLISHED]
+        scored = set(
+            IndexEdition.objects.filter(pk__in=[e.pk for e in published], scores__isnull=False)
+            .values_list("pk", flat=True)
+            .distinct()
+        )
         selected = selected or next(
-            (e for e in reversed(editions) if e.status == IndexEdition.Status.PUBLISHED),
-            editions[-1],
+            (e for e in published if e.pk in scored), published[0] if published else editions[-1]
         )
     bands = list(index.rating_scheme.bands.all()) if hasattr(index, "rating_scheme") else []
     context = {

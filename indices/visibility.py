@@ -26,10 +26,13 @@ def editions_visible(*, user: Any, editions: QuerySet[IndexEdition]) -> QuerySet
     return editions.filter(Q(index__kind=Index.Kind.NATIONAL) | Q(published_internally=True))
 
 
-def edition_for_reader(*, user: Any, index: Index, year: str | None) -> IndexEdition:
+def edition_for_reader(
+    *, user: Any, index: Index, year: str | None, unit: Any = None
+) -> IndexEdition:
     """The published edition of `index` a reader asked for (404 if there is none, 403 if its
     results are a draft the reader may not read), else the latest one they may read, with scores
-    if one has them."""
+    if one has them: with scores of `unit` first, if given (an ended province's page opens on
+    its last year, not on a later edition that ranks its successor)."""
     editions = index.editions.filter(status=IndexEdition.Status.PUBLISHED)
     if year:
         if not year.isascii() or not year.isdecimal() or len(year) != 4:
@@ -42,7 +45,8 @@ def edition_for_reader(*, user: Any, index: Index, year: str | None) -> IndexEdi
         return edition
     visible = editions_visible(user=user, editions=editions)
     edition = (
-        visible.filter(scores__isnull=False).order_by("-year").first()
+        (visible.filter(scores__unit=unit).order_by("-year").first() if unit is not None else None)
+        or visible.filter(scores__isnull=False).order_by("-year").first()
         or visible.order_by("-year").first()
     )
     if edition is None:

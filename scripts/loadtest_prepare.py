@@ -117,12 +117,15 @@ def step_prepare_people() -> None:
     from reports.models import Indicator, Plan, ReportingWindow, Task
     from reports.services import quarter_bounds
     from units.models import Membership, Unit
+    from units.selectors import home_unit
 
     call_command("create_demo_accounts", stdout=io.StringIO())
     call_command("load_progress_demo", stdout=io.StringIO())
     user_model = get_user_model()
     password = settings.DEMO_PASSWORD
-    province = Unit.objects.get(code=settings.PORTAL_HOME_UNIT)
+    province = home_unit()
+    if province is None:
+        raise SystemExit("PORTAL_HOME_UNIT names no unit")
     departments = list(
         Unit.objects.filter(kind=Unit.Kind.DEPARTMENT, parent=province)
         .exclude(tasks__isnull=False)

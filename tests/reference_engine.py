@@ -15,6 +15,7 @@ from indices.analytics.inputs import (
     EditionContext,
     FrameCache,
     edition_context,
+    ranks_comparable,
     read_scores,
     scores_frame,
 )
@@ -227,7 +228,7 @@ def _results_frame(ctx: EditionContext, cache: FrameCache | None) -> pd.DataFram
     frame = _peer_figures(frame, has_value)
     frame = _regional_figures(frame, has_value)
     frame = _groups_and_mismatches(frame, ctx)
-    frame = _changes(frame, edition, prev_source)
+    frame = _changes(frame, edition, prev_source, ranks_comparable(edition, ctx.previous))
     frame = _priorities(frame, ctx)
     frame["edition_id"] = edition.pk
     return frame
@@ -310,7 +311,10 @@ def _groups_and_mismatches(frame: pd.DataFrame, ctx: EditionContext) -> pd.DataF
 
 
 def _changes(
-    frame: pd.DataFrame, edition: IndexEdition, prev_source: pd.DataFrame | None
+    frame: pd.DataFrame,
+    edition: IndexEdition,
+    prev_source: pd.DataFrame | None,
+    ranks_compared: bool = True,
 ) -> pd.DataFrame:
     """Change since the previous edition: never across a methodology break, and only between
     values (and ranks) that are real on both sides."""
@@ -328,6 +332,12 @@ def _changes(
     values_real = (frame["basis"] != fake) & (frame["prev_basis"] != fake)
     ranks_real = (frame["rank_basis"] != fake) & (frame["prev_rank_basis"] != fake)
     frame["score_change"] = (frame["value"] - frame["prev_value"]).where(values_real)
+    if not ranks_compared:
+        # Across the merger (63 provinces ranked, then 34): scores only, never ranks.
+        frame["change_note"] = "field"
+        blocked = frame["prev_basis"].notna() & ~values_real
+        frame.loc[blocked & (frame["state"] == "value"), "change_note"] = "illustrative"
+        return frame.drop(columns=["prev_value", "prev_rank", "prev_basis", "prev_rank_basis"])
     frame["rank_change"] = (frame["prev_rank"] - frame["display_rank"]).where(ranks_real)
     blocked = frame["prev_basis"].notna() & (~values_real | ~ranks_real)
     frame.loc[blocked & (frame["state"] == "value"), "change_note"] = "illustrative"

@@ -1,7 +1,9 @@
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from units.selectors import home_unit
 
 # The navigation item each page belongs to, by view name; one item is current at a time.
 NAV_SECTIONS = {
@@ -39,6 +41,11 @@ def nav_section(view_name: str) -> str:
     return ""
 
 
+def _home_code() -> str:
+    unit = home_unit()
+    return unit.code if unit else ""
+
+
 def portal(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     match = getattr(request, "resolver_match", None)
@@ -48,6 +55,7 @@ def portal(request: HttpRequest) -> dict[str, Any]:
         if membership
         else ("admin" if user and user.is_superuser else None),
         "portal_membership": membership,
-        "portal_home_unit_code": settings.PORTAL_HOME_UNIT,
+        # Read only by the pages that use it, once per request.
+        "portal_home_unit_code": SimpleLazyObject(_home_code),
         "nav_section": nav_section(match.view_name if match else ""),
     }

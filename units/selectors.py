@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from tabular.problems import message_part, message_text
@@ -132,7 +133,18 @@ def unit_resolve(*, name: str, on_date: dt.date, kinds: Iterable[str] | None = N
 
 
 def home_unit() -> Unit | None:
-    return Unit.objects.filter(code=settings.PORTAL_HOME_UNIT).select_related("region").first()
+    """The province the portal belongs to: `PORTAL_HOME_UNIT` names it by code ("49",
+    "48-2025") or by name ("Thành phố Đà Nẵng", "Đà Nẵng"), a name meaning the province of that
+    name that exists today (the new Đà Nẵng, not the one that ended on 30/6/2025)."""
+    setting = str(settings.PORTAL_HOME_UNIT).strip()
+    unit = Unit.objects.filter(code=setting).select_related("region").first()
+    if unit is not None or not setting:
+        return unit
+    try:
+        found = unit_resolve(name=setting, on_date=timezone.localdate(), kinds=["province"])
+    except UnitNameError:
+        return None
+    return Unit.objects.select_related("region").get(pk=found.pk)
 
 
 def units_directory(

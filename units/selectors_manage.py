@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Case, Q, QuerySet, Value, When
 
 from .models import Unit, UnitAlias
 from .naming import normalize_name
+from .selectors import home_unit
 
 # The kinds of unit a person answers for: the province itself, its departments, the central
 # agencies located in it and its districts.
@@ -39,7 +39,7 @@ def member_units(*, current: Unit | None = None) -> QuerySet[Unit]:
     """The units a person may be bound to: the home province and the units under it (the
     department list ended with the province on 30/6/2025 and is still the one reported on),
     plus the person's current unit wherever it is."""
-    home = settings.PORTAL_HOME_UNIT
+    home = (home_unit() or Unit()).code
     wanted = Q(code=home) | Q(parent__code=home, kind__in=MEMBER_UNIT_KINDS)
     if current is not None:
         wanted |= Q(pk=current.pk)

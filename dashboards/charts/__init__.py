@@ -16,12 +16,14 @@ from dashboards.charts.common import (
 )
 from dashboards.charts.components import components_figure, short_label
 from dashboards.charts.heatmap import heatmap_figure
+from dashboards.charts.lineage import lineage_figure
 from dashboards.charts.sparkline import sparkline_figure
 from dashboards.charts.trends import multi_trend_figure, trend_figure
 
 __all__ = [
     "components_figure",
     "heatmap_figure",
+    "lineage_figure",
     "multi_trend_figure",
     "publishes_ranks",
     "rank_title",

@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 
 from dashboards import charts
 from dashboards.selectors.common import NATIONAL, cached, result_row, target_statuses
+from dashboards.selectors.lineage import lineage_page
 from indices.figures import Coverage, rank_text
 from indices.labels import localized_name
 from indices.models import AnalysisRun, Basis, ImportBatch, RankResult, TargetMilestone
 from indices.selectors_analytics import EditionInfo, current_editions, current_results, with_figures
 from reports.selectors import overdue_reports, tasks_aiming_at
-from units.models import Unit
+from units.models import Succession, Unit
 
 # The import batches the home page reads: the latest five are listed, and the latest of each
 # index dates its card's change line (an index not imported among these shows no date).
@@ -31,15 +32,17 @@ def home_page(*, unit: Unit) -> dict[str, Any]:
     every report saved, are read fresh (one query)."""
     overview = home_overview(unit=unit)
     recent = overview["batches"]
-    last_import: dict[str, ImportBatch] = {}
+    # The import behind the edition a card shows (not a later edition the unit is not in: an
+    # ended province's card stops at its last year).
+    last_import: dict[tuple[str, int], ImportBatch] = {}
     for batch in recent:
-        last_import.setdefault(batch.edition.index.code, batch)
+        last_import.setdefault((batch.edition.index.code, batch.edition.year), batch)
     weak = {(w["index_code"], w["component_code"]) for c in overview["cards"] for w in c["weak"]}
     tasks = tasks_aiming_at(components=weak)
     cards = [
         {
             **card,
-            "imported": last_import.get(card["code"]),
+            "imported": last_import.get((card["code"], card["year"])),
             "weak": [
                 {**w, "tasks": tasks.get((w["index_code"], w["component_code"]), [])}
                 for w in card["weak"]
@@ -49,12 +52,27 @@ def home_page(*, unit: Unit) -> dict[str, Any]:
     ]
     return {
         "unit": unit,
+        "successor": successor_of(unit),
+        "lineage": lineage_page(unit=unit),
         "cards": cards,
         "costly": overview["costly"],
         "batches": recent[:5],
         "last_run": AnalysisRun.objects.order_by("-created_at").first(),
         "overdue": overdue_reports(limit=8),
     }
+
+
+def successor_of(unit: Unit) -> Unit | None:
+    """The province an ended home province merged into (Quảng Nam → the new Đà Nẵng)."""
+    if unit.valid_to is None:
+        return None
+    succession = (
+        Succession.objects.filter(predecessor=unit, successor__isnull=False)
+        .select_related("successor")
+        .order_by("-date")
+        .first()
+    )
+    return succession.successor if succession else None
 
 
 def home_overview(*, unit: Unit) -> dict[str, Any]:

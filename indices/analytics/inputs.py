@@ -11,11 +11,13 @@ from indices.models import (
     Basis,
     Component,
     IndexEdition,
+    Level,
     RatingBand,
     RatingScheme,
     Target,
 )
 from tabular.bulk import read_frame
+from units.models import Unit
 
 
 @dataclass
@@ -50,6 +52,19 @@ def edition_context(edition: IndexEdition) -> EditionContext:
                 "year", flat=True
             )
         ),
+    )
+
+
+def ranks_comparable(edition: IndexEdition, previous: IndexEdition | None) -> bool:
+    """Whether a rank in `edition` may be compared with one in `previous`: not when the two rank
+    different numbers of provinces (63 before the 1/7/2025 merger, 34 after). A rank out of 34
+    set against a rank out of 63 says nothing; their scores may still be compared."""
+    if previous is None or edition.level != Level.PROVINCE:
+        return True
+    provinces = Unit.objects.filter(kind=Unit.Kind.PROVINCE)
+    return (
+        provinces.valid_on(edition.reference_date).count()
+        == provinces.valid_on(previous.reference_date).count()
     )
 
 

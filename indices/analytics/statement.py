@@ -26,7 +26,7 @@ from django.db import connection
 from django.db.models import Count, Q
 
 from indices.aggregation import effective_weights
-from indices.analytics.inputs import EditionContext
+from indices.analytics.inputs import EditionContext, ranks_comparable
 from indices.analytics.store import (
     RESULT_COLUMNS,
     RESULT_FIELDS,
@@ -39,6 +39,7 @@ ILL, INT, PUB, DER = Basis.ILLUSTRATIVE, Basis.INTERNAL, Basis.PUBLISHED, Basis.
 STORED = 10**STORED_DECIMALS  # the stored figures' scale (x × 10⁴)
 DOUBLE = "DOUBLE PRECISION"  # a REAL affinity on SQLite, float8 on PostgreSQL
 Statement = tuple[str, list[Any]]  # SQL text and its parameters
+FIELD_CHANGED = "field"  # change_note: the previous edition ranked another number of provinces
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,9 @@ class Plan:
     rank_only: bool
     has_totals: bool
     has_regions: bool  # the edition ranks provinces, which belong to regions
+    # False across the 2025 merger: the previous edition ranked another number of provinces,
+    # so ranks are not compared (scores still are, where the method is unchanged).
+    ranks_compared: bool = True
 
 
 def edition_plan(ctx: EditionContext, *, built_by_run: dict[int, int] | None = None) -> Plan:
@@ -102,6 +106,7 @@ def edition_plan(ctx: EditionContext, *, built_by_run: dict[int, int] | None = N
         has_totals=totals["valued"] > 0,
         # Provinces belong to regions; departments, districts and communes do not.
         has_regions=edition.level == Level.PROVINCE,
+        ranks_compared=ranks_comparable(edition, ctx.previous),
     )
 
 
@@ -221,6 +226,13 @@ def _changes(plan: Plan) -> str:
         )
     values_real = f"(basis <> '{ILL}' AND COALESCE(pill, 0) = 0)"
     ranks_real = f"(rank_basis <> '{ILL}' AND COALESCE(prank_ill, 0) = 0)"
+    if not plan.ranks_compared:
+        return (
+            f"CASE WHEN {values_real} THEN value - pvalue END AS score_change, "
+            "CAST(NULL AS INTEGER) AS rank_change, "
+            f"CASE WHEN punit IS NOT NULL AND valued = 1 AND NOT {values_real} "
+            f"THEN '{ILL}' ELSE '{FIELD_CHANGED}' END AS change_note"
+        )
     return (
         f"CASE WHEN {values_real} THEN value - pvalue END AS score_change, "
         f"CASE WHEN {ranks_real} THEN prank - display_rank END AS rank_change, "

@@ -20,6 +20,10 @@ from .published import PUBLISHED_DIR, Cell, RealRow
 from .writing import DEMO_SOURCE, HOME, EditionWriter, quantize, top_components, units_for
 
 DA_NANG = "48"
+# The new Thành phố Đà Nẵng, ranked among 34 provinces from the 2025 editions: illustrative
+# places (no 2025 table is held yet), chosen near where its predecessors' mean would stand.
+SUCCESSOR = "48-2025"
+SUCCESSOR_PLACES = {"PAR": 9, "PCI": 6, "PAPI": 12, "ICT": 1}
 # Where Quảng Nam stands among the illustrative provinces in the years no rank was found: chosen
 # to tell a plausible story, and never a place a real row holds. PAPI publishes no ranks at all;
 # 2017's 27 is the provincial press's count.
@@ -55,15 +59,21 @@ PAR_MEANS = {
     2022: 85,
     2023: 88,
     2024: 88.5,
+    2025: 89.0,
 }
 PCI_TIERS = ["Rất tốt", "Tốt", "Khá", "Trung bình", "Tương đối thấp", "Thấp"]
 PAPI_MEANS_6 = [5.2, 5.6, 5.3, 6.2, 7.0, 7.0]
 PAPI_MEANS_8 = [5.0, 5.2, 4.5, 6.6, 7.2, 7.6, 3.5, 3.2]
 
 
-def _pin(units: list[Unit], places: dict[int, int], year: int) -> dict[int, int]:
-    home = next(u for u in units if u.code == HOME)
-    return {home.pk: places[year]} if year in places else {}
+def _pin(units: list[Unit], places: dict[int, int], edition: IndexEdition) -> dict[int, int]:
+    """Quảng Nam's chosen place in the years it was ranked, the successor's after the merger."""
+    by_code = {u.code: u for u in units}
+    if HOME in by_code and edition.year in places:
+        return {by_code[HOME].pk: places[edition.year]}
+    if SUCCESSOR in by_code:
+        return {by_code[SUCCESSOR].pk: SUCCESSOR_PLACES[edition.index.code]}
+    return {}
 
 
 def _absent_everywhere(real: dict[int, RealRow]) -> set[str]:
@@ -108,7 +118,7 @@ def pci_fill(edition: IndexEdition, rng: random.Random, real: dict[int, RealRow]
     units = units_for(edition)
     components = top_components(edition)
     weights = [float(c.weight or 0) for c in components]
-    pins = _pin(units, QUANG_NAM_PCI_RANKS, edition.year)
+    pins = _pin(units, QUANG_NAM_PCI_RANKS, edition)
     order = order_plan(units, real, pins=pins, spread=Spread(63.5, 2.6, 52, 75), rng=rng)
     tiers = {row.rank: row.group for row in real.values() if row.rank and row.group}
     absent = _absent_everywhere(real)
@@ -140,7 +150,7 @@ def papi_fill(edition: IndexEdition, rng: random.Random, real: dict[int, RealRow
     units = units_for(edition)
     components = top_components(edition)
     means = PAPI_MEANS_6 if len(components) == 6 else PAPI_MEANS_8
-    pins = _pin(units, QUANG_NAM_PAPI_PLACES, edition.year)
+    pins = _pin(units, QUANG_NAM_PAPI_PLACES, edition)
     spread = Spread(sum(means), 1.6, sum(means) - 6, sum(means) + 6)
     order = order_plan(units, real, pins=pins, spread=spread, rng=rng)
     writer = EditionWriter(edition, is_demo=True, source=DEMO_SOURCE, name="demo")
@@ -165,7 +175,7 @@ def papi_fill(edition: IndexEdition, rng: random.Random, real: dict[int, RealRow
 def par_fill(edition: IndexEdition, rng: random.Random, real: dict[int, RealRow]) -> int:
     units = units_for(edition)
     components = top_components(edition)
-    pins = _pin(units, QUANG_NAM_PAR_RANKS, edition.year)
+    pins = _pin(units, QUANG_NAM_PAR_RANKS, edition)
     # 2023: all 63 provinces above 80% for the first time.
     lo = 80.2 if edition.year == 2023 else 62.0
     spread = Spread(PAR_MEANS[edition.year], 3.2, lo, 95.5)
@@ -191,7 +201,10 @@ def ict_fill(edition: IndexEdition, rng: random.Random, real: dict[int, RealRow]
     components = top_components(edition)
     by_code = {u.code: u for u in units}
     # Đà Nẵng led the ICT Index every year.
-    pins = {by_code[DA_NANG].pk: 1, by_code[HOME].pk: QUANG_NAM_ICT_RANKS[edition.year]}
+    if DA_NANG in by_code:
+        pins = {by_code[DA_NANG].pk: 1, by_code[HOME].pk: QUANG_NAM_ICT_RANKS[edition.year]}
+    else:
+        pins = _pin(units, {}, edition)
     order = order_plan(units, real, pins=pins, spread=Spread(0.45, 0.1, 0.15, 0.8, 4), rng=rng)
     writer = EditionWriter(edition, is_demo=True, source=DEMO_SOURCE, name="demo")
     for unit in units:

@@ -252,6 +252,10 @@ def _dti_2022(edition: IndexEdition, matcher: UnitMatcher) -> list[RealTable]:
 
 def _quang_nam_known(edition: IndexEdition, matcher: UnitMatcher) -> list[RealTable]:
     code, year = edition.index.code, edition.year
+    if not (code == "PCI" and year in QUANG_NAM_PCI) and not (
+        code == "PAPI" and year in QUANG_NAM_PAPI
+    ):
+        return []
     home = matcher.resolve(HOME)
     if code == "PCI" and year in QUANG_NAM_PCI:
         total, rank = QUANG_NAM_PCI[year]

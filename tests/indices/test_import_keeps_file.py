@@ -21,6 +21,13 @@ from tests.factories import MembershipFactory, UserFactory
 from tests.indices.spreadsheets import FIXTURES
 from units.models import Membership
 
+
+@pytest.fixture(autouse=True)
+def _pci_2025_not_yet_in_the_catalogue():
+    """These tests create the edition the file needs: the catalogue's own PCI 2025 goes first."""
+    IndexEdition.objects.filter(index__code="PCI", year=2025).delete()
+
+
 IMPORT = reverse("indices:import_list")
 NAME = "pci_2025_one_unmatched.csv"
 NO_EDITION = "Chưa có kỳ PCI 2025 trong danh mục; hãy tạo kỳ trước khi nhập."

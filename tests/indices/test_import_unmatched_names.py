@@ -6,13 +6,20 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from indices.models import ImportBatch
+from indices.models import ImportBatch, IndexEdition
 from indices.services.imports.editions import edition_start
 from indices.services.imports.names import unmatched_names_resolve
 from indices.services.imports.service import batch_data, import_stage, scores_preview
 from tests.indices.spreadsheets import FIXTURES
 from tests.leagues import edition_of
 from units.models import Unit, UnitAlias
+
+
+@pytest.fixture(autouse=True)
+def _pci_2025_not_yet_in_the_catalogue():
+    """These tests create the edition the file needs: the catalogue's own PCI 2025 goes first."""
+    IndexEdition.objects.filter(index__code="PCI", year=2025).delete()
+
 
 UNKNOWN = "pci_2021_unknown_province.xlsx"  # row 7 says "Quảng Nan"
 TYPO = "pci_2025_one_unmatched.csv"  # row 6 says "Đà Nẵg"

@@ -8,7 +8,6 @@ from collections import Counter
 from decimal import Decimal
 from typing import cast
 
-from django.conf import settings
 from django.utils.translation import gettext_noop
 
 from indices.aggregation import total_from_components, total_is_checked
@@ -21,6 +20,7 @@ from tabular.cells import Cell
 from tabular.headers import column_letter
 from tabular.problems import message_part, number_part
 from units.models import Unit
+from units.selectors import home_unit
 
 # The edition's aggregation as the total check names it: the model's choice labels (the same
 # msgids), kept here as messages because a problem stores a message, not a lazy label.
@@ -263,7 +263,7 @@ def missing_units_note(ctx: ParseContext, records: list[UnitRecord]) -> None:
     if ctx.edition.level != "province":
         # By the parent's id: reading each unit's parent was a query per unit (2,600 for the
         # bench's commune file).
-        home = set(Unit.objects.filter(code=settings.PORTAL_HOME_UNIT).values_list("pk", flat=True))
+        home = {unit.pk} if (unit := home_unit()) else set()
         missing = [u for u in missing if u.parent_id in home]
     ctx.result.missing_units = sorted(missing, key=lambda u: u.code)
     if missing and records:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 
-from django.conf import settings
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -12,6 +11,7 @@ from openpyxl.utils import get_column_letter
 from indices.models import LEVEL_UNIT_KINDS, IndexEdition
 from tabular.export import neutralise
 from units.models import Unit
+from units.selectors import home_unit
 
 
 def edition_template_xlsx(*, edition: IndexEdition) -> bytes:
@@ -21,7 +21,7 @@ def edition_template_xlsx(*, edition: IndexEdition) -> bytes:
         kind__in=LEVEL_UNIT_KINDS[edition.level]
     )
     if edition.level != "province":
-        units = units.filter(parent__code=settings.PORTAL_HOME_UNIT)
+        units = units.filter(parent=home_unit())
     book = Workbook()
     sheet = book.active
     sheet.title = "Nhap lieu"
