@@ -202,6 +202,7 @@ EXPECTED: dict[str, tuple[str, tuple[int, int, int, int, int]]] = {
     "manage:window_edit": ("get", (200, 403, 403, 403, 302)),
     "manage:plan_list": ("get", (200, 403, 403, 403, 302)),
     "manage:plan_create": ("get", (200, 403, 403, 403, 302)),
+    "manage:period_start": ("get", (200, 403, 403, 403, 302)),
     "manage:plan_edit": ("get", (200, 403, 403, 403, 302)),
     "manage:user_list": ("get", (200, 403, 403, 403, 302)),
     "manage:user_create": ("get", (200, 403, 403, 403, 302)),
