@@ -4,7 +4,15 @@ from django.contrib import admin
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Membership, Region, Succession, Unit, UnitAlias
+from .models import (
+    Membership,
+    ProformaSetting,
+    ProformaWeight,
+    Region,
+    Succession,
+    Unit,
+    UnitAlias,
+)
 from .naming import normalize_name
 
 
@@ -66,3 +74,21 @@ class MembershipAdmin(SimpleHistoryAdmin):
     list_filter = ["role"]
     search_fields = ["user__username", "user__first_name", "unit__name"]
     raw_id_fields = ["user", "unit"]
+
+
+class ProformaWeightInline(admin.TabularInline):
+    model = ProformaWeight
+    extra = 2
+    fields = ["predecessor", "weight"]
+    raw_id_fields = ["predecessor"]
+
+
+@admin.register(ProformaSetting)
+class ProformaSettingAdmin(SimpleHistoryAdmin):
+    """How a successor province's line before the merger is estimated: the mean of its
+    predecessors (the default), a weighted mean from the weights entered here (one per
+    predecessor: population, enterprises…), or none."""
+
+    list_display = ["successor", "method", "weight_label", "source"]
+    raw_id_fields = ["successor"]
+    inlines = [ProformaWeightInline]

@@ -143,7 +143,11 @@ def home_unit() -> Unit | None:
     try:
         found = unit_resolve(name=setting, on_date=timezone.localdate(), kinds=["province"])
     except UnitNameError:
-        return None
+        # A province that has ended, if its name is its own ("Tỉnh Quảng Nam").
+        try:
+            found = unit_matcher_build(on_date=None, kinds=["province"]).resolve(setting)
+        except UnitNameError:
+            return None
     return Unit.objects.select_related("region").get(pk=found.pk)
 
 
@@ -312,25 +316,34 @@ def directory_milestones() -> list[Milestone]:
 
 
 def _linked(units: list[Unit], *, backward: bool, forward: bool) -> list[Unit]:
-    """The units reached from `units` through successions (one query per step), in the order
-    found; the starting units are not included."""
+    """The units reached from `units` through successions, in the order found; the starting
+    units are not included. One query: the successions are few (a province's history), walked
+    in memory."""
+    links = list(
+        Succession.objects.filter(successor__isnull=False)
+        .exclude(predecessor_id=F("successor_id"))
+        .select_related("predecessor", "successor")
+        .order_by("date", "predecessor__code")
+    )
     seen = {unit.pk for unit in units}
     found: list[Unit] = []
     frontier = set(seen)
     while frontier:
-        condition = Q(pk__in=[])
-        if backward:
-            condition |= Q(successor_id__in=frontier)
-        if forward:
-            condition |= Q(predecessor_id__in=frontier, successor__isnull=False)
-        links = Succession.objects.filter(condition).select_related("predecessor", "successor")
+        reached: list[Unit] = []
+        for link in links:
+            successor = link.successor
+            if successor is None:
+                continue
+            if backward and successor.pk in frontier:
+                reached.append(link.predecessor)
+            if forward and link.predecessor_id in frontier:
+                reached.append(successor)
         frontier = set()
-        for link in links.order_by("date", "predecessor__code"):
-            for unit in (link.predecessor, link.successor):
-                if unit is not None and unit.pk not in seen:
-                    seen.add(unit.pk)
-                    found.append(unit)
-                    frontier.add(unit.pk)
+        for unit in reached:
+            if unit.pk not in seen:
+                seen.add(unit.pk)
+                found.append(unit)
+                frontier.add(unit.pk)
     return found
 
 
@@ -355,3 +368,8 @@ def units_filing_for(unit: Unit, day: dt.date) -> list[Unit]:
     later = unit.valid_to is not None and unit.valid_to < day
     linked = _linked([unit], backward=not later, forward=later)
     return [u for u in linked if u.is_valid_on(day)]
+
+
+def successors_of(unit: Unit) -> list[Unit]:
+    """Every unit this one went into, transitively (49 → 48-2025), oldest succession first."""
+    return _linked([unit], backward=False, forward=True)

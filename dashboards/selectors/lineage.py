@@ -60,6 +60,7 @@ def proforma_method(unit: Unit) -> dict[str, Any]:
         Method.NONE: "",
     }[method]
     return {
+        "missing": [],
         "short": short,
         "method": method,
         "weights": weights,
@@ -133,6 +134,10 @@ def lineage_page(*, unit: Unit) -> dict[str, Any] | None:
     if not predecessors:
         return None
     method = proforma_method(unit)
+    if method["method"] == Method.WEIGHTED:
+        # A weighted mean needs every predecessor's weight: without one, no estimate, and
+        # the page says whose weight is missing.
+        method["missing"] = [p for p in predecessors if p.pk not in method["weights"]]
     editions = current_editions(NATIONAL)
     by_pk = {e.pk: e for e in editions}
     rows = with_figures(
