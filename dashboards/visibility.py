@@ -29,6 +29,7 @@ def unit_page_for_reader(page: dict[str, Any], *, user: Any) -> dict[str, Any]:
         for cell in item.cells
         if not edition_visible(user=user, edition=cell.edition)
     }
+    page = {**page, "predecessor_series": _predecessors_for_reader(page, user=user)}
     if not hidden:
         return page
     score_series = []
@@ -56,3 +57,17 @@ def unit_page_for_reader(page: dict[str, Any], *, user: Any) -> dict[str, Any]:
             charts.multi_trend_figure(series=series, labels=labels, rank=True) if series else ""
         ),
     }
+
+
+def _predecessors_for_reader(page: dict[str, Any], *, user: Any) -> list[dict[str, Any]]:
+    """The predecessors' internal results (a merged department's history) the reader may read."""
+    found = []
+    for item in page.get("predecessor_series", []):
+        series = []
+        for entry in item["series"]:
+            cells = [c for c in entry.cells if edition_visible(user=user, edition=c.edition)]
+            if any(cell.score is not None for cell in cells):
+                series.append(replace(entry, cells=cells))
+        if series:
+            found.append({**item, "series": series})
+    return found

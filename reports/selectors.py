@@ -22,10 +22,11 @@ from reports.models import (
     ReportingWindow,
     Task,
     TaskAim,
+    TaskHandover,
     TaskProgress,
 )
 from units.models import Unit
-from units.selectors import home_unit, lineage, predecessors_of
+from units.selectors import home_unit, predecessors_of, successors_of
 
 # A report in one of these states is not late, whatever the date.
 SETTLED = {QuarterlyReport.Status.SUBMITTED, QuarterlyReport.Status.APPROVED}
@@ -46,38 +47,43 @@ def current_window(*, today: dt.date | None = None) -> ReportingWindow | None:
     )
 
 
-def _reporting_units(windows: list[ReportingWindow]) -> dict[int, list[Unit]]:
-    """By window: the home province's units (of its lineage: Quảng Nam and the new Đà Nẵng)
-    that report for it: those that led a task (now or before a handover) and existed on the
-    quarter's last day, and those that filed a report for it."""
-    home = home_unit()
-    tasks = Task.objects.all()
-    if home is not None:
-        tasks = tasks.filter(plan__province__in=lineage(home))
-    leading = Q(tasks__in=tasks) | Q(pk__in=tasks.values("handovers__from_unit"))
-    units = list(Unit.objects.filter(leading).distinct().order_by("kind", "name"))
-    filed = set(
-        QuarterlyReport.objects.filter(window__in=windows).values_list("window_id", "unit_id")
+def _reporting_units(
+    windows: list[ReportingWindow], *, filed: set[tuple[int, int]]
+) -> dict[int, list[Unit]]:
+    """By window: the units that report for it: those that led a task (now, or before handing
+    it over to a successor) and existed on the quarter's last day, and any that filed a report
+    for it (`filed`: window and unit ids). A department merged on
+    1/3/2025 is listed for 2024, its successor from 2025 Q1: whether the portal's home is
+    Quảng Nam (49) or the new Đà Nẵng (48-2025), the province's units of each quarter."""
+    handed = TaskHandover.objects.values("from_unit_id")
+    units = list(
+        Unit.objects.filter(Q(tasks__isnull=False) | Q(pk__in=handed))
+        .distinct()
+        .order_by("kind", "name")
     )
-    found: dict[int, list[Unit]] = {}
-    for window in windows:
-        end = dt.date(window.year + (window.quarter == 4), window.quarter % 4 * 3 + 1, 1)
-        last_day = end - dt.timedelta(days=1)
-        found[window.pk] = [
-            u for u in units if u.is_valid_on(last_day) or (window.pk, u.pk) in filed
+    return {
+        window.pk: [
+            u for u in units if u.is_valid_on(quarter_end(window)) or (window.pk, u.pk) in filed
         ]
-    return found
+        for window in windows
+    }
+
+
+def quarter_end(window: ReportingWindow) -> dt.date:
+    """The quarter's last day: the unit valid then files its report."""
+    following = dt.date(window.year + (window.quarter == 4), window.quarter % 4 * 3 + 1, 1)
+    return following - dt.timedelta(days=1)
 
 
 def completeness(*, window: ReportingWindow) -> list[dict[str, Any]]:
     """Every unit that leads a task: its report state for the quarter and whether it is late."""
-    units = _reporting_units([window])[window.pk]
     reports = {
         r.unit_id: r
         for r in QuarterlyReport.objects.filter(window=window).annotate(
             avg_percent=Avg("progress__percent_complete")
         )
     }
+    units = _reporting_units([window], filed={(window.pk, u) for u in reports})[window.pk]
     late_after = window.deadline < timezone.localdate()
     rows = []
     for unit in units:
@@ -114,11 +120,14 @@ def overdue_reports(*, limit: int = 10) -> list[OverdueReport]:
     windows = list(ReportingWindow.objects.filter(deadline__lt=today).order_by("-deadline")[:2])
     if not windows:
         return []
-    units_by_window = _reporting_units(windows)
-    done = set(
-        QuarterlyReport.objects.filter(window__in=windows, status__in=SETTLED).values_list(
-            "unit_id", "window_id"
+    filed = list(
+        QuarterlyReport.objects.filter(window__in=windows).values_list(
+            "unit_id", "window_id", "status"
         )
+    )
+    done = {(unit_id, window_id) for unit_id, window_id, status in filed if status in SETTLED}
+    units_by_window = _reporting_units(
+        windows, filed={(window_id, unit_id) for unit_id, window_id, _status in filed}
     )
     lines = [
         OverdueReport(unit=unit, window=window)
@@ -211,6 +220,8 @@ def head_home(*, unit: Unit, today: dt.date | None = None) -> dict[str, Any]:
     quarters: list[dict[str, Any]] = []
     for window in opened.order_by("-year", "-quarter"):
         report = reports.get(window.pk)
+        if report is None and not unit.is_valid_on(quarter_end(window)):
+            continue  # filed by a predecessor or a successor, not by this unit
         state = report.status if report else "not_started"
         quarters.append(
             {
@@ -272,7 +283,12 @@ def component_coverage(*, window: ReportingWindow) -> list[dict[str, Any]]:
                 latest[e.index_code] = e.pk
         for r in with_figures(
             current_results(
-                RankResult.objects.filter(unit=home, edition_id__in=latest.values())
+                # The home and the province it went into (Quảng Nam → the new Đà Nẵng): each
+                # edition scored one of them, so the latest edition's weak components are found
+                # whether the portal's home is set to 49 or to 48-2025.
+                RankResult.objects.filter(
+                    unit__in=[home, *successors_of(home)], edition_id__in=latest.values()
+                )
                 .exclude(component_code="")
                 .filter(weight__isnull=False),  # the rows with a priority
                 editions,

@@ -84,12 +84,15 @@ def reviewer(reference_units):
 
 @pytest.fixture
 def head_khdt(reference_units):
-    return _member(Membership.Role.DEPARTMENT_HEAD, "49.SKHDT", username="head-khdt")
+    # Today's Sở Tài chính (the new Đà Nẵng's), which Sở KH&ĐT went into through Quảng Nam's
+    # Sở Tài chính: a quarter's report is filed by the unit that exists at its end.
+    return _member(Membership.Role.DEPARTMENT_HEAD, "48-2025.STC", username="head-khdt")
 
 
 @pytest.fixture
 def head_tttt(reference_units):
-    return _member(Membership.Role.DEPARTMENT_HEAD, "49.STTTT", username="head-tttt")
+    # Today's Sở KH&CN, which Sở TT&TT went into.
+    return _member(Membership.Role.DEPARTMENT_HEAD, "48-2025.SKHCN", username="head-tttt")
 
 
 # The home province's standing (tests/standings.py): each fixture scores and analyses some

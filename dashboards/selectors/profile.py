@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from dashboards import charts
 from dashboards.selectors.common import cached, result_row
 from indices.labels import short_name_in_language
-from indices.models import Basis, RankResult
-from indices.selectors import unit_scores_by_index, unit_targets
+from indices.models import Basis, Index, RankResult
+from indices.selectors import UnitIndexSeries, unit_scores_by_index, unit_targets
 from indices.selectors_analytics import current_editions, current_results, with_figures
 from units.models import Unit
-from units.selectors import unit_history
+from units.selectors import predecessors_of, unit_history
 
 
 def unit_page(*, unit: Unit) -> dict[str, Any]:
@@ -27,8 +27,27 @@ def unit_page(*, unit: Unit) -> dict[str, Any]:
         "history": unit_history(unit=unit),
         "score_series": score_series,
         "targets": unit_targets(unit=unit),
+        "predecessor_series": predecessor_results(unit=unit),
         **profile_context(unit=unit, ranks_published=ranks_published),
     }
+
+
+def predecessor_results(*, unit: Unit) -> list[dict[str, Any]]:
+    """A merged department's history: the internal-index results (PAR_DEPT, DDCI…) of every unit
+    that went into it, each under its own name and dates. They stay the predecessors' results,
+    shown beside the unit's own, never moved onto it."""
+    if unit.kind not in (Unit.Kind.DEPARTMENT, Unit.Kind.CENTRAL_AGENCY):
+        return []
+    found = []
+    for predecessor in predecessors_of(unit):
+        series: list[UnitIndexSeries] = [
+            item
+            for item in unit_scores_by_index(unit=predecessor)
+            if item.index.kind == Index.Kind.INTERNAL
+        ]
+        if series:
+            found.append({"unit": predecessor, "series": series})
+    return found
 
 
 def profile_context(

@@ -1,6 +1,8 @@
 """Clients of the read API: a token per account, and the quarterly reports the progress
 endpoints read (two departments, each with its own report)."""
 
+import datetime as dt
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -33,21 +35,23 @@ def client_for():
 
 @pytest.fixture
 def reports_two_units(reference_units):
-    """Q1 2025 reports of Sở KH&ĐT (submitted, one task done at 100 %) and Sở TT&TT (draft,
-    one task in progress at 40 %), each task with an indicator aimed at PCI."""
-    window = ReportingWindowFactory(year=2025, quarter=1)
+    """Q3 2025 reports of Sở Tài chính (submitted, one task done at 100 %) and Sở KH&CN (draft,
+    one task in progress at 40 %) of the new Đà Nẵng, each task with an indicator aimed at PCI."""
+    window = ReportingWindowFactory(
+        year=2025, quarter=3, opens_on=dt.date(2025, 9, 10), deadline=dt.date(2025, 10, 15)
+    )
     plan = PlanFactory(province=Unit.objects.get(code="49"))
     pci = Index.objects.get(code="PCI")
     reports = {}
     for code, unit_code, status, progress, percent in (
-        ("1", "49.SKHDT", "submitted", "done", 100),
-        ("2", "49.STTTT", "draft", "in_progress", 40),
+        ("1", "48-2025.STC", "submitted", "done", 100),
+        ("2", "48-2025.SKHCN", "draft", "in_progress", 40),
     ):
         unit = Unit.objects.get(code=unit_code)
         task = TaskFactory(plan=plan, code=code, responsible=unit)
         TaskAimFactory(task=task, index=pci, component_code="")
         indicator = IndicatorFactory(task=task)
-        IndicatorTargetFactory(indicator=indicator, year=2025, quarter=1)
+        IndicatorTargetFactory(indicator=indicator, year=2025, quarter=3)
         report = QuarterlyReport.objects.create(unit=unit, window=window, status=status)
         TaskProgress.objects.create(
             report=report, task=task, status=progress, percent_complete=percent

@@ -16,11 +16,11 @@ def test_department_head_token_cannot_read_another_units_progress(
 ):
     api = client_for(head_khdt)
     page = api.get("/api/v1/progress/").json()
-    assert [r["unit_code"] for r in page["results"]] == ["49.SKHDT"]
-    assert api.get("/api/v1/progress/", {"unit": "49.STTTT"}).json()["count"] == 0
-    other = reports_two_units["49.STTTT"]
+    assert [r["unit_code"] for r in page["results"]] == ["48-2025.STC"]
+    assert api.get("/api/v1/progress/", {"unit": "48-2025.SKHCN"}).json()["count"] == 0
+    other = reports_two_units["48-2025.SKHCN"]
     assert api.get(f"/api/v1/progress/{other.pk}/").status_code == 403
-    own = reports_two_units["49.SKHDT"]
+    own = reports_two_units["48-2025.STC"]
     assert api.get(f"/api/v1/progress/{own.pk}/").status_code == 200
 
 
@@ -32,16 +32,16 @@ def test_reviewer_reads_every_units_progress(reviewer, client_for, reports_two_u
 def test_department_head_reads_provinces_and_their_own_unit_only(head_khdt, client_for):
     api = client_for(head_khdt)
     page = api.get("/api/v1/units/", {"level": "department", "page_size": 500}).json()
-    assert [u["code"] for u in page["results"]] == ["49.SKHDT"]
+    assert [u["code"] for u in page["results"]] == ["48-2025.STC"]
     assert api.get("/api/v1/units/49/").status_code == 200
-    assert api.get("/api/v1/units/49.SKHDT/").status_code == 200
-    assert api.get("/api/v1/units/49.STTTT/").status_code == 403
+    assert api.get("/api/v1/units/48-2025.STC/").status_code == 200
+    assert api.get("/api/v1/units/48-2025.SKHCN/").status_code == 403
 
 
 def test_session_reads_with_the_same_permissions_as_a_token(head_khdt, reports_two_units):
     client = APIClient()
     client.force_login(head_khdt)
-    other = reports_two_units["49.STTTT"]
+    other = reports_two_units["48-2025.SKHCN"]
     assert client.get(f"/api/v1/progress/{other.pk}/").status_code == 403
     assert client.get("/api/v1/progress/").json()["count"] == 1
 
@@ -67,7 +67,7 @@ def test_department_head_reads_only_targets_of_units_they_may_open(
     head_khdt, client_for, home_targets
 ):
     other = TargetFactory(
-        unit=Unit.objects.get(code="49.STTTT"), index=home_targets[0].index, target_value=90
+        unit=Unit.objects.get(code="48-2025.SKHCN"), index=home_targets[0].index, target_value=90
     )
     api = client_for(head_khdt)
     ids = {t["id"] for t in api.get("/api/v1/targets/", {"page_size": 100}).json()["results"]}

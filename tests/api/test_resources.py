@@ -219,15 +219,15 @@ def test_targets_with_milestones_and_statuses(api, standing):
 
 
 def test_progress_list_and_detail_for_a_reader_of_everything(api, reports_two_units):
-    page = api.get("/api/v1/progress/", {"year": 2025, "quarter": 1}).json()
+    page = api.get("/api/v1/progress/", {"year": 2025, "quarter": 3}).json()
     assert page["count"] == 2
     rows = {r["unit_code"]: r for r in results(page)}
-    khdt = rows["49.SKHDT"]
+    khdt = rows["48-2025.STC"]
     assert (khdt["status"], khdt["percent_complete"], khdt["tasks_done"]) == ("submitted", 100, 1)
     assert khdt["late"] is False
-    assert rows["49.STTTT"]["late"] is True  # a draft after its deadline (15/4/2025)
+    assert rows["48-2025.SKHCN"]["late"] is True  # a draft after its deadline (15/10/2025)
     assert api.get("/api/v1/progress/", {"status": "draft"}).json()["count"] == 1
-    assert api.get("/api/v1/progress/", {"unit": "49.STTTT"}).json()["count"] == 1
+    assert api.get("/api/v1/progress/", {"unit": "48-2025.SKHCN"}).json()["count"] == 1
     detail = api.get(f"/api/v1/progress/{khdt['id']}/").json()
     assert detail["tasks"][0]["status"] == "done"
     assert detail["tasks"][0]["aims"] == ["PCI"]
@@ -253,12 +253,12 @@ def test_decimals_round_half_up_as_published_never_truncated(api, reference_unit
 
 
 def test_completeness_of_a_quarter_lists_every_unit_leading_a_task(api, reports_two_units):
-    page = api.get("/api/v1/progress/completeness/", {"year": 2025, "quarter": 1}).json()
-    assert (page["year"], page["quarter"], page["deadline"]) == (2025, 1, "2025-04-15")
+    page = api.get("/api/v1/progress/completeness/", {"year": 2025, "quarter": 3}).json()
+    assert (page["year"], page["quarter"], page["deadline"]) == (2025, 3, "2025-10-15")
     units = {u["unit_code"]: u for u in page["units"]}
-    assert units["49.SKHDT"]["state"] == "submitted"
-    assert units["49.SKHDT"]["late"] is False
-    assert units["49.STTTT"]["late"] is True
+    assert units["48-2025.STC"]["state"] == "submitted"
+    assert units["48-2025.STC"]["late"] is False
+    assert units["48-2025.SKHCN"]["late"] is True
     assert api.get("/api/v1/progress/completeness/").status_code == 200  # the current quarter
     missing = api.get("/api/v1/progress/completeness/", {"year": 2019, "quarter": 2})
     assert missing.status_code == 404

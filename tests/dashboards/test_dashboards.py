@@ -220,7 +220,7 @@ def test_permissions_for_dashboards(client, head_khdt):
     assert client.get(reverse("dashboards:home")).status_code == 200
     assert client.get(reverse("dashboards:index", args=["PCI"])).status_code == 200
     assert client.get(reverse("dashboards:unit", args=["49"])).status_code == 200
-    assert client.get(reverse("dashboards:unit", args=["49.SKHDT"])).status_code == 200
-    assert client.get(reverse("dashboards:unit", args=["49.STTTT"])).status_code == 403
+    assert client.get(reverse("dashboards:unit", args=["48-2025.STC"])).status_code == 200
+    assert client.get(reverse("dashboards:unit", args=["48-2025.SKHCN"])).status_code == 403
     assert client.get(reverse("dashboards:internal")).status_code == 403
     assert client.get(reverse("dashboards:index", args=["PAR_DEPT"])).status_code == 403

@@ -16,8 +16,9 @@ from audit.models import AuditEvent
 from dashboards.downloads import HEADER_ROW, sheet_name
 from indices.models import Component, IndexEdition
 from tests.dashboards.pages import LABELS, half_up
+from tests.factories import MembershipFactory, UserFactory
 from tests.leagues import HOME
-from units.models import Unit
+from units.models import Membership, Unit
 
 INDEX_URL = reverse("dashboards:index_workbook", args=["PCI"]) + "?nam=2021"
 WORKBOOKS = [
@@ -176,10 +177,12 @@ def test_workbooks_follow_the_pages_permissions(client, head_khdt, official, int
     assert client.get(INDEX_URL).status_code == 302
     client.force_login(head_khdt)
     assert client.get(home).status_code == 200
-    assert client.get(reverse("dashboards:unit_workbook", args=["49.SKHDT"])).status_code == 200
+    assert client.get(reverse("dashboards:unit_workbook", args=["48-2025.STC"])).status_code == 200
     # Another department's page is not theirs to read, nor its workbook.
-    assert client.get(reverse("dashboards:unit", args=["49.STTTT"])).status_code == 403
-    assert client.get(reverse("dashboards:unit_workbook", args=["49.STTTT"])).status_code == 403
+    assert client.get(reverse("dashboards:unit", args=["48-2025.SKHCN"])).status_code == 403
+    assert (
+        client.get(reverse("dashboards:unit_workbook", args=["48-2025.SKHCN"])).status_code == 403
+    )
     # An internal index's draft results stay hidden.
     draft = reverse("dashboards:index_workbook", args=["PAR_DEPT"])
     assert client.get(draft).status_code == 403
@@ -248,9 +251,16 @@ def test_workbooks_are_built_within_24_queries(
 
 
 def test_a_unit_workbook_leaves_out_what_its_reader_may_not_read(
-    client, head_khdt, admin_user, internal_leagues
+    client, admin_user, internal_leagues
 ):
-    # The department's internal scores are a draft until the province publishes them.
+    # The department's internal scores are a draft until the province publishes them. Its head
+    # (of Sở KH&ĐT, scored in 2021 and merged on 1/3/2025) reads its page without them.
+    head_khdt = UserFactory(username="head-skhdt-2021")
+    MembershipFactory(
+        user=head_khdt,
+        role=Membership.Role.DEPARTMENT_HEAD,
+        unit=Unit.objects.get(code="49.SKHDT"),
+    )
     IndexEdition.objects.filter(index__kind="internal").update(published_internally=False)
     url = reverse("dashboards:unit_workbook", args=["49.SKHDT"])
 

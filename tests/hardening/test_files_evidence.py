@@ -41,13 +41,13 @@ HOSTILE = [
 
 @pytest.fixture
 def progress(reference_units, db):
-    """SKHDT's progress on one task in an open quarter (no index or demo data needed)."""
+    """Sở Tài chính's progress on one task in an open quarter (no index or demo data needed)."""
     plan = Plan.objects.create(name="Đề án thử", province=Unit.objects.get(code="49"))
     Task.objects.create(
         plan=plan,
         code="1",
         title="Nhiệm vụ 1",
-        responsible=Unit.objects.get(code="49.SKHDT"),
+        responsible=Unit.objects.get(code="48-2025.STC"),
         start_date=dt.date(2021, 1, 1),
         due_date=dt.date(2030, 12, 31),
     )
@@ -58,7 +58,7 @@ def progress(reference_units, db):
         opens_on=today - dt.timedelta(days=10),
         deadline=today + dt.timedelta(days=20),
     )
-    report = report_open(unit=Unit.objects.get(code="49.SKHDT"), window=window)
+    report = report_open(unit=Unit.objects.get(code="48-2025.STC"), window=window)
     return report.progress.get()
 
 

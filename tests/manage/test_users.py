@@ -146,13 +146,13 @@ def test_user_pages_never_show_password_hashes(admin_client, head_khdt):
 def test_user_list_shows_role_and_unit_names_not_codes(admin_client, head_khdt):
     html = admin_client.get(reverse("manage:user_list")).content.decode()
     assert "Thủ trưởng đơn vị" in html
-    assert "Sở Kế hoạch và Đầu tư" in html
-    assert "49.SKHDT" not in html
+    assert "Sở Tài chính" in html
+    assert "48-2025.STC" not in html
     assert "department_head" not in html
 
 
 def test_user_list_search(admin_client, head_khdt, official):
-    html = admin_client.get(reverse("manage:user_list"), {"q": "Kế hoạch"}).content.decode()
+    html = admin_client.get(reverse("manage:user_list"), {"q": "Tài chính"}).content.decode()
     assert head_khdt.username in html
     assert official.username not in html
 

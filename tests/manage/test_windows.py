@@ -73,7 +73,7 @@ def test_window_with_reports_keeps_its_quarter(admin_client, reference_units):
     window = ReportingWindow.objects.create(
         year=2027, quarter=2, opens_on=dt.date(2027, 6, 20), deadline=dt.date(2027, 7, 10)
     )
-    report_services.report_open(unit=Unit.objects.get(code="49.SKHDT"), window=window)
+    report_services.report_open(unit=Unit.objects.get(code="48-2025.STC"), window=window)
     page = admin_client.get(reverse("manage:window_edit", args=[window.pk])).content.decode()
     assert "chỉ đổi được ngày mở và hạn nộp" in page
     # The disabled fields keep their value whatever is posted.
@@ -90,7 +90,7 @@ def test_window_save_refuses_to_move_a_window_with_reports(reference_units):
     window = ReportingWindow.objects.create(
         year=2027, quarter=2, opens_on=dt.date(2027, 6, 20), deadline=dt.date(2027, 7, 10)
     )
-    report_services.report_open(unit=Unit.objects.get(code="49.SKHDT"), window=window)
+    report_services.report_open(unit=Unit.objects.get(code="48-2025.STC"), window=window)
     with pytest.raises(report_services.ValidationError) as caught:
         services_manage.window_save(
             window=window,
@@ -107,7 +107,7 @@ def test_window_list_shows_state_and_report_count(admin_client, reference_units)
     window = ReportingWindow.objects.create(
         year=2099, quarter=1, opens_on=today - dt.timedelta(days=1), deadline=today
     )
-    report_services.report_open(unit=Unit.objects.get(code="49.SKHDT"), window=window)
+    report_services.report_open(unit=Unit.objects.get(code="48-2025.STC"), window=window)
     html = admin_client.get(reverse("manage:window_list")).content.decode()
     assert "Đang mở" in html
     assert '<td class="num">1</td>' in html

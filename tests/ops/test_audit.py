@@ -64,7 +64,7 @@ def test_a_failed_sign_in_is_recorded_under_the_name_typed(client, admin_user):
 # Reviews and reopening ---------------------------------------------------------------------------
 
 
-def _submitted_report(unit_code: str = "49.SKHDT") -> QuarterlyReport:
+def _submitted_report(unit_code: str = "48-2025.STC") -> QuarterlyReport:
     unit = Unit.objects.get(code=unit_code)
     today = timezone.localdate()
     window = ReportingWindowFactory(

@@ -22,11 +22,11 @@ def plan(reference_units):
     """Two tasks aimed at PCI's time costs, one for each department head, each with an
     indicator whose quarterly target is 10 days (lower is better, from 15)."""
     plan = PlanFactory(name="Đề án thử", province=Unit.objects.get(code="49"))
-    for code, unit in (("1", "49.SKHDT"), ("2", "49.STTTT")):
+    for code, unit in (("1", "48-2025.STC"), ("2", "48-2025.SKHCN")):
         task = TaskFactory(plan=plan, code=code, responsible=Unit.objects.get(code=unit))
         TaskAimFactory(task=task, index=Index.objects.get(code="PCI"), component_code="4")
         indicator = IndicatorFactory(task=task)
-        for year in (2025, timezone.localdate().year):
+        for year in sorted({2025, timezone.localdate().year}):
             for quarter in (1, 2, 3, 4):
                 IndicatorTargetFactory(indicator=indicator, year=year, quarter=quarter)
     return plan
@@ -45,4 +45,7 @@ def open_window(db):
 
 @pytest.fixture
 def past_window(db):
-    return ReportingWindowFactory(year=2025, quarter=1)  # closed on 15/4/2025
+    # Closed on 15/10/2025; the first quarter today's departments (from 1/7/2025) filed for.
+    return ReportingWindowFactory(
+        year=2025, quarter=3, opens_on=dt.date(2025, 9, 10), deadline=dt.date(2025, 10, 15)
+    )

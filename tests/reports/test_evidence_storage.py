@@ -42,7 +42,7 @@ def _files(media: Path) -> list[Path]:
 
 
 def _progress(open_window):
-    report = report_open(unit=Unit.objects.get(code="49.SKHDT"), window=open_window)
+    report = report_open(unit=Unit.objects.get(code="48-2025.STC"), window=open_window)
     return report, report.progress.get()
 
 

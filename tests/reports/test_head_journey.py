@@ -32,7 +32,7 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 64
 
 
 def _khdt() -> Unit:
-    return Unit.objects.get(code="49.SKHDT")
+    return Unit.objects.get(code="48-2025.STC")
 
 
 def _fill(report: QuarterlyReport, *, done: str = "Đã làm", explanation: str = "Có giải trình"):
@@ -126,8 +126,8 @@ def test_head_edits_a_returned_report_past_the_window_through_the_page(
 
 def test_locked_report_reasons(plan, past_window, open_window, head_khdt, reviewer):
     closed = report_open(unit=_khdt(), window=past_window)
-    assert report_lock_reason(closed) == "Kỳ báo cáo đã đóng ngày 15/04/2025."
-    with pytest.raises(ValidationError, match="Kỳ báo cáo đã đóng ngày 15/04/2025"):
+    assert report_lock_reason(closed) == "Kỳ báo cáo đã đóng ngày 15/10/2025."
+    with pytest.raises(ValidationError, match="Kỳ báo cáo đã đóng ngày 15/10/2025"):
         _fill(closed)
 
     submitted = _submitted(open_window, head_khdt)
@@ -137,10 +137,10 @@ def test_locked_report_reasons(plan, past_window, open_window, head_khdt, review
     assert report_lock_reason(approved) == f"Đã duyệt ngày {today}."
 
     QuarterlyReport.objects.filter(pk=closed.pk).update(
-        reopened_until=dt.datetime(2025, 5, 2, 5, tzinfo=dt.UTC)
+        reopened_until=dt.datetime(2025, 11, 2, 5, tzinfo=dt.UTC)
     )
     closed.refresh_from_db()
-    assert report_lock_reason(closed) == "Thời hạn mở lại đã hết ngày 02/05/2025."
+    assert report_lock_reason(closed) == "Thời hạn mở lại đã hết ngày 02/11/2025."
 
 
 def test_locked_report_page_shows_the_reason_and_offers_a_reopen_request(
@@ -374,15 +374,15 @@ def test_home_lists_the_returned_report_first_with_comment_and_link(
     assert "Thiếu biên bản nghiệm thu" in section
     assert f'href="{reverse("reports:report", args=[returned.pk])}"' in section
     quarters = _section(body, "own-reports")
-    assert "Quý 1/2025" in quarters
-    assert "15/04/2025" in quarters
+    assert "Quý 3/2025" in quarters
+    assert "15/10/2025" in quarters
     assert "Trả lại để bổ sung" in quarters
 
 
 def test_home_overdue_items_are_links(client, plan, past_window, open_window, head_khdt):
     late_draft = report_open(unit=_khdt(), window=past_window)
     ReportingWindowFactory(
-        year=2025, quarter=2, opens_on=dt.date(2025, 6, 10), deadline=dt.date(2025, 7, 15)
+        year=2025, quarter=4, opens_on=dt.date(2025, 12, 10), deadline=dt.date(2026, 1, 15)
     )
     TaskFactory(
         plan=plan,
@@ -399,8 +399,8 @@ def test_home_overdue_items_are_links(client, plan, past_window, open_window, he
         for href, text in re.findall(r'<a href="([^"]+)">(.*?)</a>', overdue)
     }
     report_url = reverse("reports:report", args=[late_draft.pk])
-    assert links["Báo cáo Quý 1/2025 chưa gửi, hạn nộp 15/04/2025"] == report_url
-    assert links["Báo cáo Quý 2/2025 chưa bắt đầu, hạn nộp 15/07/2025"] == "#quy-2025-2"
+    assert links["Báo cáo Quý 3/2025 chưa gửi, hạn nộp 15/10/2025"] == report_url
+    assert links["Báo cáo Quý 4/2025 chưa bắt đầu, hạn nộp 15/01/2026"] == "#quy-2025-4"
     task_link = next(text for text in links if text.startswith("Nhiệm vụ 7."))
     assert "Số hóa hồ sơ đất đai: quá hạn hoàn thành" in task_link
     assert links[task_link] == reverse("reports:report", args=[current.pk]) + "#task-7"
@@ -410,8 +410,8 @@ def test_home_overdue_items_are_links(client, plan, past_window, open_window, he
 def test_home_page_queries_do_not_grow_with_quarters(
     client, plan, past_window, head_khdt, django_assert_max_num_queries
 ):
-    for quarter in (2, 3, 4):
-        window = ReportingWindowFactory(year=2025, quarter=quarter)
+    for year, quarter in ((2025, 4), (2026, 1), (2026, 2)):
+        window = ReportingWindowFactory(year=year, quarter=quarter)
         report_open(unit=_khdt(), window=window)
     report_open(unit=_khdt(), window=past_window)
     client.force_login(head_khdt)

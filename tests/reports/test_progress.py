@@ -55,13 +55,13 @@ def _fill(report, *, explanation="", value="12", status="in_progress"):
 
 
 def test_report_opens_with_one_row_per_task(plan, open_window):
-    report = report_open(unit=Unit.objects.get(code="49.SKHDT"), window=open_window)
+    report = report_open(unit=Unit.objects.get(code="48-2025.STC"), window=open_window)
     assert [p.task.code for p in report.progress.all()] == ["1"]
     assert report_open(unit=report.unit, window=open_window).pk == report.pk
 
 
 def test_explanations_are_required_before_submitting(plan, open_window, head_khdt):
-    report = report_open(unit=Unit.objects.get(code="49.SKHDT"), window=open_window)
+    report = report_open(unit=Unit.objects.get(code="48-2025.STC"), window=open_window)
     _fill(report, value="12")  # misses the quarterly target of 10 days (lower is better)
     problems = report_problems(report)
     assert "1. Nhiệm vụ 1: chưa có minh chứng, cần ghi giải trình." in problems
@@ -74,7 +74,7 @@ def test_explanations_are_required_before_submitting(plan, open_window, head_khd
 
 
 def test_workflow_submit_return_resubmit_approve(plan, open_window, head_khdt, reviewer):
-    report = report_open(unit=Unit.objects.get(code="49.SKHDT"), window=open_window)
+    report = report_open(unit=Unit.objects.get(code="48-2025.STC"), window=open_window)
     _fill(report, explanation="Có giải trình", value="9")
     report = report_submit(report=report, user=head_khdt)
     assert not report_is_open(report)
@@ -104,7 +104,7 @@ def test_workflow_submit_return_resubmit_approve(plan, open_window, head_khdt, r
     ],
 )
 def test_refused_transitions(plan, open_window, head_khdt, reviewer, status, action):
-    report = report_open(unit=Unit.objects.get(code="49.SKHDT"), window=open_window)
+    report = report_open(unit=Unit.objects.get(code="48-2025.STC"), window=open_window)
     QuarterlyReport.objects.filter(pk=report.pk).update(status=status)
     report.refresh_from_db()
     calls = {
@@ -119,7 +119,7 @@ def test_refused_transitions(plan, open_window, head_khdt, reviewer, status, act
 
 
 def test_window_locks_after_deadline_until_an_admin_reopens(plan, past_window, admin_user):
-    report = report_open(unit=Unit.objects.get(code="49.SKHDT"), window=past_window)
+    report = report_open(unit=Unit.objects.get(code="48-2025.STC"), window=past_window)
     assert not report_is_open(report)
     with pytest.raises(ValidationError, match="đã khóa"):
         _fill(report, explanation="x")
@@ -139,7 +139,7 @@ def test_indicator_values_must_be_numbers():
 
 
 def test_evidence_content_is_checked_not_its_name(plan, open_window, head_khdt):
-    report = report_open(unit=Unit.objects.get(code="49.SKHDT"), window=open_window)
+    report = report_open(unit=Unit.objects.get(code="48-2025.STC"), window=open_window)
     progress = report.progress.get()
     with pytest.raises(ValidationError, match="không phải PDF"):
         evidence_add(
@@ -158,7 +158,7 @@ def test_evidence_content_is_checked_not_its_name(plan, open_window, head_khdt):
 
 @override_settings(EVIDENCE_MAX_MB=1)
 def test_oversized_evidence_is_refused(plan, open_window, head_khdt):
-    report = report_open(unit=Unit.objects.get(code="49.SKHDT"), window=open_window)
+    report = report_open(unit=Unit.objects.get(code="48-2025.STC"), window=open_window)
     big = SimpleUploadedFile("lon.pdf", PDF + b"0" * (2 * 1024 * 1024))
     with pytest.raises(ValidationError, match="vượt giới hạn 1 MB"):
         evidence_add(progress=report.progress.get(), upload=big, user=head_khdt)
@@ -173,7 +173,7 @@ def test_permission_matrix_on_another_units_report(
 ):
     """SKHDT's report and evidence, tried by every other role: reads only where the role reads
     all; no change, submission, review or reopening outside what the role may do."""
-    report = report_open(unit=Unit.objects.get(code="49.SKHDT"), window=open_window)
+    report = report_open(unit=Unit.objects.get(code="48-2025.STC"), window=open_window)
     progress = report.progress.get()
     evidence = evidence_add(
         progress=progress, upload=SimpleUploadedFile("a.pdf", PDF), user=head_khdt
@@ -207,7 +207,7 @@ def test_permission_matrix_on_another_units_report(
 
 
 def test_anonymous_user_is_sent_to_login(client, plan, open_window):
-    report = report_open(unit=Unit.objects.get(code="49.SKHDT"), window=open_window)
+    report = report_open(unit=Unit.objects.get(code="48-2025.STC"), window=open_window)
     response = client.get(reverse("reports:report", args=[report.pk]))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
@@ -216,7 +216,7 @@ def test_anonymous_user_is_sent_to_login(client, plan, open_window):
 def test_head_saves_and_submits_through_the_page(client, plan, open_window, head_khdt):
     client.force_login(head_khdt)
     response = client.post(reverse("reports:start", args=[open_window.pk]))
-    report = QuarterlyReport.objects.get(unit__code="49.SKHDT", window=open_window)
+    report = QuarterlyReport.objects.get(unit__code="48-2025.STC", window=open_window)
     assert response.url == reverse("reports:report", args=[report.pk])
     progress = report.progress.get()
     indicator = Indicator.objects.get(task__code="1")
@@ -247,13 +247,13 @@ def test_head_saves_and_submits_through_the_page(client, plan, open_window, head
 
 
 def test_overview_shows_who_is_late(client, plan, past_window, open_window, official):
-    report_open(unit=Unit.objects.get(code="49.SKHDT"), window=past_window)
+    report_open(unit=Unit.objects.get(code="48-2025.STC"), window=past_window)
     client.force_login(official)
-    response = client.get(reverse("reports:home") + "?quy=2025-1")
+    response = client.get(reverse("reports:home") + "?quy=2025-3")
     rows = {row["unit"].code: row for row in response.context["completeness"]}
-    assert rows["49.SKHDT"]["state"] == "draft"
-    assert rows["49.SKHDT"]["late"]
-    assert rows["49.STTTT"]["state"] == "not_started"
+    assert rows["48-2025.STC"]["state"] == "draft"
+    assert rows["48-2025.STC"]["late"]
+    assert rows["48-2025.SKHCN"]["state"] == "not_started"
     coverage = response.context["coverage"]
     assert coverage[0]["index"].code == "PCI"
     assert coverage[0]["component_code"] == "4"
@@ -277,7 +277,7 @@ def test_reminders_mail_heads_and_reviewers(plan, past_window, head_khdt, review
     subjects = [m.subject for m in mail.outbox]
     assert any("Nhắc nộp báo cáo" in s for s in subjects)
     digest = next(m for m in mail.outbox if "quá hạn" in m.subject)
-    assert "Sở Kế hoạch và Đầu tư" in digest.body
+    assert "Sở Tài chính" in digest.body
     assert digest.to == ["snv@quangnam.gov.vn"]
     assert reminders_send(today=dt.date(2024, 1, 1)) == {"heads": 0, "reviewers": 0}
 
@@ -287,7 +287,7 @@ def test_a_save_racing_a_submission_never_writes_into_the_submitted_report(
 ):
     """A double click: the second request read the report before the first one submitted it.
     Its save reads the report again under a lock and is refused."""
-    report = report_open(unit=Unit.objects.get(code="49.SKHDT"), window=open_window)
+    report = report_open(unit=Unit.objects.get(code="48-2025.STC"), window=open_window)
     _fill(report, explanation="Chờ liên thông dữ liệu đất đai", value="12", status="late")
     stale = QuarterlyReport.objects.get(pk=report.pk)  # read before the submission
     report_submit(report=report, user=head_khdt)

@@ -111,7 +111,9 @@ def test_every_level_is_listed_without_a_level_and_never_the_nation():
 def test_csv_has_a_header_row_and_one_row_per_unit():
     rows = list(csv.DictReader(io.StringIO(list_units("--on", "2025-07-01", "--format", "csv"))))
     assert list(rows[0]) == COLUMNS
-    assert len(rows) == 34
+    # The 34 provinces and the new Đà Nẵng's 12 departments listed (all from 1/7/2025).
+    assert len([row for row in rows if row["level"] == "province"]) == 34
+    assert len(rows) == 34 + 12
     da_nang = next(row for row in rows if row["code"] == "48-2025")
     assert da_nang["predecessors"] == "48;49"
     assert da_nang["predecessor_names"] == "Thành phố Đà Nẵng;Tỉnh Quảng Nam"

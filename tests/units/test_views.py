@@ -50,37 +50,37 @@ def test_quang_nam_page_shows_districts_and_merger(client, official):
 
 def test_department_head_edits_only_own_unit(client, head_khdt):
     client.force_login(head_khdt)
-    own = reverse("units:contact", args=["49.SKHDT"])
-    other = reverse("units:contact", args=["49.STTTT"])
+    own = reverse("units:contact", args=["48-2025.STC"])
+    other = reverse("units:contact", args=["48-2025.SKHCN"])
     assert client.get(own).status_code == 200
     response = client.post(own, {"contact_email": "khdt@quangnam.gov.vn", "contact_phone": ""})
     assert response.status_code == 302
-    assert Unit.objects.get(code="49.SKHDT").contact_email == "khdt@quangnam.gov.vn"
+    assert Unit.objects.get(code="48-2025.STC").contact_email == "khdt@quangnam.gov.vn"
 
     assert client.get(other).status_code == 403
     response = client.post(other, {"contact_email": "evil@example.com", "contact_phone": ""})
     assert response.status_code == 403
-    assert Unit.objects.get(code="49.STTTT").contact_email == ""
+    assert Unit.objects.get(code="48-2025.SKHCN").contact_email == ""
 
 
 @pytest.mark.parametrize("role_fixture", ["official", "reviewer"])
 def test_other_roles_cannot_edit_unit_contacts(client, request, role_fixture):
     client.force_login(request.getfixturevalue(role_fixture))
-    assert client.get(reverse("units:contact", args=["49.SKHDT"])).status_code == 403
+    assert client.get(reverse("units:contact", args=["48-2025.STC"])).status_code == 403
 
 
 def test_admin_edits_any_unit(client, admin_user):
     client.force_login(admin_user)
-    assert client.get(reverse("units:contact", args=["49.STTTT"])).status_code == 200
+    assert client.get(reverse("units:contact", args=["48-2025.SKHCN"])).status_code == 200
 
 
 def test_unit_change_is_kept_in_history(client, head_khdt):
     client.force_login(head_khdt)
     client.post(
-        reverse("units:contact", args=["49.SKHDT"]),
+        reverse("units:contact", args=["48-2025.STC"]),
         {"contact_email": "a@quangnam.gov.vn", "contact_phone": "0235"},
     )
-    record = Unit.objects.get(code="49.SKHDT").history.first()
+    record = Unit.objects.get(code="48-2025.STC").history.first()
     assert record.history_user == head_khdt
     assert record.contact_phone == "0235"
 
