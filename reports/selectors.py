@@ -47,26 +47,52 @@ def current_window(*, today: dt.date | None = None) -> ReportingWindow | None:
     )
 
 
+def _holder_on(task: Task, day: dt.date) -> Unit:
+    """The unit that led the task on the day: the task's handovers (oldest first) say who had it
+    before its current unit."""
+    handovers = list(task.handovers.all())
+    holder = handovers[0].from_unit if handovers else task.responsible
+    for handover in handovers:
+        if handover.date <= day:
+            holder = handover.to_unit
+    return holder
+
+
 def _reporting_units(
     windows: list[ReportingWindow], *, filed: set[tuple[int, int]]
 ) -> dict[int, list[Unit]]:
-    """By window: the units that report for it: those that led a task (now, or before handing
-    it over to a successor) and existed on the quarter's last day, and any that filed a report
-    for it (`filed`: window and unit ids). A department merged on
-    1/3/2025 is listed for 2024, its successor from 2025 Q1: whether the portal's home is
-    Quảng Nam (49) or the new Đà Nẵng (48-2025), the province's units of each quarter."""
-    handed = TaskHandover.objects.values("from_unit_id")
-    units = list(
-        Unit.objects.filter(Q(tasks__isnull=False) | Q(pk__in=handed))
-        .distinct()
-        .order_by("kind", "name")
+    """By window: the units that report for it: those that led a task on the quarter's last
+    day (the task's handovers say which unit had it then) and existed then, and any that filed
+    a report for it (`filed`: window and unit ids). A department merged on 1/3/2025 is listed
+    for 2024, its successor from 2025 Q1: whether the portal's home is Quảng Nam (49) or the
+    new Đà Nẵng (48-2025), the province's units of each quarter. Two queries."""
+    tasks = list(
+        Task.objects.select_related("responsible").prefetch_related(
+            Prefetch(
+                "handovers",
+                queryset=TaskHandover.objects.select_related("from_unit", "to_unit").order_by(
+                    "date", "pk"
+                ),
+            )
+        )
     )
-    return {
-        window.pk: [
-            u for u in units if u.is_valid_on(quarter_end(window)) or (window.pk, u.pk) in filed
-        ]
-        for window in windows
-    }
+    found: dict[int, list[Unit]] = {}
+    for window in windows:
+        last_day = quarter_end(window)
+        units = {}
+        for task in tasks:
+            holder = _holder_on(task, last_day)
+            if holder.is_valid_on(last_day):
+                units[holder.pk] = holder
+        for unit in {u for task in tasks for u in _task_units(task)}:
+            if (window.pk, unit.pk) in filed:
+                units[unit.pk] = unit
+        found[window.pk] = sorted(units.values(), key=lambda u: (u.kind, u.name))
+    return found
+
+
+def _task_units(task: Task) -> list[Unit]:
+    return [task.responsible, *(h.from_unit for h in task.handovers.all())]
 
 
 def quarter_end(window: ReportingWindow) -> dt.date:
