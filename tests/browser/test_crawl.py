@@ -17,7 +17,7 @@ from units.models import Unit, UnitAlias
 
 pytestmark = [pytest.mark.browser, pytest.mark.demo]
 
-ROLES = ["lanhdao", "admin", "thamdinh", "truongso_khdt"]
+ROLES = ["lanhdao", "admin", "thamdinh", "truongso_stc"]
 PHONE = 390
 
 

@@ -31,13 +31,13 @@ pytestmark = pytest.mark.browser
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 VIEWPORTS = {"desktop": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
 # Internal codes a page must never show in place of a name.
-CODES = re.compile(r"PAR_DEPT|PAR_DISTRICT|Thành phần \d|\[\d+\]|49\.SKHDT")
+CODES = re.compile(r"PAR_DEPT|PAR_DISTRICT|Thành phần \d|\[\d+\]|49\.SKHDT|48-2025\.STC")
 
 
 def _returned_report() -> QuarterlyReport:
-    """SKHDT's report for a quarter that closed long ago, submitted and returned by the
+    """Sở Tài chính's report for a quarter that closed long ago, submitted and returned by the
     reviewer with a comment."""
-    unit = Unit.objects.get(code="49.SKHDT")
+    unit = Unit.objects.get(code="48-2025.STC")
     task = TaskFactory(
         plan=PlanFactory(name="Đề án thử", province=Unit.objects.get(code="49")),
         code="3",
@@ -47,8 +47,11 @@ def _returned_report() -> QuarterlyReport:
     )
     TaskAimFactory(task=task, index=Index.objects.get(code="PCI"), component_code="4")
     indicator = IndicatorFactory(task=task, name="Thời gian cấp GCN")
-    IndicatorTargetFactory(indicator=indicator, year=2025, quarter=1, value=10)
-    window = ReportingWindowFactory(year=2025, quarter=1)  # closed on 15/04/2025
+    IndicatorTargetFactory(indicator=indicator, year=2025, quarter=3, value=10)
+    # Closed on 15/10/2025: the first quarter the new Đà Nẵng's departments filed.
+    window = ReportingWindowFactory(
+        year=2025, quarter=3, opens_on=dt.date(2025, 9, 10), deadline=dt.date(2025, 10, 15)
+    )
     today = timezone.localdate()
     ReportingWindowFactory(
         year=today.year,
@@ -59,11 +62,11 @@ def _returned_report() -> QuarterlyReport:
     report = report_open(unit=unit, window=window)
     report.progress.update(status="in_progress", percent_complete=60, done="Ban hành quy trình")
     IndicatorValue.objects.create(report=report, indicator=indicator, value=Decimal("9.5"))
-    head = UserFactory(username="truongso_khdt")
+    head = UserFactory(username="truongso_stc")
     MembershipFactory(user=head, role=Membership.Role.DEPARTMENT_HEAD, unit=unit)
     reviewer = UserFactory(username="thamdinh", first_name="Lê Thị Thu", last_name="")
     MembershipFactory(
-        user=reviewer, role=Membership.Role.REVIEWER, unit=Unit.objects.get(code="49.SNV")
+        user=reviewer, role=Membership.Role.REVIEWER, unit=Unit.objects.get(code="48-2025.SNV")
     )
     QuarterlyReport.objects.filter(pk=report.pk).update(
         status=QuarterlyReport.Status.SUBMITTED, submitted_at=timezone.now(), submitted_by=head
@@ -97,13 +100,13 @@ def test_head_fixes_a_returned_report_with_new_evidence_and_resubmits(
     suffix = f"{device}-{language}"
     page = head.page
     page.set_default_timeout(15000)
-    login(head, live_server.url, "truongso_khdt")
+    login(head, live_server.url, "truongso_stc")
 
     page.goto(live_server.url + "/tien-do/")
     returned = page.locator("#returned-reports")
     assert returned.is_visible()
     assert "Thiếu quyết định phê duyệt quy trình" in returned.inner_text()
-    assert t("Quý %(quarter)s/%(year)s", quarter=1, year=2025) in returned.inner_text()
+    assert t("Quý %(quarter)s/%(year)s", quarter=3, year=2025) in returned.inner_text()
     # The returned report comes before the list of quarters.
     assert page.locator("#returned-reports ~ #own-reports").count() == 1
     fits_and_names(head, viewport["width"], CODES)

@@ -29,7 +29,7 @@ def phone_world(transactional_db):
     MembershipFactory(
         user=head,
         role=Membership.Role.DEPARTMENT_HEAD,
-        unit=Unit.objects.get(code="49.SKHDT"),
+        unit=Unit.objects.get(code="48-2025.STC"),
     )
     window = ReportingWindow.objects.create(
         year=2026, quarter=4, opens_on=dt.date(2026, 12, 20), deadline=dt.date(2027, 1, 10)

@@ -30,7 +30,7 @@ def _plan():
         plan=PlanFactory(name="Đề án thử", province=Unit.objects.get(code="49")),
         code="3",
         title="Rút ngắn thời gian cấp phép đầu tư",
-        responsible=Unit.objects.get(code="49.SKHDT"),
+        responsible=Unit.objects.get(code="48-2025.STC"),
         due_date=dt.date(2030, 1, 1),
     )
     TaskAimFactory(task=task, index=Index.objects.get(code="PCI"), component_code="4")
@@ -48,20 +48,20 @@ def test_head_submits_reviewer_returns_head_fixes_reviewer_approves(
 ):
     window = _plan()
     MembershipFactory(
-        user=UserFactory(username="truongso_khdt"),
+        user=UserFactory(username="truongso_stc"),
         role=Membership.Role.DEPARTMENT_HEAD,
-        unit=Unit.objects.get(code="49.SKHDT"),
+        unit=Unit.objects.get(code="48-2025.STC"),
     )
     MembershipFactory(
         user=UserFactory(username="thamdinh"),
         role=Membership.Role.REVIEWER,
-        unit=Unit.objects.get(code="49.SNV"),
+        unit=Unit.objects.get(code="48-2025.SNV"),
     )
     evidence = tmp_path / "quyet-dinh.pdf"
     evidence.write_bytes(PDF)
 
     head = PageWatch(chromium.new_context(viewport={"width": 1366, "height": 768}).new_page())
-    login(head, live_server.url, "truongso_khdt")
+    login(head, live_server.url, "truongso_stc")
     head.page.goto(live_server.url + "/tien-do/")
     head.page.click("#own-reports button.primary")
     head.page.wait_for_load_state("networkidle")

@@ -19,16 +19,16 @@ def test_text_of_a_save_that_never_arrived_is_restored_then_forgotten_once_saved
     live_server, chromium, browser_reference
 ):
     window = _plan()
-    unit = Unit.objects.get(code="49.SKHDT")
+    unit = Unit.objects.get(code="48-2025.STC")
     MembershipFactory(
-        user=UserFactory(username="truongso_khdt"), role=Membership.Role.DEPARTMENT_HEAD, unit=unit
+        user=UserFactory(username="truongso_stc"), role=Membership.Role.DEPARTMENT_HEAD, unit=unit
     )
     report = report_open(unit=unit, window=window)
     url = f"{live_server.url}/tien-do/bao-cao/{report.pk}/"
     context = chromium.new_context(viewport={"width": 1366, "height": 900})
     head = PageWatch(context.new_page())
     page = head.page
-    login(head, live_server.url, "truongso_khdt")
+    login(head, live_server.url, "truongso_stc")
     page.goto(url)
     assert page.locator("#draft-restored").is_hidden()
     page.fill("textarea[name$=-done]", TYPED)
@@ -64,16 +64,16 @@ def test_text_of_a_save_that_never_arrived_is_restored_then_forgotten_once_saved
 
 def test_restored_text_can_be_discarded(live_server, chromium, browser_reference):
     window = _plan()
-    unit = Unit.objects.get(code="49.SKHDT")
+    unit = Unit.objects.get(code="48-2025.STC")
     MembershipFactory(
-        user=UserFactory(username="truongso_khdt"), role=Membership.Role.DEPARTMENT_HEAD, unit=unit
+        user=UserFactory(username="truongso_stc"), role=Membership.Role.DEPARTMENT_HEAD, unit=unit
     )
     report = report_open(unit=unit, window=window)
     url = f"{live_server.url}/tien-do/bao-cao/{report.pk}/"
     context = chromium.new_context(viewport={"width": 1366, "height": 900})
     head = PageWatch(context.new_page())
     page = head.page
-    login(head, live_server.url, "truongso_khdt")
+    login(head, live_server.url, "truongso_stc")
     page.goto(url)
     page.fill("textarea[name$=-done]", "Bản nháp không cần nữa")
     page.on("dialog", lambda dialog: dialog.accept())  # "leave the page?" on navigation
