@@ -27,14 +27,21 @@ class PeriodChoiceField(forms.ModelChoiceField):
         return f"{obj.unit.name} · {obj}"
 
 
+class UnitChoiceField(forms.ModelChoiceField):
+    """A province by its name and code: the old and the new Đà Nẵng share a name."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.code})"
+
+
 class PeriodStartForm(forms.Form):
     previous = PeriodChoiceField(
         label=_("Giai đoạn trước"),
         queryset=Period.objects.filter(next_periods__isnull=True).select_related("unit"),
     )
-    unit = forms.ModelChoiceField(
+    unit = UnitChoiceField(
         label=_("Đơn vị của giai đoạn mới"),
-        queryset=Unit.objects.filter(kind=Unit.Kind.PROVINCE),
+        queryset=Unit.objects.filter(kind=Unit.Kind.PROVINCE).order_by("valid_to", "name"),
     )
     start_year = forms.IntegerField(label=_("Từ năm"), min_value=2000, max_value=2100)
     end_year = forms.IntegerField(label=_("Đến năm"), min_value=2000, max_value=2100)
