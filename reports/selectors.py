@@ -8,7 +8,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, cast
 
-from django.db.models import Avg, Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Avg, BigIntegerField, Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from indices.labels import localized_name
@@ -47,15 +48,16 @@ def current_window(*, today: dt.date | None = None) -> ReportingWindow | None:
     )
 
 
-def _holder_on(task: Task, day: dt.date) -> Unit:
-    """The unit that led the task on the day: the task's handovers (oldest first) say who had it
-    before its current unit."""
-    handovers = list(task.handovers.all())
-    holder = handovers[0].from_unit if handovers else task.responsible
-    for handover in handovers:
-        if handover.date <= day:
-            holder = handover.to_unit
-    return holder
+def _holder_on(day: dt.date) -> Coalesce:
+    """For a task row: the id of the unit that led it on the day (the unit it was last handed to
+    by then; before any handover, the unit the first one took it from; else its unit)."""
+    handovers = TaskHandover.objects.filter(task=OuterRef("pk"))
+    return Coalesce(
+        Subquery(handovers.filter(date__lte=day).order_by("-date", "-pk").values("to_unit")[:1]),
+        Subquery(handovers.order_by("date", "pk").values("from_unit")[:1]),
+        F("responsible_id"),
+        output_field=BigIntegerField(),
+    )
 
 
 def _reporting_units(
@@ -65,34 +67,31 @@ def _reporting_units(
     day (the task's handovers say which unit had it then) and existed then, and any that filed
     a report for it (`filed`: window and unit ids). A department merged on 1/3/2025 is listed
     for 2024, its successor from 2025 Q1: whether the portal's home is Quảng Nam (49) or the
-    new Đà Nẵng (48-2025), the province's units of each quarter. Two queries."""
-    tasks = list(
-        Task.objects.select_related("responsible").prefetch_related(
-            Prefetch(
-                "handovers",
-                queryset=TaskHandover.objects.select_related("from_unit", "to_unit").order_by(
-                    "date", "pk"
-                ),
+    new Đà Nẵng (48-2025), the province's units of each quarter. One query."""
+    leads = {
+        f"leads_{window.pk}": Exists(
+            Task.objects.annotate(holder=_holder_on(quarter_end(window))).filter(
+                holder=OuterRef("pk")
             )
         )
+        for window in windows
+    }
+    units = (
+        Unit.objects.filter(
+            Q(pk__in=Task.objects.values("responsible"))
+            | Q(pk__in=TaskHandover.objects.values("from_unit"))
+            | Q(pk__in={unit_id for _window_id, unit_id in filed})
+        )
+        .annotate(**leads)
+        .order_by("kind", "name")
     )
-    found: dict[int, list[Unit]] = {}
-    for window in windows:
-        last_day = quarter_end(window)
-        units = {}
-        for task in tasks:
-            holder = _holder_on(task, last_day)
-            if holder.is_valid_on(last_day):
-                units[holder.pk] = holder
-        for unit in {u for task in tasks for u in _task_units(task)}:
-            if (window.pk, unit.pk) in filed:
-                units[unit.pk] = unit
-        found[window.pk] = sorted(units.values(), key=lambda u: (u.kind, u.name))
+    found: dict[int, list[Unit]] = {window.pk: [] for window in windows}
+    for unit in units:
+        for window in windows:
+            led = getattr(unit, f"leads_{window.pk}") and unit.is_valid_on(quarter_end(window))
+            if led or (window.pk, unit.pk) in filed:
+                found[window.pk].append(unit)
     return found
-
-
-def _task_units(task: Task) -> list[Unit]:
-    return [task.responsible, *(h.from_unit for h in task.handovers.all())]
 
 
 def quarter_end(window: ReportingWindow) -> dt.date:
