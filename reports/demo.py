@@ -5,6 +5,7 @@ of the workflow, and the tasks handed over through the 2025 restructurings."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -165,7 +166,9 @@ def progress_demo_load(*, today: dt.date | None = None) -> int:
 
 
 def _demo_reports(
-    states: dict[str, tuple[str | None, ...]], windows: tuple[ReportingWindow, ...], reviewer: Any
+    states: Mapping[str, tuple[str | None, ...]],
+    windows: tuple[ReportingWindow, ...],
+    reviewer: Any,
 ) -> int:
     count = 0
     for unit_code, row in states.items():
