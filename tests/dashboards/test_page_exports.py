@@ -16,9 +16,9 @@ from audit.models import AuditEvent
 from dashboards.downloads import HEADER_ROW, sheet_name
 from indices.models import Component, IndexEdition
 from tests.dashboards.pages import LABELS, half_up
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory
 from tests.leagues import HOME
-from units.models import Membership, Unit
+from units.models import Unit
 
 INDEX_URL = reverse("dashboards:index_workbook", args=["PCI"]) + "?nam=2021"
 WORKBOOKS = [
@@ -255,12 +255,7 @@ def test_a_unit_workbook_leaves_out_what_its_reader_may_not_read(
 ):
     # The department's internal scores are a draft until the province publishes them. Its head
     # (of Sở KH&ĐT, scored in 2021 and merged on 1/3/2025) reads its page without them.
-    head_khdt = UserFactory(username="head-skhdt-2021")
-    MembershipFactory(
-        user=head_khdt,
-        role=Membership.Role.DEPARTMENT_HEAD,
-        unit=Unit.objects.get(code="49.SKHDT"),
-    )
+    head = MembershipFactory(role="department_head", unit=Unit.objects.get(code="49.SKHDT")).user
     IndexEdition.objects.filter(index__kind="internal").update(published_internally=False)
     url = reverse("dashboards:unit_workbook", args=["49.SKHDT"])
 
@@ -270,7 +265,7 @@ def test_a_unit_workbook_leaves_out_what_its_reader_may_not_read(
         return [row for row in rows if row["Điểm"] is not None]
 
     assert internal_rows(admin_user)  # admins read the drafts, on the page and in its workbook
-    assert internal_rows(head_khdt) == []
+    assert internal_rows(head) == []
 
 
 # What the staffer preparing a leader's meeting reads ----------------------------------------------

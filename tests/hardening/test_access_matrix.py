@@ -109,9 +109,11 @@ def access_world(db) -> World:
     analysis_rebuild(edition_ids=[published.pk, draft.pk], trigger="admin")
 
     today = timezone.localdate()
+    # Open now, for a quarter units A and B still existed at the end of (they merged on
+    # 1/3/2025): a quarter's report is filed by the unit that existed at its end.
     window = ReportingWindow.objects.create(
-        year=today.year,
-        quarter=(today.month - 1) // 3 + 1,
+        year=2024,
+        quarter=4,
         opens_on=today - dt.timedelta(days=10),
         deadline=today + dt.timedelta(days=20),
     )
@@ -122,7 +124,7 @@ def access_world(db) -> World:
             code=code,
             title=f"Nhiệm vụ {code}",
             responsible=unit,
-            start_date=today - dt.timedelta(days=400),
+            start_date=dt.date(2024, 1, 1),
             due_date=today + dt.timedelta(days=400),
         )
     report_b = report_services.report_open(unit=unit_b, window=window)
