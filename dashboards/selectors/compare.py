@@ -43,7 +43,15 @@ def compare_page(
     trend = cached(
         f"compare-figure:{edition.pk}:{codes}:{by_rank}",
         lambda: charts.multi_trend_figure(
-            series={str(k): v for k, v in data["series"].items()},
+            # A rank line is cut where the field changes (63 provinces, then 34): the ranks on
+            # either side are out of different numbers and are not joined.
+            series={
+                str(k): [
+                    {**p, "break": p["break"] or (by_rank and p["change_note"] == "field")}
+                    for p in v
+                ]
+                for k, v in data["series"].items()
+            },
             labels=labels,
             rank=by_rank,
             coverages={e.pk: e.coverage for e in data["editions"]},

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from dashboards import charts
 from dashboards.selectors.common import NATIONAL, cached, result_row, target_statuses
 from dashboards.selectors.lineage import lineage_page
+from dashboards.selectors.periods import period_summary
 from indices.figures import Coverage, rank_text
 from indices.labels import localized_name
 from indices.models import AnalysisRun, Basis, ImportBatch, RankResult, TargetMilestone
@@ -54,6 +55,7 @@ def home_page(*, unit: Unit) -> dict[str, Any]:
         "unit": unit,
         "successor": successor_of(unit),
         "lineage": lineage_page(unit=unit),
+        "period_summary": period_summary(unit),
         "cards": cards,
         "costly": overview["costly"],
         "batches": recent[:5],
