@@ -17,10 +17,14 @@ from units.models import Succession, Unit
 def current_period(unit: Unit, *, year: int | None = None) -> Period | None:
     """The unit's period containing this year (or `year`), else its latest."""
     year = year or timezone.localdate().year
-    periods = Period.objects.filter(unit=unit).select_related("unit", "previous__unit")
-    return (
-        periods.filter(start_year__lte=year, end_year__gte=year).first()
-        or periods.order_by("-start_year").first()
+    # One read: a unit has a handful of periods.
+    periods = list(
+        Period.objects.filter(unit=unit)
+        .select_related("unit", "previous__unit")
+        .order_by("-start_year")
+    )
+    return next((p for p in periods if p.start_year <= year <= p.end_year), None) or (
+        periods[0] if periods else None
     )
 
 

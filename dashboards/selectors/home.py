@@ -53,9 +53,11 @@ def home_page(*, unit: Unit) -> dict[str, Any]:
     ]
     return {
         "unit": unit,
-        "successor": successor_of(unit),
+        "successor": overview["successor"],
         "lineage": lineage_page(unit=unit),
-        "period_summary": period_summary(unit),
+        # Target statuses change with a rebuild, and so does a rollover (it rebuilds its
+        # targets' indices): cached under the analytics generation like the cards.
+        "period_summary": cached(f"periods:{unit.pk}", lambda: period_summary(unit)),
         "cards": cards,
         "costly": overview["costly"],
         "batches": recent[:5],
@@ -132,7 +134,12 @@ def home_overview(*, unit: Unit) -> dict[str, Any]:
             .filter(status=ImportBatch.Status.COMMITTED)
             .order_by("-committed_at")[:RECENT_BATCHES]
         )
-        return {"cards": cards, "costly": costly[:3], "batches": batches}
+        return {
+            "cards": cards,
+            "costly": costly[:3],
+            "batches": batches,
+            "successor": successor_of(unit),
+        }
 
     return cached(f"home:{unit.pk}", build)
 

@@ -236,7 +236,7 @@ def test_the_across_indices_table_still_ranks_by_the_comparable_gain(client, off
 
 
 @pytest.mark.usefixtures("pci_2021", "par_leagues", "ict_leagues", "home_targets")
-def test_home_with_tasks_and_progress_stays_within_18_queries(
+def test_home_with_tasks_and_progress_stays_within_20_queries(
     client, official, django_assert_max_num_queries
 ):
     window = ReportingWindowFactory(year=2025, quarter=1)
@@ -245,7 +245,9 @@ def test_home_with_tasks_and_progress_stays_within_18_queries(
             task = _aimed_task(code, row.component_code, f"Nhiệm vụ {code} {n}", f"{code}{n}")
             _progress(task, window, "in_progress", 30)
     client.force_login(official)
-    with django_assert_max_num_queries(18):
+    # 18 reads before the merger pages, plus the province's successor (its link) and its
+    # planning periods, each one read on a cold cache.
+    with django_assert_max_num_queries(20):
         response = client.get(reverse("dashboards:home"))
     assert sum(len(w["tasks"]) for c in response.context["cards"] for w in c["weak"]) >= 9
 
