@@ -141,7 +141,7 @@ STATES_2025 = {
     "49.STP": ("submitted", None),
     "502": ("approved", "approved"),
 }
-STATES_NOW = {"48-2025.STC": "draft", "48-2025.SKHCN": "draft"}
+STATES_NOW = {"48-2025.STC": "submitted", "48-2025.SKHCN": "draft"}
 RESTRUCTURED = dt.date(2025, 3, 1)
 
 
@@ -159,10 +159,17 @@ def progress_demo_load(*, today: dt.date | None = None) -> int:
     tasks_hand_over(on=RESTRUCTURED)
     count += _demo_reports(STATES_2025, (q1, q2), reviewer)
     tasks_hand_over(on=today)
-    # This quarter's reports are opened, not yet written: the heads fill them in.
-    for unit_code in STATES_NOW:
+    # This quarter: Sở Tài chính has filed early (read-only for its head, awaiting review);
+    # Sở KH&CN's report is opened, not yet written.
+    for unit_code, state in STATES_NOW.items():
         report = report_open(unit=Unit.objects.get(code=unit_code), window=current)
-        _demo_report_settle(report, window=current, state=STATES_NOW[unit_code], reviewer=None)
+        if state != "draft":
+            _demo_progress_fill(report, first_quarter=True)
+        _demo_report_settle(report, window=current, state=state, reviewer=None)
+        if state == "submitted":
+            filed = min(current.deadline, today) - dt.timedelta(days=1)
+            report.submitted_at = timezone.make_aware(dt.datetime.combine(filed, dt.time(9)))
+            report.save(update_fields=["submitted_at"])
         count += 1
     return count
 

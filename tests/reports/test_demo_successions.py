@@ -64,7 +64,8 @@ def test_demo_reports_are_filed_by_the_unit_of_each_quarter(demo_progress):
     assert {"draft", "submitted", "returned", "approved"} <= set(filed.values())
     today = timezone.localdate()
     current = (today.year, (today.month - 1) // 3 + 1)
-    assert filed[*current, "48-2025.STC"] == "draft"
+    assert filed[*current, "48-2025.STC"] == "submitted"
+    assert filed[*current, "48-2025.SKHCN"] == "draft"
     assert TaskHandover.objects.filter(task__plan__is_demo=True).count() == 12
 
 
