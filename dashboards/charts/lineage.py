@@ -9,7 +9,6 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from dashboards.charts.common import (
-    PALETTE,
     base_layout,
     break_line,
     plotly_figure,
@@ -31,13 +30,14 @@ def lineage_figure(
     shown: set[str] = set()
     predecessors = [key for key in series if key not in ("proforma", "own")]
     for key, points in series.items():
+        line: dict[str, Any]
         if key == "own":
             color, line = OWN_COLOR, {"width": 3}
         elif key == "proforma":
             color, line = PROFORMA_COLOR, {"dash": "dash"}
         else:
             number = predecessors.index(key)
-            color = PREDECESSOR_COLORS[number % len(PREDECESSOR_COLORS)] or PALETTE[0]
+            color = PREDECESSOR_COLORS[number % len(PREDECESSOR_COLORS)]
             line = {}
         for segment in segments(points):
             traces += series_traces(

@@ -55,10 +55,10 @@ def proforma_method(unit: Unit) -> dict[str, Any]:
     else:
         words = ""
     short = {
-        Method.MEAN: _("trung bình cộng các tỉnh cũ"),
-        Method.WEIGHTED: _("trung bình có trọng số"),
-        Method.NONE: "",
-    }[method]
+        Method.MEAN.value: _("trung bình cộng các tỉnh cũ"),
+        Method.WEIGHTED.value: _("trung bình có trọng số"),
+        Method.NONE.value: "",
+    }[str(method)]
     return {
         "missing": [],
         "short": short,

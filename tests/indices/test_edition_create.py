@@ -181,7 +181,9 @@ def test_the_form_shows_index_names_not_codes(client, admin_user):
     html = client.get(CREATE).content.decode()
     assert ">CCHC sở, ngành</option>" in html
     assert ">PAR_DEPT<" not in html
-    assert not Component.objects.filter(edition__index__code="PAR_DEPT", edition__year=2025).exists()
+    assert not Component.objects.filter(
+        edition__index__code="PAR_DEPT", edition__year=2025
+    ).exists()
 
 
 @pytest.mark.django_db
