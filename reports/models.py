@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from indices.models import Index, Period
+from indices.models.targets import CarriedOver
 from units.models import Unit
 
 
@@ -40,7 +41,7 @@ class Plan(models.Model):
         return self.name
 
 
-class Task(models.Model):
+class Task(CarriedOver):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks")
     code = models.CharField(_("mã"), max_length=20)
     title = models.CharField(_("nhiệm vụ"), max_length=400)
@@ -52,16 +53,6 @@ class Task(models.Model):
     )
     start_date = models.DateField(_("bắt đầu"))
     due_date = models.DateField(_("hạn hoàn thành"))
-    carried_from = models.ForeignKey(
-        "self",
-        verbose_name=_("chuyển tiếp từ"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="carried_to",
-    )
-    closed_on = models.DateField(_("khép lại ngày"), null=True, blank=True)
-    closing_note = models.TextField(_("ghi chú khi khép lại"), blank=True)
 
     history = HistoricalRecords()
 

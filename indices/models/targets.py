@@ -50,7 +50,26 @@ class Period(models.Model):
         return f"{self.start_year}–{self.end_year}"
 
 
-class Target(models.Model):
+class CarriedOver(models.Model):
+    """What a new period does with an unfinished item of the previous one: a copy that is
+    `carried_from` it, or the item `closed_on` a date with a note. Targets and tasks share it."""
+
+    carried_from = models.ForeignKey(
+        "self",
+        verbose_name=_("chuyển tiếp từ"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="carried_to",
+    )
+    closed_on = models.DateField(_("khép lại ngày"), null=True, blank=True)
+    closing_note = models.TextField(_("ghi chú khi khép lại"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Target(CarriedOver):
     class Kind(models.TextChoices):
         SCORE = "score", _("Điểm số (≥)")
         RANK = "rank", _("Thứ hạng (≤)")
@@ -89,16 +108,6 @@ class Target(models.Model):
         on_delete=models.PROTECT,
         related_name="targets",
     )
-    carried_from = models.ForeignKey(
-        "self",
-        verbose_name=_("chuyển tiếp từ"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="carried_to",
-    )
-    closed_on = models.DateField(_("khép lại ngày"), null=True, blank=True)
-    closing_note = models.TextField(_("ghi chú khi khép lại"), blank=True)
 
     history = HistoricalRecords()
 
