@@ -215,12 +215,27 @@ def rank_base(row: dict, coverage: Coverage) -> int | None:
 
 def top_share(row: dict, coverage: Coverage) -> int | None:
     """The rank as a share of what it is out of, in whole percent ("top 18%" for 6/34): the one
-    way to set a rank out of 63 beside a rank out of 34. Rounded half up, as it is printed."""
+    way to set a rank out of 63 beside a rank out of 34. Rounded half up, as it is printed. None
+    for an edition that publishes only its top N: its "27/30 tỉnh được công bố" has no share
+    that reads true."""
     base = rank_base(row, coverage)
-    if not base:
+    if not base or coverage.top_n:
         return None
     share = Decimal(int(row["display_rank"]) * 100) / Decimal(base)
     return int(share.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def share_text(row: dict, coverage: Coverage) -> str:
+    """ "top 18%" in the upper half; "nhóm cuối 11%" in the lower one (55/61: among the last
+    7 of 61), so a place near the bottom never reads like praise."""
+    share = top_share(row, coverage)
+    if share is None:
+        return "—"
+    if share <= 50:
+        return _("top %(p)s%%") % {"p": share}
+    base = rank_base(row, coverage) or 1
+    last = Decimal((base - int(row["display_rank"]) + 1) * 100) / Decimal(base)
+    return _("nhóm cuối %(p)s%%") % {"p": int(last.quantize(Decimal(1), rounding=ROUND_HALF_UP))}
 
 
 # Downloads ---------------------------------------------------------------------------------------

@@ -41,9 +41,12 @@ STATE_LABELS = {
 
 
 def current_window(*, today: dt.date | None = None) -> ReportingWindow | None:
+    """The quarter a page opens on: the one in progress when it has a window (even before the
+    window opens: its report can be prepared), else the latest window opened, else the latest."""
     today = today or timezone.localdate()
     return (
-        ReportingWindow.objects.filter(opens_on__lte=today).order_by("-year", "-quarter").first()
+        ReportingWindow.objects.filter(year=today.year, quarter=(today.month - 1) // 3 + 1).first()
+        or ReportingWindow.objects.filter(opens_on__lte=today).order_by("-year", "-quarter").first()
         or ReportingWindow.objects.order_by("-year", "-quarter").first()
     )
 
@@ -154,11 +157,13 @@ def overdue_reports(*, limit: int = 10) -> list[OverdueReport]:
     units_by_window = _reporting_units(
         windows, filed={(window_id, unit_id) for unit_id, window_id, _status in filed}
     )
+    # A unit that has since ended (merged, abolished) can no longer file: its missing report
+    # is history, not something to chase.
     lines = [
         OverdueReport(unit=unit, window=window)
         for window in windows
         for unit in units_by_window[window.pk]
-        if (unit.pk, window.pk) not in done
+        if (unit.pk, window.pk) not in done and (unit.valid_to is None or unit.valid_to >= today)
     ]
     return lines[:limit]
 
@@ -273,6 +278,9 @@ def head_home(*, unit: Unit, today: dt.date | None = None) -> dict[str, Any]:
         late_tasks = (
             TaskProgress.objects.filter(report=latest, task__due_date__lt=today)
             .exclude(status=TaskProgress.Status.DONE)
+            # A task closed, or carried into a later period (its copy has its own due date),
+            # is not late.
+            .filter(task__closed_on__isnull=True, task__carried_to__isnull=True)
             .select_related("task")
         )
         overdue += [
@@ -407,8 +415,10 @@ def tasks_aiming_at(
     wanted = Q()
     for index_code, component_code in sorted(components):
         wanted |= Q(index__code=index_code, component_code=component_code)
+    # Closed tasks and tasks carried into a later period (their copy is the live one) are not
+    # offered as ways to raise an index.
     aims = (
-        TaskAim.objects.filter(wanted)
+        TaskAim.objects.filter(wanted, task__closed_on__isnull=True, task__carried_to__isnull=True)
         .select_related("task", "index")
         .annotate(
             progress_status=Subquery(latest.values("status")[:1]),

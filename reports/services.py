@@ -89,8 +89,15 @@ def report_lock_reason(report: QuarterlyReport, *, now: dt.datetime | None = Non
 
 
 def _tasks_for(unit: Unit, window: ReportingWindow) -> Iterable[Task]:
-    _start, end = quarter_bounds(window.year, window.quarter)
-    return Task.objects.filter(responsible=unit, start_date__lte=end).order_by("code")
+    """The tasks the unit reports on for the quarter: begun by its end, not closed before it
+    began, and not carried into a later period whose copy has begun (the copy is reported)."""
+    start, end = quarter_bounds(window.year, window.quarter)
+    return (
+        Task.objects.filter(responsible=unit, start_date__lte=end)
+        .exclude(closed_on__lt=start)
+        .exclude(carried_to__start_date__lte=end)
+        .order_by("code")
+    )
 
 
 def _filer_check(unit: Unit, window: ReportingWindow) -> None:
@@ -103,7 +110,9 @@ def report_open(*, unit: Unit, window: ReportingWindow) -> QuarterlyReport:
     """The unit's report for the quarter, created with one progress row per task it leads.
     Refused for a unit that did not exist on the quarter's last day (its successor files)."""
     _filer_check(unit, window)
-    report, _created = QuarterlyReport.objects.get_or_create(unit=unit, window=window)
+    report, created = QuarterlyReport.objects.get_or_create(unit=unit, window=window)
+    if not created and not report_is_open(report):
+        return report  # a locked report is never changed, not even by a task added since
     existing = set(report.progress.values_list("task_id", flat=True))
     TaskProgress.objects.bulk_create(
         TaskProgress(report=report, task=task)

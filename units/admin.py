@@ -80,7 +80,7 @@ class ProformaWeightInline(admin.TabularInline):
     model = ProformaWeight
     extra = 2
     fields = ["predecessor", "weight"]
-    raw_id_fields = ["predecessor"]
+    autocomplete_fields = ["predecessor"]
 
 
 @admin.register(ProformaSetting)
@@ -90,5 +90,5 @@ class ProformaSettingAdmin(SimpleHistoryAdmin):
     predecessor: population, enterprises…), or none."""
 
     list_display = ["successor", "method", "weight_label", "source"]
-    raw_id_fields = ["successor"]
+    autocomplete_fields = ["successor"]
     inlines = [ProformaWeightInline]

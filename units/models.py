@@ -256,7 +256,11 @@ class ProformaWeight(models.Model):
             models.UniqueConstraint(
                 fields=["setting", "predecessor"], name="proforma_weight_unique"
             ),
-            models.CheckConstraint(condition=Q(weight__gt=0), name="proforma_weight_positive"),
+            models.CheckConstraint(
+                condition=Q(weight__gt=0),
+                name="proforma_weight_positive",
+                violation_error_message=_("Trọng số phải lớn hơn 0."),
+            ),
         ]
 
     def __str__(self) -> str:

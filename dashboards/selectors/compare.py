@@ -46,10 +46,7 @@ def compare_page(
             # A rank line is cut where the field changes (63 provinces, then 34): the ranks on
             # either side are out of different numbers and are not joined.
             series={
-                str(k): [
-                    {**p, "break": p["break"] or (by_rank and p["change_note"] == "field")}
-                    for p in v
-                ]
+                str(k): rank_cut(v, data["editions"]) if by_rank else v
                 for k, v in data["series"].items()
             },
             labels=labels,
@@ -126,3 +123,14 @@ def compare_data(*, index: Index, edition: IndexEdition, units: list[Unit]) -> d
 
     key = ",".join(str(u.pk) for u in units)
     return cached(f"compare:{edition.pk}:{key}", build)
+
+
+def rank_cut(points: list[dict[str, Any]], editions: list[Any]) -> list[dict[str, Any]]:
+    """A rank line cut where the number of provinces ranked changes (63, then 34)."""
+    field = {e.pk: e.coverage.expected for e in editions}
+    out, before = [], None
+    for p in points:
+        now = field.get(p["edition_id"])
+        out.append({**p, "break": p["break"] or (before is not None and now != before)})
+        before = now
+    return out

@@ -120,6 +120,7 @@ def home_overview(*, unit: Unit) -> dict[str, Any]:
                     milestones=milestones,
                     series=series,
                     names=names,
+                    infos=infos,
                 )
             gains = [
                 row for row in parts if row["index_code"] == code and row["cost_share"] is not None
@@ -270,6 +271,7 @@ def target_path(
     milestones: dict[int, list[TargetMilestone]],
     series: list[tuple[EditionInfo, dict[str, Any]]],
     names: dict[tuple[str, str], str],
+    infos: list[EditionInfo] | None = None,
 ) -> list[dict[str, Any]]:
     """Each target's path in words: its baseline, its milestones (reached or not, where an
     edition of that year has a figure), its goal, and where the unit stands now."""
@@ -296,17 +298,24 @@ def target_path(
                 **status,
                 "component_name": names.get((code, target.component_code), ""),
                 "milestones": steps,
-                "baseline_rank": places(status["baseline"], status["baseline_year"], series),
-                "current_rank": places(status["current"], series[-1][0].year, series),
+                "baseline_rank": places(status["baseline"], status["baseline_year"], series, infos),
+                "current_rank": places(status["current"], series[-1][0].year, series, infos),
             }
         )
     return paths
 
 
-def places(rank: float | None, year: int | None, series: list[tuple[EditionInfo, Any]]) -> str:
+def places(
+    rank: float | None,
+    year: int | None,
+    series: list[tuple[EditionInfo, Any]],
+    infos: list[EditionInfo] | None = None,
+) -> str:
     """A target's rank with what it is out of: "hạng 13/63" (the provinces the publisher ranks
-    in that year's edition, else in the latest one)."""
+    in that year's edition, else in the latest one). A baseline carried over from a predecessor
+    is out of the provinces of its own year (26/63 in 2024), not of the successor's (34)."""
     if rank is None:
         return ""
-    info = next((e for e, _row in series if e.year == year), series[-1][0])
+    editions = [e for e, _row in series] + list(infos or [])
+    info = next((e for e in editions if e.year == year), series[-1][0])
     return _("hạng %(rank)s/%(n)s") % {"rank": int(rank), "n": info.coverage.expected}

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from dashboards import charts
 from dashboards.selectors.common import NATIONAL, result_row
-from indices.figures import rank_text, top_share
+from indices.figures import rank_text, share_text, state_label, top_share
 from indices.models import Basis, IndexEdition, RankResult, basis_combine
 from indices.selectors_analytics import EditionInfo, current_editions, current_results, with_figures
 from units.models import ProformaSetting, Succession, Unit
@@ -61,6 +61,7 @@ def proforma_method(unit: Unit) -> dict[str, Any]:
     }[str(method)]
     return {
         "missing": [],
+        "shares": [],
         "short": short,
         "method": method,
         "weights": weights,
@@ -76,8 +77,11 @@ def _point(info: EditionInfo, row: dict[str, Any]) -> dict[str, Any]:
         **row,
         "year": info.year,
         "info": info,
-        "rank_text": rank_text(row, info.coverage, words=False),
+        # A computed order (PAPI) says so; a published rank is bare ("36/63").
+        "rank_text": rank_text(row, info.coverage, words=not info.coverage.publishes_ranks),
         "top_share": top_share(row, info.coverage) if row["display_rank"] else None,
+        "share_text": share_text(row, info.coverage) if row["display_rank"] else "—",
+        "state_label": state_label(row["state"]),
     }
 
 
@@ -122,6 +126,7 @@ def proforma_point(
         "rank_basis": "",
         "rank_text": "",
         "top_share": None,
+        "share_text": "—",
     }
 
 
@@ -136,8 +141,18 @@ def lineage_page(*, unit: Unit) -> dict[str, Any] | None:
     method = proforma_method(unit)
     if method["method"] == Method.WEIGHTED:
         # A weighted mean needs every predecessor's weight: without one, no estimate, and
-        # the page says whose weight is missing.
+        # the page says whose weight is missing. The weights are shown with their shares.
         method["missing"] = [p for p in predecessors if p.pk not in method["weights"]]
+        total = sum((method["weights"].get(p.pk, 0) for p in predecessors), Decimal(0))
+        method["shares"] = [
+            {
+                "unit": p,
+                "weight": method["weights"][p.pk],
+                "share": _round(Decimal(100) * method["weights"][p.pk] / total, 0),
+            }
+            for p in predecessors
+            if p.pk in method["weights"] and total
+        ]
     editions = current_editions(NATIONAL)
     by_pk = {e.pk: e for e in editions}
     rows = with_figures(
@@ -314,7 +329,9 @@ def _merger_change(
         "comparable": same,
         "decimals": first_after["decimals"],
     }
-    if same and first_after["value"] is not None:
+    # A change is computed only between real figures on both sides, as every change is.
+    change["illustrative"] = Basis.ILLUSTRATIVE in (before["basis"], first_after["basis"])
+    if same and first_after["value"] is not None and not change["illustrative"]:
         change["value"] = Decimal(str(first_after["value"])) - before["value"]
         change["basis"] = basis_combine(Basis.DERIVED, before["basis"], first_after["basis"])
     return change

@@ -126,7 +126,11 @@ def _current_block(period: Period, unit: Unit) -> dict[str, Any]:
                 "target": target,
                 "label": _target_label(target),
                 "status": status or TargetResult.Status.NO_DATA,
-                "status_label": TargetResult.Status(status or TargetResult.Status.NO_DATA).label,
+                "status_label": _("Chưa đánh giá tiến độ: mới có số của năm cơ sở")
+                if status in ("", TargetResult.Status.NO_DATA)
+                and ending is not None
+                and ending.current is not None
+                else TargetResult.Status(status or TargetResult.Status.NO_DATA).label,
                 "year": ending.year if ending is not None else None,
                 "figures": figures_text(ending),
                 "carried": target.carried_from_id is not None,

@@ -265,10 +265,25 @@ def _check_period(
     errors = []
     if start_year > end_year:
         errors.append(_("Năm kết thúc giai đoạn phải sau hoặc bằng năm bắt đầu."))
-    if start_year <= previous.end_year:
+    if start_year != previous.end_year + 1:
+        # Periods follow one another: no overlap, and no gap a typo would leave (2040–2045
+        # typed for 2031–2035 would carry everything over nine years).
         errors.append(
-            _("Giai đoạn mới phải bắt đầu sau năm %(year)s, năm cuối của giai đoạn trước.")
-            % {"year": previous.end_year}
+            _(
+                "Giai đoạn mới phải bắt đầu ngay sau giai đoạn trước: năm %(year)s (giai đoạn "
+                "trước kết thúc năm %(end)s)."
+            )
+            % {"year": previous.end_year + 1, "end": previous.end_year}
+        )
+    if end_year - start_year > 9:
+        errors.append(_("Một giai đoạn dài tối đa 10 năm."))
+    if timezone.localdate().year < previous.end_year:
+        errors.append(
+            _(
+                "Giai đoạn %(years)s chưa đến năm cuối (%(end)s): chỉ mở giai đoạn mới từ năm "
+                "cuối của giai đoạn trước."
+            )
+            % {"years": period_label(previous), "end": previous.end_year}
         )
     if previous.next_periods.exists():
         errors.append(

@@ -111,7 +111,11 @@ def test_successor_home_shows_predecessors_the_mean_estimate_and_its_own_edition
     shown = lambda v: f"{v:.2f}".replace(".", ",")  # noqa: E731
     # Each predecessor under its own name, its rank out of 63 and its share.
     assert f"2024 Thành phố Đà Nẵng (đến 30/06/2025) {shown(da_nang)} CB 10/63 CB top 16%" in block
-    assert f"2024 Tỉnh Quảng Nam (đến 30/06/2025) {shown(quang_nam)} CB" in block
+    # Near the bottom a share never reads like praise: 50/63 is among the last 14 of 63.
+    assert (
+        f"2024 Tỉnh Quảng Nam (đến 30/06/2025) {shown(quang_nam)} CB 50/63 CB nhóm cuối 22%"
+        in block
+    )
     # The estimate: derived (TT), never published, never ranked.
     assert (
         f"2024 Ước tính cho Thành phố Đà Nẵng (trung bình cộng các tỉnh cũ) {shown(mean)} TT "
@@ -158,6 +162,8 @@ def test_a_weighted_estimate_uses_the_admins_weights_and_names_them(client, offi
         "ước tính theo phương pháp trung bình có trọng số (Dân số trung bình 2024 (nghìn người))"
         in method
     )
+    # The weights themselves, with their shares.
+    assert "Trọng số: Thành phố Đà Nẵng 1.250 (45%); Tỉnh Quảng Nam 1.500 (55%)" in method
 
     # Without Quảng Nam's weight there is no estimate, and the page says whose weight is missing.
     ProformaWeight.objects.filter(predecessor__code="49").delete()

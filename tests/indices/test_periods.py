@@ -203,6 +203,17 @@ def test_rollover_into_a_unit_that_is_not_the_successor_is_refused(ended):
         _start(ended, _all(ended), unit=Unit.objects.get(code="01"))
 
 
+def test_a_period_starts_right_after_the_previous_one_and_not_before_its_last_year(ended):
+    # A typo (2040–2045 for 2026–2030) would carry everything over years later: refused.
+    with pytest.raises(ValidationError, match="phải bắt đầu ngay sau giai đoạn trước: năm 2026"):
+        _start(ended, _all(ended), start_year=2040, end_year=2045)
+    assert not Period.objects.filter(start_year=2040).exists()
+    # The next period can be opened from the previous one's last year on, not earlier.
+    period = _start(ended, _all(ended))
+    with pytest.raises(ValidationError, match="chưa đến năm cuối"):
+        _start({**ended, "period": period}, {}, start_year=2031, end_year=2035)
+
+
 def test_current_and_previous_period(ended):
     period = _start(ended, _all(ended))
     da_nang = Unit.objects.get(code="48-2025")

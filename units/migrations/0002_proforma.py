@@ -82,7 +82,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'trọng số đơn vị cũ',
                 'verbose_name_plural': 'trọng số đơn vị cũ',
-                'constraints': [models.UniqueConstraint(fields=('setting', 'predecessor'), name='proforma_weight_unique'), models.CheckConstraint(condition=models.Q(('weight__gt', 0)), name='proforma_weight_positive')],
+                'constraints': [models.UniqueConstraint(fields=('setting', 'predecessor'), name='proforma_weight_unique'), models.CheckConstraint(condition=models.Q(('weight__gt', 0)), name='proforma_weight_positive', violation_error_message='Trọng số phải lớn hơn 0.')],
             },
         ),
     ]
