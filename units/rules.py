@@ -7,6 +7,7 @@ from typing import Any
 import rules
 
 from .models import Membership, Unit
+from .selectors import successors_of
 
 
 def _role(user: Any) -> str | None:
@@ -46,6 +47,15 @@ def is_head_of_unit(user: Any, unit: Unit | None) -> bool:
 
 
 @rules.predicate
+def is_head_of_successor(user: Any, unit: Unit | None) -> bool:
+    """The head of a unit this one went into (Sở KH&ĐT → Sở Tài chính): its page is their own
+    department's history."""
+    if unit is None or unit.valid_to is None or not is_department_head(user):
+        return False
+    return user.membership.unit_id in {u.pk for u in successors_of(unit)}
+
+
+@rules.predicate
 def is_portal_user(user: Any) -> bool:
     return _role(user) is not None
 
@@ -70,7 +80,10 @@ def is_public_unit(user: Any, unit: Unit | None) -> bool:
     return unit is not None and unit.kind in (Unit.Kind.PROVINCE, Unit.Kind.NATION)
 
 
-rules.add_perm("units.view_unit", reads_all | (is_portal_user & (is_public_unit | is_head_of_unit)))
+rules.add_perm(
+    "units.view_unit",
+    reads_all | (is_portal_user & (is_public_unit | is_head_of_unit | is_head_of_successor)),
+)
 # The internal league is open to every portal user; which of its editions they may read is the
 # rule `indices.view_edition` (indices/rules.py): published ones, drafts for admins and reviewers.
 rules.add_perm("indices.view_internal", is_portal_user)

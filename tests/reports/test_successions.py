@@ -220,6 +220,15 @@ def test_an_unrelated_head_reads_neither_the_report_nor_the_unit(client, earlier
     assert home.context["earlier"] == []
 
 
+def test_the_successors_head_opens_the_predecessors_unit_pages(client, reference_units):
+    """The "Hình thành từ" links on a head's own unit page lead somewhere: the predecessors'
+    pages are their department's history. A sister department's page stays closed."""
+    client.force_login(_head("48-2025.STC", "head-stc"))
+    for code in ("49.STC", "49.SKHDT"):
+        assert client.get(reverse("dashboards:unit", args=[code])).status_code == 200, code
+    assert client.get(reverse("dashboards:unit", args=["49.STTTT"])).status_code == 403
+
+
 def test_the_predecessors_own_head_still_edits_nothing_of_the_successor(client, earlier_report):
     """A head left on the ended unit reads its own reports, not the successor's."""
     current = report_open(unit=_unit("48-2025.STC"), window=_window(2026, 4))
