@@ -23,6 +23,7 @@ from indices.selectors_periods import (
     previous_period,
     targets_ending,
 )
+from indices.services.periods import target_label
 from reports.models import Task, TaskProgress
 from units.models import Unit
 
@@ -79,7 +80,7 @@ def figures_text(ending: TargetEnding | None) -> str:
 
 
 def _target_label(target: Target) -> str:
-    return f"{target.index.short_name} {target.describe()}"
+    return target_label(target)
 
 
 def _target_fate(target: Target) -> tuple[str, str, str]:

@@ -19,7 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import AuditKind, audit_record
-from indices.models import Period, Target
+from indices.figures import figure
+from indices.labels import localized_name, localized_short_name
+from indices.models import Component, Period, Target
 from indices.selectors_periods import (
     ACHIEVED,
     field_size,
@@ -100,7 +102,24 @@ def rollover_part_register(part: RolloverPart) -> None:
 
 
 def target_label(target: Target) -> str:
-    return f"{target.index.short_name} {target.describe()}"
+    """A target in the page's language: "PCI Tính minh bạch: ≥ 7" / "PCI Transparency: ≥ 7"
+    (its component as its latest edition names it)."""
+    what = ""
+    if target.component_code:
+        component = (
+            Component.objects.filter(edition__index_id=target.index_id, code=target.component_code)
+            .order_by("-edition__year")
+            .first()
+        )
+        what = f"{localized_name(component) or target.component_code}: "
+    if target.kind == Target.Kind.SCORE and target.target_value is not None:
+        exponent = int(target.target_value.normalize().as_tuple().exponent)
+        goal = f"≥ {figure(target.target_value, max(0, -exponent))}"
+    elif target.kind == Target.Kind.RANK:
+        goal = f"top {target.target_rank}"
+    else:
+        goal = target.target_group
+    return f"{localized_short_name(target.index)} {what}{goal}"
 
 
 def _ending_detail(ending: Any) -> str:
@@ -112,7 +131,11 @@ def _ending_detail(ending: Any) -> str:
             "rank": int(ending.current),
             "n": ending.out_of,
         }
-    return _("năm %(year)s: %(value)s") % {"year": ending.year, "value": round(ending.current, 2)}
+    decimals = ending.edition.decimals if ending.edition is not None else 2
+    return _("năm %(year)s: %(value)s") % {
+        "year": ending.year,
+        "value": figure(ending.current, decimals),
+    }
 
 
 def _pending_targets(previous: Period, unit: Unit, start_year: int) -> list[PendingItem]:
