@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from pathlib import PurePath
 
@@ -190,6 +191,16 @@ class ReportingWindow(models.Model):
                 condition=Q(opens_on__lte=models.F("deadline")), name="window_dates"
             ),
         ]
+
+    @property
+    def ends_on(self) -> dt.date:
+        """The quarter's last day: the unit that exists then files its report."""
+        first_of_next = (
+            dt.date(self.year + 1, 1, 1)
+            if self.quarter == 4
+            else dt.date(self.year, 3 * self.quarter + 1, 1)
+        )
+        return first_of_next - dt.timedelta(days=1)
 
     def __str__(self) -> str:
         # Read in the page's language when shown: "Quý 1/2025", "Q1 2025".

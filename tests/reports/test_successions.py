@@ -190,7 +190,8 @@ def test_successors_head_reads_the_predecessors_report_and_cannot_edit_it(client
     assert response.status_code == 200
     assert response.context["can_edit"] is False
     body = response.content.decode()
-    assert "Chuyển từ Sở Kế hoạch và Đầu tư ngày 01/03/2025" in body
+    # A report of 2024 says nothing of handovers that came after its quarter.
+    assert "Chuyển từ" not in body
     assert client.post(url, {"action": "save"}).status_code == 403
     progress = earlier_report.progress.get()
     upload = reverse("reports:evidence_upload", args=[progress.pk])
@@ -218,6 +219,14 @@ def test_an_unrelated_head_reads_neither_the_report_nor_the_unit(client, earlier
     assert client.get(reverse("reports:unit", args=["49.SKHDT"])).status_code == 403
     home = client.get(reverse("reports:home"))
     assert home.context["earlier"] == []
+
+
+def test_todays_report_says_where_its_task_came_from(client, earlier_report):
+    current = report_open(unit=_unit("48-2025.STC"), window=_window(2026, 4))
+    client.force_login(_head("48-2025.STC", "head-stc"))
+    body = client.get(reverse("reports:report", args=[current.pk])).content.decode()
+    assert "Chuyển từ Sở Kế hoạch và Đầu tư ngày 01/03/2025" in body
+    assert "Chuyển từ Sở Tài chính ngày 01/07/2025" in body
 
 
 def test_the_successors_head_opens_the_predecessors_unit_pages(client, reference_units):
