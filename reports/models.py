@@ -192,6 +192,10 @@ class ReportingWindow(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        # Read in the page's language when shown: "Quý 1/2025", "Q1 2025".
+        return gettext("Quý %(quarter)s/%(year)s") % {"quarter": self.quarter, "year": self.year}
+
     @property
     def ends_on(self) -> dt.date:
         """The quarter's last day: the unit that exists then files its report."""
@@ -201,10 +205,6 @@ class ReportingWindow(models.Model):
             else dt.date(self.year, 3 * self.quarter + 1, 1)
         )
         return first_of_next - dt.timedelta(days=1)
-
-    def __str__(self) -> str:
-        # Read in the page's language when shown: "Quý 1/2025", "Q1 2025".
-        return gettext("Quý %(quarter)s/%(year)s") % {"quarter": self.quarter, "year": self.year}
 
 
 class QuarterlyReport(models.Model):
