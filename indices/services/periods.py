@@ -118,7 +118,7 @@ def target_label(target: Target) -> str:
     elif target.kind == Target.Kind.RANK:
         goal = f"top {target.target_rank}"
     else:
-        goal = target.target_group
+        goal = _("nhóm %(g)s trở lên") % {"g": target.target_group}
     return f"{localized_short_name(target.index)} {what}{goal}"
 
 
