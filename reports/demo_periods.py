@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Q
 
 from indices.demo.periods import own_target_keys, successor_targets_create
 from indices.models import Period, Target
@@ -23,7 +24,9 @@ from indices.services.periods import (
     period_start_next,
     rollover_pending,
 )
-from reports.models import Plan
+from reports.models import Plan, QuarterlyReport
+from reports.selectors import current_window
+from reports.services import quarter_bounds, report_is_open, report_open
 from reports.services_manage import plan_period
 from units.models import Unit
 
@@ -100,4 +103,24 @@ def periods_demo_load() -> Period | None:
             ),
         )
     successor_targets_create(period=period)
+    _current_reports_refresh()
     return period
+
+
+def _current_reports_refresh() -> None:
+    """The quarter in progress reports on the new period's tasks: its open reports, opened
+    before the rollover, drop the rows of tasks carried or closed (nothing typed in them) and
+    take the carried copies. A locked report stays as it was sent."""
+    window = current_window()
+    if window is None:
+        return
+    start, end = quarter_bounds(window.year, window.quarter)
+    for report in QuarterlyReport.objects.filter(window=window).select_related("window"):
+        if not report_is_open(report):
+            continue
+        report.progress.filter(
+            Q(task__carried_to__start_date__lte=end) | Q(task__closed_on__lt=start),
+            percent_complete=0,
+            done="",
+        ).delete()
+        report_open(unit=report.unit, window=window)

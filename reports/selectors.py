@@ -409,9 +409,11 @@ def tasks_aiming_at(
     query. A task nobody has reported on yet has no progress (its keys are None)."""
     if not components:
         return {}
-    latest = TaskProgress.objects.filter(task_id=OuterRef("task_id")).order_by(
-        "-report__window__year", "-report__window__quarter", "-pk"
-    )
+    # A task carried from an earlier period continues its original's work: until it has a
+    # report of its own, the original's latest report is its latest progress.
+    latest = TaskProgress.objects.filter(
+        Q(task_id=OuterRef("task_id")) | Q(task_id=OuterRef("task__carried_from_id"))
+    ).order_by("-report__window__year", "-report__window__quarter", "-pk")
     wanted = Q()
     for index_code, component_code in sorted(components):
         wanted |= Q(index__code=index_code, component_code=component_code)

@@ -85,6 +85,18 @@ def test_a_locked_report_is_not_changed_by_opening_it_again(carried):
 def test_only_the_live_copy_is_offered_as_a_way_to_raise_the_index(carried):
     found = tasks_aiming_at(components={("PCI_T", "4")})
     assert [row["task"] for row in found[("PCI_T", "4")]] == [carried["copy"]]
+    assert found[("PCI_T", "4")][0]["status"] is None  # nobody reported on it yet
+    # Until the copy has a report of its own, its original's latest report is its progress.
+    window = ReportingWindowFactory(year=2025, quarter=2)
+    report = QuarterlyReport.objects.create(unit=_unit("49.STC"), window=window)
+    report.progress.create(task=carried["original"], status="in_progress", percent_complete=75)
+    row = tasks_aiming_at(components={("PCI_T", "4")})[("PCI_T", "4")][0]
+    assert (row["task"], row["status"], row["percent"], row["report_id"]) == (
+        carried["copy"],
+        "in_progress",
+        75,
+        report.pk,
+    )
 
 
 @pytest.mark.django_db
