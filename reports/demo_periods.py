@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import Q
 
 from indices.demo.periods import own_target_keys, successor_targets_create
 from indices.models import Period, Target
@@ -26,7 +25,7 @@ from indices.services.periods import (
 )
 from reports.models import Plan, QuarterlyReport
 from reports.selectors import current_window
-from reports.services import quarter_bounds, report_is_open, report_open
+from reports.services import quarter_bounds, report_is_open, report_open, superseded
 from reports.services_manage import plan_period
 from units.models import Unit
 
@@ -119,8 +118,6 @@ def _current_reports_refresh() -> None:
         if not report_is_open(report):
             continue
         report.progress.filter(
-            Q(task__carried_to__start_date__lte=end) | Q(task__closed_on__lt=start),
-            percent_complete=0,
-            done="",
+            superseded(start, end, prefix="task__"), percent_complete=0, done=""
         ).delete()
         report_open(unit=report.unit, window=window)

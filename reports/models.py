@@ -18,6 +18,14 @@ from indices.models.targets import CarriedOver
 from units.models import Unit
 
 
+def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
+    start = dt.date(year, 3 * quarter - 2, 1)
+    end = dt.date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1) - dt.timedelta(
+        days=1
+    )
+    return start, end
+
+
 class Plan(models.Model):
     name = models.CharField(_("tên kế hoạch"), max_length=300)
     decision = models.CharField(_("số quyết định"), max_length=120, blank=True)
@@ -199,12 +207,7 @@ class ReportingWindow(models.Model):
     @property
     def ends_on(self) -> dt.date:
         """The quarter's last day: the unit that exists then files its report."""
-        first_of_next = (
-            dt.date(self.year + 1, 1, 1)
-            if self.quarter == 4
-            else dt.date(self.year, 3 * self.quarter + 1, 1)
-        )
-        return first_of_next - dt.timedelta(days=1)
+        return quarter_bounds(self.year, self.quarter)[1]
 
 
 class QuarterlyReport(models.Model):

@@ -17,6 +17,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -33,6 +34,7 @@ from reports.models import (
     Task,
     TaskProgress,
     evidence_path,
+    quarter_bounds,
 )
 from reports.selectors import SETTLED, completeness
 from reports.services_successions import unit_files_quarter_check
@@ -42,14 +44,6 @@ logger = logging.getLogger(__name__)
 Status = QuarterlyReport.Status
 EDITABLE = {Status.DRAFT, Status.RETURNED}
 REOPEN_DAYS = 7
-
-
-def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
-    start = dt.date(year, 3 * quarter - 2, 1)
-    end = dt.date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1) - dt.timedelta(
-        days=1
-    )
-    return start, end
 
 
 def report_is_open(report: QuarterlyReport, *, now: dt.datetime | None = None) -> bool:
@@ -88,14 +82,21 @@ def report_lock_reason(report: QuarterlyReport, *, now: dt.datetime | None = Non
     return _("Kỳ báo cáo đã đóng ngày %(date)s.") % {"date": _day(report.window.deadline)}
 
 
+def superseded(start: dt.date, end: dt.date, *, prefix: str = "") -> Q:
+    """Tasks a quarter no longer reports on: closed before it began, or carried into a later
+    period whose copy has begun by its end (the copy is reported). `prefix` reaches the task
+    from another model ("task__")."""
+    return Q(**{f"{prefix}closed_on__lt": start}) | Q(
+        **{f"{prefix}carried_to__start_date__lte": end}
+    )
+
+
 def _tasks_for(unit: Unit, window: ReportingWindow) -> Iterable[Task]:
-    """The tasks the unit reports on for the quarter: begun by its end, not closed before it
-    began, and not carried into a later period whose copy has begun (the copy is reported)."""
+    """The tasks the unit reports on for the quarter: begun by its end and not superseded."""
     start, end = quarter_bounds(window.year, window.quarter)
     return (
         Task.objects.filter(responsible=unit, start_date__lte=end)
-        .exclude(closed_on__lt=start)
-        .exclude(carried_to__start_date__lte=end)
+        .exclude(superseded(start, end))
         .order_by("code")
     )
 

@@ -260,22 +260,16 @@ def _index_block(
     }
 
 
+def _dated(unit: Unit, words: str, day: dt.date | None) -> str:
+    return words % {"name": unit.name, "date": day.strftime("%d/%m/%Y")} if day else unit.name
+
+
 def predecessor_label(unit: Unit) -> str:
-    if unit.valid_to:
-        return _("%(name)s (đến %(date)s)") % {
-            "name": unit.name,
-            "date": unit.valid_to.strftime("%d/%m/%Y"),
-        }
-    return unit.name
+    return _dated(unit, _("%(name)s (đến %(date)s)"), unit.valid_to)
 
 
 def successor_label(unit: Unit) -> str:
-    if unit.valid_from:
-        return _("%(name)s (từ %(date)s)") % {
-            "name": unit.name,
-            "date": unit.valid_from.strftime("%d/%m/%Y"),
-        }
-    return unit.name
+    return _dated(unit, _("%(name)s (từ %(date)s)"), unit.valid_from)
 
 
 def _comparison_rows(
