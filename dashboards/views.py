@@ -95,8 +95,8 @@ def compare(request: HttpRequest) -> HttpResponse:
     index = get_object_or_404(
         Index, code=request.GET.get("chi_so", "PCI"), kind=Index.Kind.NATIONAL
     )
-    edition = dash.pick_edition(index, request.GET.get("nam"))
     units = dash.compared_units(codes=request.GET.getlist("don_vi"))
+    edition = dash.pick_edition(index, request.GET.get("nam"), units=units)
     fmt = request.GET.get("tai", "")
     if fmt in DOWNLOADS:
         return _download(dash.compare_table(index=index, edition=edition, units=units), fmt)

@@ -112,8 +112,12 @@ def result_row(r: RankResult) -> dict[str, Any]:
     }
 
 
-def pick_edition(index: Index, year: str | None) -> IndexEdition:
-    """The published edition a reader asked for (404 if none), else the latest with scores."""
+def pick_edition(
+    index: Index, year: str | None, units: Iterable[Unit] | None = None
+) -> IndexEdition:
+    """The published edition a reader asked for (404 if none), else the latest with scores:
+    with scores of `units` first, if given (provinces of before the 2025 merger open on the last
+    edition that ranks them, not on a 2025 edition that ranks their successors)."""
     editions = index.editions.filter(status=IndexEdition.Status.PUBLISHED)
     if year:
         if not year.isascii() or not year.isdecimal() or len(year) != 4:
@@ -123,7 +127,12 @@ def pick_edition(index: Index, year: str | None) -> IndexEdition:
             raise Http404
         return edition
     edition = (
-        editions.filter(scores__isnull=False).order_by("-year").first()
+        (
+            editions.filter(scores__unit__in=list(units)).order_by("-year").first()
+            if units is not None
+            else None
+        )
+        or editions.filter(scores__isnull=False).order_by("-year").first()
         or editions.order_by("-year").first()
     )
     if edition is None:

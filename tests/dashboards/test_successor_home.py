@@ -216,3 +216,19 @@ def test_the_ended_province_points_to_its_successor_and_opens_on_its_last_year(
     assert 'id="lineage"' not in html
     page = client.get(reverse("dashboards:index", args=["PAR"]))
     assert page.context["edition"].year == 2024  # not 2025, where Quảng Nam is not ranked
+
+
+@pytest.mark.django_db
+def test_compare_opens_on_the_last_edition_that_ranks_the_provinces_compared(
+    client, official, merger_par, settings
+):
+    # Quảng Nam and its region's peers of before the merger: PAR 2024, not the 2025 edition
+    # of the 34 provinces, in which none of them has a row.
+    settings.PORTAL_HOME_UNIT = "49"
+    client.force_login(official)
+    page = client.get(reverse("dashboards:compare") + "?chi_so=PAR")
+    assert page.context["edition"].year == 2024
+    # The successor's peers are ranked in 2025.
+    settings.PORTAL_HOME_UNIT = SUCCESSOR
+    page = client.get(reverse("dashboards:compare") + "?chi_so=PAR")
+    assert page.context["edition"].year == 2025
