@@ -22,9 +22,10 @@
       x.dtick = 2;
       x.tickangle = 0;
     }
-    if (layout.legend) {
+    if (layout.legend && layout.showlegend !== false) {
       // A legend of many series stacks below the plot: the chart grows instead of the plot
-      // shrinking to make room for it.
+      // shrinking to make room for it. A chart without a legend (a card's sparkline) keeps
+      // its own height: grown to 356 px, it spilled over its card.
       var named = figure.data.filter(function (t) { return t.showlegend !== false; }).length;
       var legendHeight = 30 * named;
       var bars = figure.data.some(function (t) { return t.type === "bar"; });

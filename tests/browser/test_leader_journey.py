@@ -84,6 +84,13 @@ def test_leader_reads_a_card_follows_a_weak_component_to_its_task_and_downloads_
     page.wait_for_selector("#spark-PAR .main-svg")
     traces = page.evaluate("document.querySelector('#spark-PAR').data.length")
     assert traces > 0
+    # Every card's sparkline stays inside its card, on a phone too (it grew to 356 px there).
+    heights = page.evaluate(
+        "[...document.querySelectorAll('.spark')].map(e => [e.getBoundingClientRect().height,"
+        " e.querySelector('.main-svg').getBoundingClientRect().height])"
+    )
+    assert heights
+    assert all(svg <= box + 1 for box, svg in heights), heights
     page.hover("#spark-PAR")  # a sparkline is read, not worked: no toolbar even on hover
     assert not page.locator("#spark-PAR .modebar").is_visible()
     assert card.locator(".change-line").inner_text().strip()
